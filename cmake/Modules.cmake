@@ -1,0 +1,7 @@
+# The modules of plasticc and how they depend on each other; one line each.
+# (plasticc_library globs DIR/*.cpp; tools and their mains are listed last.)
+plasticc_library(plasticc_support support)
+plasticc_library(plasticc_dialect dialect plasticc_support)
+
+# Libraries the unit tests link against.
+set(PLASTICC_UNIT_TEST_LIBS plasticc_dialect)

@@ -1,0 +1,16 @@
+# lit configuration for plasticc's FileCheck tests (tests/lit).
+import os
+import lit.formats
+
+config.name = "plasticc"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".plast", ".plir", ".test", ".c"]
+config.excludes = ["Inputs", "lit.cfg.py", "lit.site.cfg.py.in"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(os.path.dirname(config.plasticc_bin_dir), "tests", "lit-out")
+
+config.environment["PATH"] = os.pathsep.join(
+    [config.plasticc_bin_dir, config.llvm_tools_dir, config.environment.get("PATH", os.environ["PATH"])])
+config.substitutions.append(("%plasticc", os.path.join(config.plasticc_bin_dir, "plasticc")))
+config.substitutions.append(("%examples", os.path.join(config.plasticc_src_root, "examples")))
+config.substitutions.append(("%src", config.plasticc_src_root))

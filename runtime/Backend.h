@@ -1,0 +1,69 @@
+//===- runtime/Backend.h - one interface to every way of running a model --===//
+//
+// The reference interpreter, a JIT-compiled module and a dlopen'ed shared
+// library all run the same C ABI entry points (DESIGN.md "Codegen") on a
+// state buffer laid out by ir::computeLayout. The runtime and the tests
+// program against this interface only, so backends are interchangeable and
+// comparable number for number.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace plasticc::runtime {
+
+/// One declared quantity as a backend describes it (mirrors the C ABI table).
+struct QuantityInfo {
+  std::string name;
+  std::string kind;          // "meta", "param", "input", "noise", "state", ...
+  std::vector<int64_t> shape; // empty for scalars
+  int64_t offset = -1;       // bytes into the state (or element offset into inputs/noise)
+  int64_t tangentOffset = -1; // bytes into the state, -1 without tangent
+  int64_t numElements() const {
+    int64_t n = 1;
+    for (int64_t d : shape)
+      n *= d;
+    return n;
+  }
+};
+
+/// What a backend runs: the model descriptor.
+struct ModelInfo {
+  std::string name;
+  std::string sourceHash;  // SHA-256 of the .plast source, hex
+  int64_t metaScalars = 0; // P
+  int64_t stateBytes = 0;
+  int64_t stateAlign = 64;
+  int64_t inputLength = 0;
+  int64_t noiseLength = 0;
+  std::vector<QuantityInfo> quantities;
+  const QuantityInfo *find(const std::string &name) const {
+    for (const auto &q : quantities)
+      if (q.name == name)
+        return &q;
+    return nullptr;
+  }
+};
+
+/// The entry points of the C ABI, on a state buffer the caller owns.
+/// Semantics per MODEL.md "One trial k": init draws a network from the seed
+/// and sets meta (nullptr: the declared defaults); beginTrial restores states,
+/// resets traces and zeroes state/trace tangents; step advances one time step
+/// (inputs: inputLength doubles, noise: noiseLength doubles); endTrial runs the
+/// reward event and returns R, writing dR/dmeta (P doubles) if non-null.
+class Backend {
+public:
+  virtual ~Backend() = default;
+  virtual const ModelInfo &info() const = 0;
+  virtual void init(void *state, const double *meta, uint64_t seed) = 0;
+  virtual void beginTrial(void *state) = 0;
+  virtual void step(void *state, const double *inputs, const double *noise) = 0;
+  virtual void stepPrimal(void *state, const double *inputs, const double *noise) = 0;
+  virtual double endTrial(void *state, double *dRdMeta) = 0;
+};
+
+} // namespace plasticc::runtime

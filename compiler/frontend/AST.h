@@ -1,0 +1,372 @@
+//===- compiler/frontend/AST.h - the syntax tree of a .plast model --------===//
+//
+// The parser (Parser.h) builds this tree; every node carries the source range
+// it was parsed from, so every later diagnostic and every dialect op can point
+// at the user's text. Semantic analysis (Sema.h) then resolves names to
+// Symbols and fills the `shape`, `unit` and `axes` fields of each expression;
+// lowering (compiler/lowering/LowerToDialect.h) reads only checked trees.
+//
+// Ownership: a Module owns its declarations, a declaration its expressions and
+// statements (std::unique_ptr), and the Module owns every Symbol that Sema
+// creates; nodes refer to symbols by plain pointers.
+//
+// Node kinds are plain enums with `static constexpr Kind` in each subclass so
+// that `dyn<T>(node)` (below) can downcast without RTTI.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "support/Diagnostics.h"
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace plasticc::ast {
+
+//===----------------------------------------------------------------------===//
+// Shapes and units (the "types" of the source language)
+//===----------------------------------------------------------------------===//
+
+/// Shape of a value: rank 0 (scalar), 1 (vector[N]) or 2 (matrix[N,M],
+/// [post, pre] for synapses). Elements are always f64 in the language.
+struct Shape {
+  uint8_t rank = 0;
+  std::array<int64_t, 2> dims{1, 1}; // dims[k] meaningful for k < rank
+
+  static Shape scalar() { return {}; }
+  static Shape vector(int64_t n) { return {1, {n, 1}}; }
+  static Shape matrix(int64_t n, int64_t m) { return {2, {n, m}}; }
+  bool isScalar() const { return rank == 0; }
+  int64_t numElements() const { return rank == 0 ? 1 : rank == 1 ? dims[0] : dims[0] * dims[1]; }
+  friend bool operator==(const Shape &a, const Shape &b) {
+    return a.rank == b.rank && (a.rank < 1 || a.dims[0] == b.dims[0]) &&
+           (a.rank < 2 || a.dims[1] == b.dims[1]);
+  }
+  /// "scalar", "[128]", "[128,128]" (the same spelling as ir::Type::shapeStr).
+  std::string str() const;
+};
+
+/// A physical unit. The language knows one base dimension, time: ms and s are
+/// s^1, Hz is s^-1; values are stored in SI (10 ms == 0.01). `seconds` is the
+/// exponent of s (0: dimensionless).
+struct Unit {
+  int32_t seconds = 0;
+  bool dimensionless() const { return seconds == 0; }
+  friend bool operator==(const Unit &, const Unit &) = default;
+  /// "dimensionless", "s", "1/s", "s^2", "1/s^3".
+  std::string str() const;
+};
+
+/// The unit written after a number literal.
+enum class UnitSuffix : uint8_t { None, Millisecond, Second, Hertz };
+/// "ms", "s", "Hz" ("" for None).
+const char *unitSuffixName(UnitSuffix suffix);
+/// The SI factor of a suffix (ms: 1e-3; s, Hz, None: 1).
+double unitSuffixScale(UnitSuffix suffix);
+/// The unit a suffix denotes (ms, s: s; Hz: 1/s).
+Unit unitOfSuffix(UnitSuffix suffix);
+
+//===----------------------------------------------------------------------===//
+// Symbols (created by Sema, owned by the Module)
+//===----------------------------------------------------------------------===//
+
+struct DimDecl;
+struct QuantityDecl;
+struct RewardDecl;
+struct AssignStmt;
+
+/// What a name refers to.
+enum class SymbolKind : uint8_t {
+  Dim,       // `dim N = 128`: a dimensionless integer constant
+  Quantity,  // a declared quantity (meta, param, ..., output)
+  Local,     // a name first assigned in a step / on-reward block
+  StmtIndex, // an index bound by an indexed statement's target (e[i, j] = ...)
+  SumIndex,  // an index of an index sum (sum(a, b) ...)
+  Reward,    // the R of `reward R = expr`
+};
+
+/// One named entity after name resolution.
+struct Symbol {
+  SymbolKind kind;
+  std::string name;
+  SourceRange range;   // where it is defined (for notes)
+  Shape shape;         // value shape (scalar for dims and indices)
+  Unit unit;           // dims and indices are dimensionless
+  const DimDecl *dim = nullptr;           // Dim
+  const QuantityDecl *quantity = nullptr; // Quantity
+  const AssignStmt *local = nullptr;      // Local: the defining statement
+  const RewardDecl *reward = nullptr;     // Reward
+  int axis = -1;        // StmtIndex: 0 (post, i) or 1 (pre, j)
+  int64_t extent = 0;   // StmtIndex, SumIndex: number of values (0 .. extent-1)
+  int64_t value = 0;    // Dim: its value
+};
+
+//===----------------------------------------------------------------------===//
+// Expressions
+//===----------------------------------------------------------------------===//
+
+enum class ExprKind : uint8_t { Number, Name, Index, Unary, Binary, Call, IndexSum };
+
+/// Binary operators, lowest precedence first in the comments' order:
+/// comparisons < additive < multiplicative (incl. @) < power.
+enum class BinaryOp : uint8_t { Lt, Le, Gt, Ge, Eq, Ne, Add, Sub, Mul, Div, MatVec, Pow };
+/// The operator's spelling: "<", "+", "@", "^", ...
+const char *binaryOpSpelling(BinaryOp op);
+bool isComparison(BinaryOp op);
+
+/// The built-in functions (`f(...)`). Normal and Uniform are initialisers only.
+enum class Builtin : uint8_t {
+  Tanh, Exp, Log, Sqrt, Abs, Sigmoid, Relu, // 1 argument, elementwise
+  Pow, Min, Max,                            // 2 arguments, elementwise
+  Clip, Select,                             // 3 arguments, elementwise
+  Sum, Count, Mean,                         // 1 argument, reduce to a scalar
+  Normal, Uniform,                          // 2 arguments, random initialisers
+};
+const char *builtinName(Builtin fn);
+/// Finds a builtin by its name; false if `name` is not one.
+bool builtinFromName(std::string_view name, Builtin &fn);
+int builtinArity(Builtin fn);
+
+/// Base of all expressions. Fields below the comment are set by Sema.
+struct Expr {
+  ExprKind kind;
+  SourceRange range;
+
+  // --- filled by Sema ---
+  Shape shape; // in an indexed statement: the shape of one element's value
+  Unit unit;
+  /// Inside an indexed statement: bit k set when the value depends on the
+  /// statement index bound to axis k (bit 0: i/post, bit 1: j/pre).
+  uint8_t axes = 0;
+
+  virtual ~Expr() = default;
+
+protected:
+  Expr(ExprKind k, SourceRange r) : kind(k), range(r) {}
+};
+using ExprPtr = std::unique_ptr<Expr>;
+
+/// `12`, `1.5`, `1e-3`, `.5`, optionally followed by a unit: `10 ms`.
+struct NumberExpr : Expr {
+  static constexpr ExprKind Kind = ExprKind::Number;
+  NumberExpr(SourceRange r, double literal, bool isInteger, UnitSuffix suffix)
+      : Expr(Kind, r), literal(literal), isInteger(isInteger), suffix(suffix) {}
+  double literal;   // the value as written (10 for `10 ms`)
+  bool isInteger;   // written without '.' or exponent
+  UnitSuffix suffix;
+  /// The value in SI units (10 ms -> 0.01).
+  double siValue() const { return literal * unitSuffixScale(suffix); }
+};
+
+/// A bare name: a dim, quantity, local, index or R.
+struct NameExpr : Expr {
+  static constexpr ExprKind Kind = ExprKind::Name;
+  NameExpr(SourceRange r, std::string name) : Expr(Kind, r), name(std::move(name)) {}
+  std::string name;
+  const Symbol *symbol = nullptr; // Sema
+};
+
+/// One index inside `x[...]`: an index name or an integer literal.
+struct IndexArg {
+  std::string name;      // empty for a literal
+  int64_t literal = -1;  // >= 0 for a literal
+  SourceRange range;
+  const Symbol *symbol = nullptr; // Sema: StmtIndex or SumIndex for names
+  bool isLiteral() const { return name.empty(); }
+};
+
+/// `x[i]`, `e[i, j]`, `theta[a, b]`, `r[0]`.
+struct IndexExpr : Expr {
+  static constexpr ExprKind Kind = ExprKind::Index;
+  IndexExpr(SourceRange r, std::string name, SourceRange nameRange, std::vector<IndexArg> indices)
+      : Expr(Kind, r), name(std::move(name)), nameRange(nameRange), indices(std::move(indices)) {}
+  std::string name;
+  SourceRange nameRange;
+  std::vector<IndexArg> indices; // 1 or 2
+  const Symbol *symbol = nullptr; // Sema: the indexed quantity or local
+};
+
+/// `-x` (the only unary operator).
+struct UnaryExpr : Expr {
+  static constexpr ExprKind Kind = ExprKind::Unary;
+  UnaryExpr(SourceRange r, ExprPtr operand) : Expr(Kind, r), operand(std::move(operand)) {}
+  ExprPtr operand;
+};
+
+/// `lhs op rhs`.
+struct BinaryExpr : Expr {
+  static constexpr ExprKind Kind = ExprKind::Binary;
+  BinaryExpr(SourceRange r, BinaryOp op, SourceRange opRange, ExprPtr lhs, ExprPtr rhs)
+      : Expr(Kind, r), op(op), opRange(opRange), lhs(std::move(lhs)), rhs(std::move(rhs)) {}
+  BinaryOp op;
+  SourceRange opRange;
+  ExprPtr lhs, rhs;
+};
+
+/// `f(args...)` for a builtin f.
+struct CallExpr : Expr {
+  static constexpr ExprKind Kind = ExprKind::Call;
+  CallExpr(SourceRange r, Builtin callee, SourceRange nameRange, std::vector<ExprPtr> args)
+      : Expr(Kind, r), callee(callee), nameRange(nameRange), args(std::move(args)) {}
+  Builtin callee;
+  SourceRange nameRange;
+  std::vector<ExprPtr> args;
+};
+
+/// One bound variable of an index sum.
+struct IndexVar {
+  std::string name;
+  SourceRange range;
+  const Symbol *symbol = nullptr; // Sema: its SumIndex symbol (extent = range)
+};
+
+/// `sum(a, b) term`: the term summed over every value of the indices.
+struct IndexSumExpr : Expr {
+  static constexpr ExprKind Kind = ExprKind::IndexSum;
+  IndexSumExpr(SourceRange r, std::vector<IndexVar> vars, ExprPtr body)
+      : Expr(Kind, r), vars(std::move(vars)), body(std::move(body)) {}
+  std::vector<IndexVar> vars;
+  ExprPtr body;
+};
+
+/// Downcast by kind: `if (auto *n = dyn<NameExpr>(e)) ...` (nullptr if not).
+template <class T, class Base> T *dyn(Base *node) {
+  return node && node->kind == T::Kind ? static_cast<T *>(node) : nullptr;
+}
+template <class T, class Base> const T *dyn(const Base *node) {
+  return node && node->kind == T::Kind ? static_cast<const T *>(node) : nullptr;
+}
+
+//===----------------------------------------------------------------------===//
+// Statements
+//===----------------------------------------------------------------------===//
+
+enum class AssignOp : uint8_t { Set, AddTo, SubFrom }; // =  +=  -=
+const char *assignOpSpelling(AssignOp op);
+
+/// One index name of an indexed target (`e[i, j]`): binds the name to an axis.
+struct TargetIndex {
+  std::string name;
+  SourceRange range;
+  const Symbol *symbol = nullptr; // Sema: the StmtIndex symbol
+};
+
+/// `target op expr` inside a step or on-reward block.
+struct AssignStmt {
+  SourceRange range;
+  std::string target;
+  SourceRange targetRange;
+  std::vector<TargetIndex> indices; // empty, 1 (x[i]) or 2 (e[i, j])
+  AssignOp op = AssignOp::Set;
+  SourceRange opRange;
+  ExprPtr value;
+
+  // --- filled by Sema ---
+  const Symbol *symbol = nullptr; // the written quantity, or the new local
+  bool definesLocal = false;
+};
+using StmtPtr = std::unique_ptr<AssignStmt>;
+
+//===----------------------------------------------------------------------===//
+// Declarations
+//===----------------------------------------------------------------------===//
+
+enum class DeclKind : uint8_t { Dim, Quantity, Step, Reward, Event };
+
+/// Base of the top-level declarations, kept in source order.
+struct Decl {
+  DeclKind kind;
+  SourceRange range; // the keyword through the end of the declaration
+
+  virtual ~Decl() = default;
+
+protected:
+  Decl(DeclKind k, SourceRange r) : kind(k), range(r) {}
+};
+using DeclPtr = std::unique_ptr<Decl>;
+
+/// `dim N = 128`.
+struct DimDecl : Decl {
+  static constexpr DeclKind Kind = DeclKind::Dim;
+  DimDecl(SourceRange r, std::string name, SourceRange nameRange, int64_t value,
+          SourceRange valueRange)
+      : Decl(Kind, r), name(std::move(name)), nameRange(nameRange), value(value),
+        valueRange(valueRange) {}
+  std::string name;
+  SourceRange nameRange;
+  int64_t value;          // as written (Sema rejects value <= 0)
+  SourceRange valueRange;
+  const Symbol *symbol = nullptr; // Sema
+};
+
+/// The declaration keywords of quantities (same names as ir::QuantityKind).
+enum class QuantityKind : uint8_t { Meta, Param, Input, Noise, State, Weight, Trace, Baseline, Output };
+/// "meta", "param", ..., "output".
+const char *quantityKindName(QuantityKind kind);
+
+/// One entry of a declared shape: a dim name or an integer literal.
+struct DimRef {
+  std::string name;     // empty for a literal
+  int64_t literal = 0;
+  SourceRange range;
+  bool isLiteral() const { return name.empty(); }
+};
+
+/// `KIND name[shape] = init plastic`.
+struct QuantityDecl : Decl {
+  static constexpr DeclKind Kind = DeclKind::Quantity;
+  QuantityDecl(SourceRange r, QuantityKind qkind, std::string name, SourceRange nameRange)
+      : Decl(Kind, r), qkind(qkind), name(std::move(name)), nameRange(nameRange) {}
+  QuantityKind qkind;
+  std::string name;
+  SourceRange nameRange;
+  std::vector<DimRef> dims; // empty: scalar
+  ExprPtr init;             // may be null
+  bool plastic = false;
+  SourceRange plasticRange;
+
+  // --- filled by Sema ---
+  Shape shape;
+  Unit unit; // the unit of its initialiser (dimensionless without one)
+  const Symbol *symbol = nullptr;
+};
+
+/// `step { ... }` and `on reward { ... }` (kind Step or Event).
+struct BlockDecl : Decl {
+  BlockDecl(DeclKind kind, SourceRange r) : Decl(kind, r) {}
+  std::vector<StmtPtr> stmts;
+};
+
+/// `reward R = expr`.
+struct RewardDecl : Decl {
+  static constexpr DeclKind Kind = DeclKind::Reward;
+  RewardDecl(SourceRange r, std::string name, SourceRange nameRange, ExprPtr value)
+      : Decl(Kind, r), name(std::move(name)), nameRange(nameRange), value(std::move(value)) {}
+  std::string name;
+  SourceRange nameRange;
+  ExprPtr value;
+  const Symbol *symbol = nullptr; // Sema
+};
+
+/// A whole `.plast` file: `model NAME` and its declarations in source order.
+struct Module {
+  std::string name;
+  SourceRange nameRange;
+  std::vector<DeclPtr> decls;
+  /// Every symbol Sema created (owned here; nodes point into it).
+  std::vector<std::unique_ptr<Symbol>> symbols;
+  /// True once Sema has run without errors (lowering requires it).
+  bool checked = false;
+
+  /// The step block, the on-reward block and the reward declaration, or
+  /// nullptr when absent (the first one if the file has several).
+  const BlockDecl *step() const;
+  const BlockDecl *event() const;
+  const RewardDecl *reward() const;
+};
+
+} // namespace plasticc::ast

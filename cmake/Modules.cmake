@@ -2,8 +2,10 @@
 # (plasticc_library globs DIR/*.cpp; tools and their mains are listed last.)
 plasticc_library(plasticc_support support)
 plasticc_library(plasticc_dialect dialect plasticc_support)
+plasticc_library(plasticc_transforms compiler/transforms plasticc_dialect)
 plasticc_library(plasticc_reference bench/reference Eigen3::Eigen)
 
 # Libraries the unit tests link against.
 set(PLASTICC_UNIT_TEST_LIBS plasticc_dialect)
 list(APPEND PLASTICC_UNIT_TEST_LIBS plasticc_reference)
+list(APPEND PLASTICC_UNIT_TEST_LIBS plasticc_transforms)

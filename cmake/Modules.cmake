@@ -3,9 +3,10 @@
 plasticc_library(plasticc_support support)
 plasticc_library(plasticc_dialect dialect plasticc_support)
 plasticc_library(plasticc_transforms compiler/transforms plasticc_dialect)
+plasticc_library(plasticc_runtime runtime plasticc_dialect Eigen3::Eigen)
 plasticc_library(plasticc_reference bench/reference Eigen3::Eigen)
 
 # Libraries the unit tests link against.
 set(PLASTICC_UNIT_TEST_LIBS plasticc_dialect)
 list(APPEND PLASTICC_UNIT_TEST_LIBS plasticc_reference)
-list(APPEND PLASTICC_UNIT_TEST_LIBS plasticc_transforms)
+list(APPEND PLASTICC_UNIT_TEST_LIBS plasticc_transforms plasticc_runtime)

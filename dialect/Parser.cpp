@@ -73,7 +73,8 @@ private:
   /// Reports `message` at the current token (its whole extent underlined).
   bool error(std::string message) { return errorAt(tok_, std::move(message)); }
   bool errorAt(const IRToken &t, std::string message) {
-    Loc end{t.loc.line, t.loc.col + static_cast<uint32_t>(std::min<size_t>(t.text.size(), 200))};
+    size_t length = t.text.size() + (t.kind == IRTok::Ssa || t.kind == IRTok::Sym ? 1 : 0);
+    Loc end{t.loc.line, t.loc.col + static_cast<uint32_t>(std::min<size_t>(length, 200))};
     diag_.error(SourceRange{t.loc, end}, std::move(message));
     return false;
   }

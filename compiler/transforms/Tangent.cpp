@@ -17,7 +17,7 @@ namespace {
 
 /// Reports each init-region write of a meta-dependent value to a quantity
 /// other than a meta parameter (whose default it is). Returns false if any.
-bool checkInitialValues(const ir::Module &m, DiagnosticEngine &diag) {
+bool checkInitialValues(const ir::Module &m, DiagnosticEngine &diag, const OpLocator &locate) {
   // For each value: the first meta quantity it depends on, if any.
   std::unordered_map<const Op *, const ir::Quantity *> source;
   bool ok = true;
@@ -39,14 +39,11 @@ bool checkInitialValues(const ir::Module &m, DiagnosticEngine &diag) {
     }
     if (op->quantity->kind == QuantityKind::Meta)
       continue;
-    // The declaration is where the initial value is written in the source.
-    Loc where = op->quantity->loc.valid() ? op->quantity->loc : op->loc;
+    Loc where = locate ? locate(*op) : op->loc.valid() ? op->loc : op->quantity->loc;
     diag.error(where, "the initial value of '" + op->quantity->name +
                           "' depends on meta parameter '" + from->name +
                           "'; initial values are not differentiated, so its gradient would "
-                          "be wrong (use the meta parameter in the step or the reward event)");
-    if (from->loc.valid())
-      diag.note(from->loc, "'" + from->name + "' declared here");
+                          "be wrong (use '" + from->name + "' in the step or the reward event)");
     ok = false;
   }
   return ok;
@@ -101,14 +98,14 @@ void rewriteRegion(ir::Module &m, ir::Region &region, const Activity &act) {
 
 } // namespace
 
-bool computeTangents(ir::Module &module, DiagnosticEngine &diag) {
+bool computeTangents(ir::Module &module, DiagnosticEngine &diag, const OpLocator &locate) {
   if (module.lanes > 0)
     return true; // already differentiated
   int64_t p = module.numMetaScalars();
   if (p == 0)
     return true;
   Activity act = analyzeActivity(module);
-  if (!checkInitialValues(module, diag))
+  if (!checkInitialValues(module, diag, locate))
     return false;
   module.lanes = p;
   for (ir::Region *r : {&module.trial, &module.step, &module.reward})

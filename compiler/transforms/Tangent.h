@@ -28,14 +28,21 @@
 #include "dialect/IR.h"
 #include "support/Diagnostics.h"
 
+#include <functional>
+
 namespace plasticc::transforms {
+
+/// Where a finding about an op is reported. The default is the op's own
+/// location (its .plast source); for a parsed .plir module pass the op's
+/// place in the .plir text (ir::ParsedLocations::at).
+using OpLocator = std::function<Loc(const ir::Op &)>;
 
 /// Runs the tangent pass on `module` (see file comment). A module without
 /// meta parameters (P = 0) and one that already has tangents (lanes > 0,
 /// e.g. read back from `--emit=tangent` output) are left unchanged.
-/// Returns false, after reporting through `diag`, when an initial value
-/// (init region) depends on a meta parameter: initial values are not
-/// differentiated, so their gradient would silently be wrong.
-bool computeTangents(ir::Module &module, DiagnosticEngine &diag);
+/// Returns false, after reporting through `diag` at `locate(op)`, when an
+/// initial value (init region) depends on a meta parameter: initial values
+/// are not differentiated, so their gradient would silently be wrong.
+bool computeTangents(ir::Module &module, DiagnosticEngine &diag, const OpLocator &locate = {});
 
 } // namespace plasticc::transforms

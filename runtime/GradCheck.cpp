@@ -1,0 +1,236 @@
+//===- runtime/GradCheck.cpp - tangent gradient vs finite differences -----===//
+#include "runtime/GradCheck.h"
+
+#include "dialect/Random.h"
+#include "runtime/CueDelayResponse.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <ostream>
+
+namespace plasticc::runtime {
+
+namespace {
+
+// Seeds of the check's own draws, mixed from the user's seed so that they
+// are independent of the network's initial draws (which use the seed as is).
+constexpr uint64_t kInputSalt = 0x1a2b3c4d5e6f7081ULL;
+constexpr uint64_t kMetaSalt = 0x0f1e2d3c4b5a6978ULL;
+
+std::string formatG(double v, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+  return buf;
+}
+
+const QuantityInfo *findInput(const ModelInfo &info, const std::string &name) {
+  const QuantityInfo *q = info.find(name);
+  return q && q->kind == "input" ? q : nullptr;
+}
+
+/// Seeded noise, standard normal, for step t of trial k.
+void fillNoise(uint64_t seed, int64_t k, int64_t t, int64_t length, double *noise) {
+  for (int64_t i = 0; i < length; ++i)
+    noise[i] = random::normal(seed, 2 * k + 1, t * length + i, 0.0, 1.0);
+}
+
+StepSource randomSource(const ModelInfo &info, uint64_t seed) {
+  int64_t ni = info.inputLength, nn = info.noiseLength;
+  return [=](int64_t k, int64_t t, double *inputs, double *noise) {
+    for (int64_t i = 0; i < ni; ++i)
+      inputs[i] = random::uniform(seed, 2 * k, t * ni + i, -1.0, 1.0);
+    fillNoise(seed, k, t, nn, noise);
+  };
+}
+
+StepSource cueDelaySource(const ModelInfo &info, uint64_t seed, int64_t steps,
+                          std::string &error) {
+  const QuantityInfo *u = findInput(info, "u"), *y = findInput(info, "y"), *m = findInput(info, "m");
+  if (!u || !y || !m || u->numElements() != 2 || y->numElements() != 1 || m->numElements() != 1 ||
+      !m->shape.empty()) {
+    error = "task cue_delay_response needs the inputs u[2], y[1] and m (scalar); model '" +
+            info.name + "' does not declare them";
+    return {};
+  }
+  int64_t ni = info.inputLength, nn = info.noiseLength;
+  int64_t ou = u->offset, oy = y->offset, om = m->offset;
+  // One trial's inputs at a time (the source is called in trial order).
+  auto cache = std::make_shared<std::pair<int64_t, CueDelayTrial>>(-1, CueDelayTrial{});
+  return [=](int64_t k, int64_t t, double *inputs, double *noise) {
+    if (cache->first != k) {
+      int cue = static_cast<int>(random::bits(seed, 1u << 20, k) & 1);
+      *cache = {k, cueDelayResponse(cue, steps)};
+    }
+    const CueDelayTrial &tr = cache->second;
+    std::fill_n(inputs, ni, 0.0);
+    inputs[ou] = tr.u0.at(t);
+    inputs[ou + 1] = tr.u1.at(t);
+    inputs[oy] = tr.y.at(t);
+    inputs[om] = tr.m.at(t);
+    fillNoise(seed, k, t, nn, noise);
+  };
+}
+
+} // namespace
+
+bool GradCheckResult::ok() const {
+  if (!error.empty())
+    return false;
+  return std::all_of(entries.begin(), entries.end(), [](const GradCheckEntry &e) { return e.ok; });
+}
+
+std::vector<std::string> metaScalarNames(const ModelInfo &info) {
+  std::vector<std::string> names;
+  for (const QuantityInfo &q : info.quantities) {
+    if (q.kind != "meta")
+      continue;
+    if (q.shape.empty()) {
+      names.push_back(q.name);
+      continue;
+    }
+    int64_t cols = q.shape.size() == 2 ? q.shape[1] : 1;
+    for (int64_t k = 0; k < q.numElements(); ++k)
+      names.push_back(q.shape.size() == 2
+                          ? q.name + "[" + std::to_string(k / cols) + "," + std::to_string(k % cols) + "]"
+                          : q.name + "[" + std::to_string(k) + "]");
+  }
+  return names;
+}
+
+std::vector<double> defaultMeta(Backend &backend, uint64_t seed) {
+  const ModelInfo &info = backend.info();
+  StateBuffer state(info);
+  backend.init(state.data(), nullptr, seed);
+  std::vector<double> meta;
+  for (const QuantityInfo &q : info.quantities)
+    if (q.kind == "meta") {
+      auto *values = reinterpret_cast<const double *>(static_cast<const std::byte *>(state.data()) + q.offset);
+      meta.insert(meta.end(), values, values + q.numElements());
+    }
+  return meta;
+}
+
+std::vector<double> perturbedMeta(const std::vector<double> &defaults, uint64_t seed) {
+  std::vector<double> meta(defaults.size());
+  uint64_t s = random::mix64(seed ^ kMetaSalt);
+  for (size_t p = 0; p < defaults.size(); ++p) {
+    double u = random::uniform(s, 0, p, -1.0, 1.0);
+    meta[p] = defaults[p] != 0 ? defaults[p] * (1.0 + 0.2 * u) : 0.1 * u;
+  }
+  return meta;
+}
+
+StepSource makeStepSource(const ModelInfo &info, const std::string &task, uint64_t seed,
+                          int64_t steps, std::string &error, std::string *description) {
+  uint64_t s = random::mix64(seed ^ kInputSalt);
+  if (task.empty()) {
+    if (description)
+      *description = "seeded random (inputs uniform in [-1, 1), noise standard normal)";
+    return randomSource(info, s);
+  }
+  if (task == "cue_delay_response") {
+    if (description)
+      *description = "task cue_delay_response (MODEL.md), noise standard normal";
+    return cueDelaySource(info, s, steps, error);
+  }
+  error = "unknown task '" + task + "' (known: cue_delay_response)";
+  return {};
+}
+
+GradCheckResult checkGradient(Backend &backend, const GradCheckOptions &o) {
+  const ModelInfo &info = backend.info();
+  GradCheckResult res;
+  int64_t p = info.metaScalars;
+  if (!o.meta.empty() && static_cast<int64_t>(o.meta.size()) != p) {
+    res.error = "--meta gives " + std::to_string(o.meta.size()) + " values, but model '" +
+                info.name + "' has " + std::to_string(p) + " meta scalars";
+    return res;
+  }
+  StepSource source = makeStepSource(info, o.task, o.seed, o.steps, res.error, &res.inputsDescription);
+  if (!source)
+    return res;
+  if (o.meta.empty()) {
+    res.meta = perturbedMeta(defaultMeta(backend, o.seed), o.seed);
+    res.metaDescription = "seeded, near the defaults (--meta to choose)";
+  } else {
+    res.meta = o.meta;
+    res.metaDescription = "given";
+  }
+
+  ObjectiveResult base = evaluateObjective(backend, res.meta.data(), o.seed, o.trials, o.steps,
+                                           source, /*withGradient=*/true);
+  res.J = base.J;
+  double scale = std::max(1.0, std::fabs(base.J));
+  for (double g : base.dJ)
+    scale = std::max(scale, std::fabs(g));
+  res.absTol = o.absFloor * scale;
+
+  std::vector<std::string> names = metaScalarNames(info);
+  std::vector<double> m = res.meta;
+  auto J = [&](int64_t q, double delta) {
+    m[q] = res.meta[q] + delta;
+    double j = evaluateObjective(backend, m.data(), o.seed, o.trials, o.steps, source, false).J;
+    m[q] = res.meta[q];
+    return j;
+  };
+  for (int64_t q = 0; q < p; ++q) {
+    double h = 1e-3 * std::max(1.0, std::fabs(res.meta[q]));
+    double d1 = (J(q, h) - J(q, -h)) / (2 * h);
+    double d2 = (J(q, h / 2) - J(q, -h / 2)) / h;
+    GradCheckEntry e;
+    e.name = names.at(q);
+    e.tangent = base.dJ.at(q);
+    e.finiteDiff = (4 * d2 - d1) / 3;
+    double diff = std::fabs(e.tangent - e.finiteDiff);
+    double mag = std::max(std::fabs(e.tangent), std::fabs(e.finiteDiff));
+    e.relError = mag > 0 ? diff / mag : diff;
+    e.ok = std::isfinite(e.tangent) && std::isfinite(e.finiteDiff) &&
+           diff <= o.relTol * mag + res.absTol;
+    res.entries.push_back(e);
+  }
+  return res;
+}
+
+void printGradCheck(const GradCheckResult &r, const GradCheckOptions &o, const ModelInfo &info,
+                    std::ostream &out) {
+  if (!r.error.empty()) {
+    out << "check-grad: error: " << r.error << "\n";
+    return;
+  }
+  out << "check-grad " << info.name << ": K = " << o.trials << " trials of T = " << o.steps
+      << " steps, seed " << o.seed << "\n";
+  out << "inputs: " << r.inputsDescription << "\n";
+  out << "meta point (" << r.metaDescription << "):";
+  for (double v : r.meta)
+    out << " " << formatG(v, 17);
+  out << "\n";
+  out << "J = " << formatG(r.J, 17) << "\n";
+  out << "finite differences: central, Richardson-extrapolated, h = 1e-3 * max(1, |meta|)\n";
+  out << "tolerance: |tangent - fd| <= " << formatG(o.relTol, 3) << " * max(|tangent|, |fd|) + "
+      << formatG(r.absTol, 3) << "\n";
+  size_t width = 4;
+  for (const GradCheckEntry &e : r.entries)
+    width = std::max(width, e.name.size());
+  char line[256];
+  std::snprintf(line, sizeof line, "  %-*s  %24s  %24s  %9s\n", static_cast<int>(width), "meta",
+                "tangent", "finite difference", "rel.error");
+  out << line;
+  int failed = 0;
+  for (const GradCheckEntry &e : r.entries) {
+    std::snprintf(line, sizeof line, "  %-*s  %24.16e  %24.16e  %9.2e  %s\n",
+                  static_cast<int>(width), e.name.c_str(), e.tangent, e.finiteDiff, e.relError,
+                  e.ok ? "ok" : "MISMATCH");
+    out << line;
+    failed += e.ok ? 0 : 1;
+  }
+  if (r.entries.empty())
+    out << "no meta parameters: nothing to check\n";
+  else if (failed == 0)
+    out << "all " << r.entries.size() << " gradient entries agree\n";
+  else
+    out << failed << " of " << r.entries.size() << " gradient entries disagree\n";
+}
+
+} // namespace plasticc::runtime

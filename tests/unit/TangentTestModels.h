@@ -1,0 +1,166 @@
+//===- tests/unit/TangentTestModels.h - small models for tangent tests ----===//
+//
+// Dialect modules built with ir::Builder (independent of the front end) for
+// the tangent pass, interpreter and gradient-check tests: one-op models that
+// put a single math op at a chosen point, and the reference model of
+// MODEL.md at a small size. Also helpers to differentiate a module and to
+// take dR/dmeta of a one-trial run with the interpreter.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "compiler/transforms/Tangent.h"
+#include "dialect/Builder.h"
+#include "runtime/Interpreter.h"
+#include "runtime/Objective.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <sstream>
+#include <vector>
+
+namespace plasticc::testmodels {
+
+using namespace plasticc::ir;
+
+/// Runs the tangent pass; diagnostics are kept in `diagText`.
+inline bool differentiate(Module &m, std::string *diagText = nullptr) {
+  auto file = std::make_shared<SourceFile>("test.plast", "model test\n");
+  std::ostringstream out;
+  DiagnosticEngine diag(file, out);
+  bool ok = transforms::computeTangents(m, diag);
+  if (diagText)
+    *diagText = out.str();
+  return ok;
+}
+
+/// A model whose reward is op(x0 + meta[0], y0 + meta[1], z0 + meta[2])
+/// for the op's arity (meta defaults 0), so dR/dmeta at meta = 0 are the
+/// op's partial derivatives at (x0, y0, z0). `n` is powi's exponent.
+inline std::unique_ptr<Module> pointModel(OpKind kind, std::vector<double> at, int64_t n = 2) {
+  auto m = std::make_unique<Module>();
+  m->name = "point";
+  int64_t arity = static_cast<int64_t>(at.size());
+  Quantity *meta = m->addQuantity("a", QuantityKind::Meta, Type::vector(arity), {});
+  Builder b(*m, m->init);
+  b.write(meta, b.constant(0.0, meta->type));
+  b.setRegion(m->reward);
+  Op *a = b.read(meta);
+  std::vector<Op *> args;
+  for (int64_t k = 0; k < arity; ++k)
+    args.push_back(b.binary(OpKind::Add, b.constant(at[k], Type::scalar()), b.extract(a, {k})));
+  Op *r = kind == OpKind::Powi ? b.powi(args[0], n, "r") : b.create(kind, args, {}, {}, nullptr, "r");
+  b.ret({r});
+  return m;
+}
+
+/// R and dR/dmeta of one trial without steps at `meta` (empty: defaults).
+struct RewardAndGradient {
+  double R;
+  std::vector<double> dR;
+};
+inline RewardAndGradient rewardAndGradient(const Module &m, const std::vector<double> &meta = {}) {
+  runtime::Interpreter interp(m);
+  runtime::StateBuffer state(interp.info());
+  interp.init(state.data(), meta.empty() ? nullptr : meta.data(), 1);
+  interp.beginTrial(state.data());
+  RewardAndGradient res;
+  res.dR.resize(interp.info().metaScalars);
+  res.R = interp.endTrial(state.data(), res.dR.data());
+  return res;
+}
+
+/// Sizes and constants of the reference model (MODEL.md).
+struct ReferenceSizes {
+  int64_t n = 8, inputs = 2, outputs = 1, d1 = 3; // d1 = D = d + 1
+  double alpha = 0.1, sigma = 0.05, lambda = 0.95, betaX = 0.8, betaR = 0.9, eta = 0.05;
+};
+
+/// The reference model of MODEL.md ("One trial k"), built op by op as the
+/// lowering of examples/rnn_poly.plast would: theta[D,D] meta; states x,
+/// xbar; plastic W, fixed Win, Wout; traces e, err, scored; baseline Rbar;
+/// output z. Random streams: x 0, W 1, Win 2, Wout 3.
+inline std::unique_ptr<Module> referenceModel(const ReferenceSizes &s = {}) {
+  auto m = std::make_unique<Module>();
+  m->name = "rnn_poly_small";
+  int64_t n = s.n;
+  m->dims = {{"N", n}, {"I", s.inputs}, {"O", s.outputs}, {"D", s.d1}};
+  auto scalar = Type::scalar();
+  Quantity *theta = m->addQuantity("theta", QuantityKind::Meta, Type::matrix(s.d1, s.d1), {});
+  Quantity *alpha = m->addQuantity("alpha", QuantityKind::Param, scalar, {});
+  Quantity *u = m->addQuantity("u", QuantityKind::Input, Type::vector(s.inputs), {});
+  Quantity *y = m->addQuantity("y", QuantityKind::Input, Type::vector(s.outputs), {});
+  Quantity *mask = m->addQuantity("m", QuantityKind::Input, scalar, {});
+  Quantity *xi = m->addQuantity("xi", QuantityKind::Noise, Type::vector(n), {});
+  Quantity *x = m->addQuantity("x", QuantityKind::State, Type::vector(n), {});
+  Quantity *xbar = m->addQuantity("xbar", QuantityKind::State, Type::vector(n), {});
+  Quantity *w = m->addQuantity("W", QuantityKind::Weight, Type::matrix(n, n), {}, true);
+  Quantity *win = m->addQuantity("Win", QuantityKind::Weight, Type::matrix(n, s.inputs), {});
+  Quantity *wout = m->addQuantity("Wout", QuantityKind::Weight, Type::matrix(s.outputs, n), {});
+  Quantity *e = m->addQuantity("e", QuantityKind::Trace, Type::matrix(n, n), {});
+  Quantity *err = m->addQuantity("err", QuantityKind::Trace, scalar, {});
+  Quantity *scored = m->addQuantity("scored", QuantityKind::Trace, scalar, {});
+  Quantity *rbar = m->addQuantity("Rbar", QuantityKind::Baseline, scalar, {});
+  Quantity *z = m->addQuantity("z", QuantityKind::Output, Type::vector(s.outputs), {});
+
+  Builder b(*m, m->init);
+  auto c = [&](double v) { return b.constant(v, scalar); };
+  b.write(theta, b.constant(0.0, theta->type));
+  b.write(alpha, c(s.alpha));
+  b.write(x, b.random(OpKind::RandUniform, c(-0.1), c(0.1), x->type, 0, "x"));
+  b.write(xbar, b.read(x));
+  b.write(w, b.random(OpKind::RandNormal, c(0.0), c(1.44 / static_cast<double>(n)), w->type, 1));
+  b.write(win, b.random(OpKind::RandUniform, c(-1.0), c(1.0), win->type, 2));
+  b.write(wout, b.random(OpKind::RandNormal, c(0.0), c(1.0 / static_cast<double>(n)), wout->type, 3));
+  b.write(rbar, c(0.0));
+
+  b.setRegion(m->trial);
+  b.write(e, b.constant(0.0, e->type));
+  b.write(err, c(0.0));
+  b.write(scored, c(0.0));
+
+  b.setRegion(m->step);
+  Op *xv = b.read(x);
+  Op *r = b.unary(OpKind::Tanh, xv, "r");
+  Op *post = b.binary(OpKind::Sub, xv, b.read(xbar), "post");
+  // H[i, j] = sum_{a,b} theta[a, b] r[j]^a post[i]^b
+  Op *th = b.read(theta);
+  Op *h = nullptr;
+  for (int64_t a = 0; a < s.d1; ++a)
+    for (int64_t bb = 0; bb < s.d1; ++bb) {
+      Op *mono = b.outer(b.powi(post, bb), b.powi(r, a));
+      Op *term = b.binary(OpKind::Mul, b.extract(th, {a, bb}), mono);
+      h = h ? b.binary(OpKind::Add, h, term) : term;
+    }
+  b.write(e, b.binary(OpKind::Add, b.binary(OpKind::Mul, c(s.lambda), b.read(e)), h, "e"));
+  Op *zv = b.matvec(b.read(wout), r, "z");
+  b.write(z, zv);
+  Op *mv = b.read(mask);
+  Op *sq = b.reduce(OpKind::Sum, b.powi(b.binary(OpKind::Sub, zv, b.read(y)), 2));
+  b.write(err, b.binary(OpKind::Add, b.read(err), b.binary(OpKind::Mul, mv, sq), "err"));
+  b.write(scored, b.binary(OpKind::Add, b.read(scored), mv, "scored"));
+  Op *drive = b.binary(OpKind::Add,
+                       b.binary(OpKind::Add, b.unary(OpKind::Neg, xv), b.matvec(b.read(w), r)),
+                       b.matvec(b.read(win), b.read(u)));
+  Op *xn = b.binary(OpKind::Add,
+                    b.binary(OpKind::Add, xv, b.binary(OpKind::Mul, b.read(alpha), drive)),
+                    b.binary(OpKind::Mul, c(s.sigma), b.read(xi)), "x");
+  b.write(x, xn);
+  b.write(xbar, b.binary(OpKind::Add, b.binary(OpKind::Mul, c(s.betaX), b.read(xbar)),
+                         b.binary(OpKind::Mul, c(1 - s.betaX), b.read(x)), "xbar"));
+
+  b.setRegion(m->reward);
+  Op *R = b.binary(OpKind::Div, b.unary(OpKind::Neg, b.read(err)),
+                   b.binary(OpKind::Max, c(1.0), b.read(scored)), "R");
+  Op *rb = b.read(rbar);
+  Op *adv = b.binary(OpKind::Sub, R, rb, "adv");
+  b.write(w, b.binary(OpKind::Add, b.read(w),
+                      b.binary(OpKind::Mul, b.binary(OpKind::Mul, c(s.eta), adv), b.read(e)), "W"));
+  b.write(rbar, b.binary(OpKind::Add, b.binary(OpKind::Mul, c(s.betaR), rb),
+                         b.binary(OpKind::Mul, c(1 - s.betaR), R), "Rbar"));
+  b.ret({R});
+  return m;
+}
+
+} // namespace plasticc::testmodels

@@ -3,10 +3,19 @@
 plasticc_library(plasticc_support support)
 plasticc_library(plasticc_dialect dialect plasticc_support)
 plasticc_library(plasticc_transforms compiler/transforms plasticc_dialect)
+plasticc_library(plasticc_frontend compiler/frontend plasticc_support)
+plasticc_library(plasticc_lowering compiler/lowering plasticc_frontend plasticc_dialect)
 plasticc_library(plasticc_runtime runtime plasticc_dialect Eigen3::Eigen)
 plasticc_library(plasticc_reference bench/reference Eigen3::Eigen)
 
 # Libraries the unit tests link against.
 set(PLASTICC_UNIT_TEST_LIBS plasticc_dialect)
 list(APPEND PLASTICC_UNIT_TEST_LIBS plasticc_reference)
+list(APPEND PLASTICC_UNIT_TEST_LIBS plasticc_frontend plasticc_lowering)
 list(APPEND PLASTICC_UNIT_TEST_LIBS plasticc_transforms plasticc_runtime)
+
+# plasticc: the compiler driver (compiler/driver; main.cpp parses options only).
+file(GLOB plasticc_driver_srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/compiler/driver/*.cpp)
+add_executable(plasticc ${plasticc_driver_srcs})
+target_link_libraries(plasticc PRIVATE plasticc_lowering plasticc_frontend plasticc_dialect CLI11::CLI11)
+target_compile_definitions(plasticc PRIVATE PLASTICC_VERSION="${PROJECT_VERSION}")

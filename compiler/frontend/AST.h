@@ -135,6 +135,9 @@ int builtinArity(Builtin fn);
 struct Expr {
   ExprKind kind;
   SourceRange range;
+  /// Nodes on the longest path down to a leaf (set by the parser, which
+  /// bounds it so that recursive walks of the tree stay shallow).
+  uint32_t height = 1;
 
   // --- filled by Sema ---
   Shape shape; // in an indexed statement: the shape of one element's value

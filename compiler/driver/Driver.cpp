@@ -1,0 +1,147 @@
+//===- compiler/driver/Driver.cpp - the staged pipeline of `plasticc` -----===//
+//
+// Implements Compilation (lazy stages, each run once) and run() (load the
+// input, run the chosen emit kind into a buffer, write the buffer to the
+// output only on success so that a failed run leaves no partial file).
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/driver/Driver.h"
+
+#include "compiler/frontend/Parser.h"
+#include "compiler/frontend/Sema.h"
+#include "compiler/lowering/LowerToDialect.h"
+#include "dialect/Parser.h"
+#include "dialect/Printer.h"
+#include "dialect/Verifier.h"
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace plasticc::driver {
+
+Compilation::Compilation(Options options, std::ostream &diagOut)
+    : options_(std::move(options)), diagOut_(diagOut) {}
+
+Compilation::~Compilation() = default;
+
+bool Compilation::isIRInput() const {
+  const std::string &p = options_.input;
+  return p.size() >= 5 && p.compare(p.size() - 5, 5, ".plir") == 0;
+}
+
+bool Compilation::load(std::string &err) {
+  file_ = SourceFile::read(options_.input, err);
+  if (!file_)
+    return false;
+  diag_ = std::make_unique<DiagnosticEngine>(file_, diagOut_);
+  return true;
+}
+
+DiagnosticEngine &Compilation::diag() {
+  PLASTICC_INTERNAL_ASSERT(diag_ != nullptr, "diag() before load()");
+  return *diag_;
+}
+
+ast::Module *Compilation::parsedAST() {
+  PLASTICC_INTERNAL_ASSERT(file_ && !isIRInput(), "parsedAST() needs a loaded .plast input");
+  if (!parsed_) {
+    parsed_ = true;
+    ast_ = parseSource(*file_, *diag_);
+    astOk_ = !diag_->hasErrors();
+  }
+  return astOk_ ? ast_.get() : nullptr;
+}
+
+ast::Module *Compilation::checkedAST() {
+  if (!checked_) {
+    checked_ = true;
+    checkOk_ = parsedAST() && checkModule(*ast_, *diag_);
+  }
+  return checkOk_ ? ast_.get() : nullptr;
+}
+
+// A module lowered from a checked tree must verify: if it does not, the bug
+// is in Sema or lowering, never in the user's model.
+static void verifyLowered(const ir::Module &module) {
+  std::vector<ir::VerifierError> errors = ir::verify(module);
+  if (errors.empty())
+    return;
+  std::string all;
+  for (auto &e : errors)
+    all += "\n  " + e.message;
+  PLASTICC_INTERNAL_ASSERT(false, "the lowered module does not verify:" + all +
+                                      "\n--- module ---\n" + ir::printModule(module));
+}
+
+ir::Module *Compilation::dialect() {
+  if (lowered_)
+    return irOk_ ? ir_.get() : nullptr;
+  lowered_ = true;
+  if (isIRInput()) {
+    PLASTICC_INTERNAL_ASSERT(file_ != nullptr, "dialect() before load()");
+    ir_ = ir::parseModule(*file_, *diag_);
+    irOk_ = ir_ != nullptr && !diag_->hasErrors();
+    return irOk_ ? ir_.get() : nullptr;
+  }
+  ast::Module *ast = checkedAST();
+  if (!ast)
+    return nullptr;
+  ir_ = lowerToDialect(*ast);
+  verifyLowered(*ir_);
+  irOk_ = true;
+  return ir_.get();
+}
+
+const EmitKind *findEmitKind(std::string_view name) {
+  for (const EmitKind &k : emitKinds())
+    if (name == k.name)
+      return &k;
+  return nullptr;
+}
+
+std::string emitKindNames() {
+  std::string s;
+  for (const EmitKind &k : emitKinds())
+    s += (s.empty() ? "" : ", ") + std::string(k.name);
+  return s;
+}
+
+/// Writes `text` to the -o file or stdout; false with a message on failure.
+static bool writeOutput(const std::string &path, const std::string &text, std::ostream &errs) {
+  if (path == "-") {
+    std::cout << text;
+    std::cout.flush();
+    return static_cast<bool>(std::cout);
+  }
+  std::ofstream out(path, std::ios::binary);
+  if (out)
+    out << text;
+  if (!out) {
+    errs << "plasticc: error: cannot write '" << path << "'\n";
+    return false;
+  }
+  return true;
+}
+
+int run(const Options &options, std::ostream &errs) {
+  const EmitKind *emit = findEmitKind(options.emit);
+  if (!emit) {
+    errs << "plasticc: error: unknown --emit value '" << options.emit
+         << "'; valid values are: " << emitKindNames() << "\n";
+    return ExitUsage;
+  }
+  Compilation compilation(options, errs);
+  std::string err;
+  if (!compilation.load(err)) {
+    errs << "plasticc: error: " << err << "\n";
+    return ExitUsage;
+  }
+  std::ostringstream buffer;
+  int code = emit->run(compilation, buffer);
+  if (code != ExitOk)
+    return code;
+  return writeOutput(options.output, buffer.str(), errs) ? ExitOk : ExitUsage;
+}
+
+} // namespace plasticc::driver

@@ -1,0 +1,51 @@
+//===- compiler/driver/EmitKinds.cpp - the table of `--emit` kinds --------===//
+//
+// One function per emit kind and the table that names them. A new stage
+// adds its function (here or in its own file of compiler/driver/) and one
+// line in kEmitKinds; `--help` and the unknown-value message list the table.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/driver/Driver.h"
+
+#include "compiler/frontend/ASTPrinter.h"
+#include "dialect/Printer.h"
+
+#include <iterator>
+#include <ostream>
+
+namespace plasticc::driver {
+
+namespace {
+
+/// --emit=ast: the checked syntax tree (ASTPrinter.h describes the format).
+int emitAST(Compilation &c, std::ostream &out) {
+  if (c.isIRInput()) {
+    c.diag().error(Loc{1, 1}, "--emit=ast needs a .plast model, not a .plir module");
+    return ExitUserError;
+  }
+  ast::Module *m = c.checkedAST();
+  if (!m)
+    return ExitUserError;
+  ast::printAST(*m, out);
+  return ExitOk;
+}
+
+/// --emit=ir: the verified dialect module in canonical text form.
+int emitIR(Compilation &c, std::ostream &out) {
+  ir::Module *m = c.dialect();
+  if (!m)
+    return ExitUserError;
+  ir::printModule(*m, out);
+  return ExitOk;
+}
+
+constexpr EmitKind kEmitKinds[] = {
+    {"ast", "the checked syntax tree", emitAST},
+    {"ir", "the dialect IR after lowering and verification (default)", emitIR},
+};
+
+} // namespace
+
+std::span<const EmitKind> emitKinds() { return {kEmitKinds, std::size(kEmitKinds)}; }
+
+} // namespace plasticc::driver

@@ -1,0 +1,37 @@
+//===- compiler/driver/main.cpp - command line of the `plasticc` tool -----===//
+//
+// Only parses options (CLI11) and hands them to driver::run (Driver.h).
+// Usage errors (unknown option, missing FILE, bad --emit) exit with 2.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/driver/Driver.h"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#ifndef PLASTICC_VERSION
+#define PLASTICC_VERSION "unknown"
+#endif
+
+int main(int argc, char **argv) {
+  using namespace plasticc::driver;
+  Options options;
+  CLI::App app{"plasticc: compiler for synaptic plasticity rules (.plast -> dialect IR -> "
+               "native code)"};
+  app.set_version_flag("--version", std::string("plasticc ") + PLASTICC_VERSION + " (LLVM 19)");
+  app.add_option("FILE", options.input, "input model (.plast) or dialect module (.plir)")
+      ->required();
+  std::string kinds;
+  for (const EmitKind &k : emitKinds())
+    kinds += std::string("\n  ") + k.name + ": " + k.help;
+  app.add_option("--emit", options.emit, "what to write (default ir):" + kinds);
+  app.add_option("-o", options.output, "output file (default: stdout)");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError &e) {
+    int code = app.exit(e);
+    return code == 0 ? ExitOk : ExitUsage;
+  }
+  return run(options, std::cerr);
+}

@@ -1,0 +1,828 @@
+//===- compiler/frontend/Parser.cpp - recursive-descent .plast parser -----===//
+//
+// One function per grammar production (its production is the `///` comment
+// above it). Errors return nullptr; the caller returns at once, and the
+// statement or declaration loop skips to a synchronisation point (recover)
+// so that later, independent errors are still reported.
+//
+// Newlines: a token whose newlineBefore is set ends the current statement
+// when no ( or [ is open (`atBreak`). The binary-operator loops stop there,
+// so `x = a` NEWLINE `+ b` is two statements, while an operator or `,` at
+// the end of a line continues the expression, because its operand is parsed
+// whatever precedes it.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/frontend/Parser.h"
+
+#include "compiler/frontend/Lexer.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <optional>
+#include <system_error>
+
+namespace plasticc {
+
+using namespace ast;
+
+namespace {
+
+/// 'name' for messages, shortened when huge (a 100k-character identifier).
+std::string quote(std::string_view text) {
+  constexpr size_t kMax = 40;
+  if (text.size() <= kMax)
+    return "'" + std::string(text) + "'";
+  return "'" + std::string(text.substr(0, kMax)) + "...' (" + std::to_string(text.size()) +
+         " characters)";
+}
+
+std::string describe(const Token &t) {
+  switch (t.kind) {
+  case TokenKind::Ident:
+    return "identifier " + quote(t.text);
+  case TokenKind::Number:
+    return "number " + quote(t.text);
+  default:
+    return tokenKindName(t.kind);
+  }
+}
+
+bool isComparisonToken(TokenKind k) {
+  return k == TokenKind::Less || k == TokenKind::LessEqual || k == TokenKind::Greater ||
+         k == TokenKind::GreaterEqual || k == TokenKind::EqualEqual || k == TokenKind::NotEqual;
+}
+
+BinaryOp binaryOpOf(TokenKind k) {
+  switch (k) {
+  case TokenKind::Less: return BinaryOp::Lt;
+  case TokenKind::LessEqual: return BinaryOp::Le;
+  case TokenKind::Greater: return BinaryOp::Gt;
+  case TokenKind::GreaterEqual: return BinaryOp::Ge;
+  case TokenKind::EqualEqual: return BinaryOp::Eq;
+  case TokenKind::NotEqual: return BinaryOp::Ne;
+  case TokenKind::Plus: return BinaryOp::Add;
+  case TokenKind::Minus: return BinaryOp::Sub;
+  case TokenKind::Star: return BinaryOp::Mul;
+  case TokenKind::Slash: return BinaryOp::Div;
+  case TokenKind::At: return BinaryOp::MatVec;
+  default: return BinaryOp::Pow;
+  }
+}
+
+std::optional<QuantityKind> quantityKindOf(TokenKind k) {
+  switch (k) {
+  case TokenKind::KwMeta: return QuantityKind::Meta;
+  case TokenKind::KwParam: return QuantityKind::Param;
+  case TokenKind::KwInput: return QuantityKind::Input;
+  case TokenKind::KwNoise: return QuantityKind::Noise;
+  case TokenKind::KwState: return QuantityKind::State;
+  case TokenKind::KwWeight: return QuantityKind::Weight;
+  case TokenKind::KwTrace: return QuantityKind::Trace;
+  case TokenKind::KwBaseline: return QuantityKind::Baseline;
+  case TokenKind::KwOutput: return QuantityKind::Output;
+  default: return std::nullopt;
+  }
+}
+
+class Parser {
+public:
+  Parser(const SourceFile &file, DiagnosticEngine &diag)
+      : diag_(diag), toks_(Lexer(file, diag).lexAll()) {}
+
+  std::unique_ptr<Module> parseFile();
+  ExprPtr parseWholeExpression();
+
+private:
+  // --- token access ---
+  const Token &tok() const { return toks_[pos_]; }
+  const Token &prev() const { return toks_[pos_ ? pos_ - 1 : 0]; }
+  /// The token after the current one (Eof at the end).
+  const Token &lookahead() const { return toks_[std::min(pos_ + 1, toks_.size() - 1)]; }
+  void consume() {
+    if (!tok().is(TokenKind::Eof))
+      ++pos_;
+  }
+  bool accept(TokenKind k) {
+    if (!tok().is(k))
+      return false;
+    consume();
+    return true;
+  }
+  /// True when the current token starts a new statement (see file comment).
+  bool atBreak() const { return nesting_ == 0 && tok().newlineBefore; }
+  /// Range from `begin` to the end of the last consumed token.
+  SourceRange from(Loc begin) const { return {begin, prev().range.end}; }
+
+  // --- diagnostics and recovery ---
+  void errorAt(const Token &t, std::string message);
+  void error(SourceRange r, std::string message);
+  bool expect(TokenKind k, const char *context);
+  void recoverStatement(size_t start);
+  void recoverDeclaration(size_t start);
+  bool expectEndOfStatement(const char *what);
+
+  // --- declarations ---
+  DeclPtr parseDecl();
+  DeclPtr parseDimDecl();
+  DeclPtr parseQuantityDecl(QuantityKind kind);
+  bool parseShape(std::vector<DimRef> &dims);
+  DeclPtr parseBlock(DeclKind kind, Loc begin, const char *what);
+  DeclPtr parseRewardDecl();
+  StmtPtr parseStmt();
+
+  // --- expressions ---
+  ExprPtr parseExpr();
+  ExprPtr parseAdditive();
+  ExprPtr parseMultiplicative();
+  ExprPtr parseUnary();
+  ExprPtr parsePower();
+  ExprPtr parsePostfix();
+  ExprPtr parsePrimary();
+  ExprPtr parseNumber();
+  ExprPtr parseCall(Builtin fn);
+  ExprPtr parseIndexSum(Loc begin, std::vector<ExprPtr> args);
+  bool parseIndexArg(IndexArg &arg);
+  bool parseInteger(const Token &t, int64_t &value, const char *what);
+  ExprPtr makeBinary(BinaryOp op, SourceRange opRange, ExprPtr lhs, ExprPtr rhs);
+  bool checkHeight(Expr &e);
+
+  /// Counts one level of expression nesting for the lifetime of the guard.
+  struct NestingGuard {
+    explicit NestingGuard(Parser &p) : p(p) { ++p.depth_; }
+    ~NestingGuard() { --p.depth_; }
+    bool tooDeep() const { return p.depth_ > kMaxNesting; }
+    Parser &p;
+  };
+  /// An open ( or [: newlines inside do not end the statement.
+  struct BracketGuard {
+    explicit BracketGuard(Parser &p) : p(p) { ++p.nesting_; }
+    ~BracketGuard() { --p.nesting_; }
+    Parser &p;
+  };
+  bool reportTooDeep();
+
+  DiagnosticEngine &diag_;
+  std::vector<Token> toks_;
+  size_t pos_ = 0;
+  unsigned nesting_ = 0;        // open ( and [ in the current statement
+  unsigned depth_ = 0;          // recursion depth of the expression parser
+  unsigned nestingAtError_ = 0; // nesting_ when the last error was reported
+};
+
+//===----------------------------------------------------------------------===//
+// Diagnostics and recovery
+//===----------------------------------------------------------------------===//
+
+void Parser::error(SourceRange r, std::string message) {
+  nestingAtError_ = nesting_;
+  diag_.error(r, std::move(message));
+}
+
+// An Invalid token was already reported by the lexer: stay quiet about it.
+// A token at the start of a new line probably means the line ended early
+// (an unclosed parenthesis): recover as if no bracket were open.
+void Parser::errorAt(const Token &t, std::string message) {
+  nestingAtError_ = t.newlineBefore ? 0 : nesting_;
+  if (t.is(TokenKind::Invalid))
+    return;
+  diag_.error(t.range, std::move(message));
+}
+
+bool Parser::expect(TokenKind k, const char *context) {
+  if (accept(k))
+    return true;
+  errorAt(tok(), std::string("expected ") + tokenKindName(k) + " " + context + ", found " +
+                     describe(tok()));
+  return false;
+}
+
+// Skips the rest of a broken statement: up to a `;`, a line break outside
+// brackets, a `}` or a declaration keyword at the start of a line. Always
+// makes progress past `start`.
+void Parser::recoverStatement(size_t start) {
+  unsigned depth = nestingAtError_;
+  for (;;) {
+    const Token &t = tok();
+    if (t.is(TokenKind::Eof))
+      return;
+    if (pos_ > start) {
+      if (t.is(TokenKind::RBrace) && depth == 0)
+        return;
+      if (t.startsDecl() && t.newlineBefore)
+        return;
+      if (t.newlineBefore && depth == 0)
+        return;
+    }
+    if (t.is(TokenKind::LParen) || t.is(TokenKind::LBracket))
+      ++depth;
+    else if ((t.is(TokenKind::RParen) || t.is(TokenKind::RBracket)) && depth > 0)
+      --depth;
+    consume();
+    if (t.is(TokenKind::Semicolon) && depth == 0)
+      return;
+  }
+}
+
+// Skips a broken declaration: up to the next declaration keyword that starts
+// a line or follows a `;`.
+void Parser::recoverDeclaration(size_t start) {
+  for (;;) {
+    const Token &t = tok();
+    if (t.is(TokenKind::Eof))
+      return;
+    if (pos_ > start && t.startsDecl() && (t.newlineBefore || prev().is(TokenKind::Semicolon)))
+      return;
+    consume();
+  }
+}
+
+bool Parser::expectEndOfStatement(const char *what) {
+  if (accept(TokenKind::Semicolon))
+    return true;
+  if (tok().is(TokenKind::RBrace) || tok().is(TokenKind::Eof) || tok().newlineBefore)
+    return true;
+  errorAt(tok(), std::string("expected a newline or ';' after the ") + what + ", found " +
+                     describe(tok()));
+  return false;
+}
+
+bool Parser::reportTooDeep() {
+  errorAt(tok(), "expression nested too deeply (more than " + std::to_string(kMaxNesting) +
+                     " levels of parentheses, unary minus or '^')");
+  return false;
+}
+
+bool Parser::checkHeight(Expr &e) {
+  if (e.height <= kMaxExprHeight)
+    return true;
+  error(e.range, "expression too large: more than " + std::to_string(kMaxExprHeight) +
+                     " levels of operators; split it into several statements");
+  return false;
+}
+
+//===----------------------------------------------------------------------===//
+// Declarations
+//===----------------------------------------------------------------------===//
+
+/// file ::= 'model' IDENT decl*
+std::unique_ptr<Module> Parser::parseFile() {
+  auto module = std::make_unique<Module>();
+  while (accept(TokenKind::Semicolon)) {
+  }
+  if (tok().is(TokenKind::KwModel)) {
+    consume();
+    if (tok().is(TokenKind::Ident)) {
+      module->name = std::string(tok().text);
+      module->nameRange = tok().range;
+      consume();
+    } else {
+      errorAt(tok(), "expected the model's name after 'model', found " + describe(tok()));
+    }
+    if (!expectEndOfStatement("model name"))
+      recoverDeclaration(pos_);
+  } else {
+    errorAt(tok(), "a model file must start with 'model NAME', found " + describe(tok()));
+  }
+  while (!tok().is(TokenKind::Eof) && !diag_.atLimit()) {
+    if (accept(TokenKind::Semicolon))
+      continue;
+    size_t start = pos_;
+    if (tok().is(TokenKind::KwModel)) {
+      errorAt(tok(), "'model' may appear only once, at the start of the file");
+      recoverDeclaration(start);
+      continue;
+    }
+    DeclPtr decl = parseDecl();
+    if (!decl) {
+      recoverDeclaration(start);
+      continue;
+    }
+    bool block = decl->kind == DeclKind::Step || decl->kind == DeclKind::Event;
+    module->decls.push_back(std::move(decl));
+    if (!block && !expectEndOfStatement("declaration"))
+      recoverDeclaration(start);
+  }
+  return module;
+}
+
+/// decl ::= dimdecl | quantitydecl | 'step' block | rewarddecl | 'on' 'reward' block
+DeclPtr Parser::parseDecl() {
+  const Token &t = tok();
+  if (t.is(TokenKind::KwDim))
+    return parseDimDecl();
+  if (auto kind = quantityKindOf(t.kind))
+    return parseQuantityDecl(*kind);
+  if (t.is(TokenKind::KwStep)) {
+    Loc begin = t.range.begin;
+    consume();
+    return parseBlock(DeclKind::Step, begin, "step");
+  }
+  if (t.is(TokenKind::KwReward))
+    return parseRewardDecl();
+  if (t.is(TokenKind::KwOn)) {
+    Loc begin = t.range.begin;
+    consume();
+    if (!tok().is(TokenKind::KwReward)) {
+      errorAt(tok(), "expected 'reward' after 'on' (the only event is 'on reward'), found " +
+                         describe(tok()));
+      return nullptr;
+    }
+    consume();
+    return parseBlock(DeclKind::Event, begin, "on reward");
+  }
+  if (t.is(TokenKind::Ident) || t.is(TokenKind::Number))
+    errorAt(t, "expected a declaration (dim, meta, param, input, noise, state, weight, trace, "
+               "baseline, output, step, reward or on reward), found " +
+                   describe(t) + "; statements belong inside 'step { ... }'");
+  else
+    errorAt(t, "expected a declaration, found " + describe(t));
+  return nullptr;
+}
+
+bool Parser::parseInteger(const Token &t, int64_t &value, const char *what) {
+  bool digitsOnly = std::all_of(t.text.begin(), t.text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!t.is(TokenKind::Number) || !digitsOnly) {
+    errorAt(t, std::string("expected ") + what + ", found " + describe(t));
+    return false;
+  }
+  auto [ptr, ec] = std::from_chars(t.text.data(), t.text.data() + t.text.size(), value);
+  if (ec != std::errc()) {
+    errorAt(t, "integer " + quote(t.text) + " is out of range");
+    return false;
+  }
+  return true;
+}
+
+/// dimdecl ::= 'dim' IDENT '=' INT
+/// (a leading '-' is accepted here only to report "must be positive")
+DeclPtr Parser::parseDimDecl() {
+  Loc begin = tok().range.begin;
+  consume();
+  if (!tok().is(TokenKind::Ident)) {
+    errorAt(tok(), "expected the dim's name after 'dim', found " + describe(tok()));
+    return nullptr;
+  }
+  std::string name(tok().text);
+  SourceRange nameRange = tok().range;
+  consume();
+  if (!expect(TokenKind::Assign, "after the dim's name"))
+    return nullptr;
+  Loc valueBegin = tok().range.begin;
+  bool negative = accept(TokenKind::Minus);
+  int64_t value = 0;
+  if (!parseInteger(tok(), value, "a positive integer for the dim"))
+    return nullptr;
+  consume();
+  if (negative)
+    value = -value;
+  return std::make_unique<DimDecl>(from(begin), std::move(name), nameRange, value, from(valueBegin));
+}
+
+/// shape ::= '[' dimref (',' dimref)? ']'      dimref ::= IDENT | INT
+bool Parser::parseShape(std::vector<DimRef> &dims) {
+  BracketGuard bracket(*this);
+  consume(); // '['
+  do {
+    DimRef ref;
+    ref.range = tok().range;
+    if (tok().is(TokenKind::Ident)) {
+      ref.name = std::string(tok().text);
+    } else if (!parseInteger(tok(), ref.literal, "a dim name or an integer in the shape")) {
+      return false;
+    }
+    consume();
+    dims.push_back(std::move(ref));
+  } while (accept(TokenKind::Comma));
+  if (dims.size() > 2) {
+    error({dims[2].range.begin, dims.back().range.end},
+          "a shape has at most two dimensions ([post, pre] for a matrix), found " +
+              std::to_string(dims.size()));
+    return false;
+  }
+  return expect(TokenKind::RBracket, "to close the shape");
+}
+
+/// quantitydecl ::= KIND IDENT shape? ('=' expr)? 'plastic'?
+/// KIND ::= meta | param | input | noise | state | weight | trace | baseline | output
+DeclPtr Parser::parseQuantityDecl(QuantityKind kind) {
+  Loc begin = tok().range.begin;
+  consume();
+  if (!tok().is(TokenKind::Ident)) {
+    errorAt(tok(), std::string("expected a name after '") + quantityKindName(kind) + "', found " +
+                       describe(tok()));
+    return nullptr;
+  }
+  auto decl = std::make_unique<QuantityDecl>(SourceRange{}, kind, std::string(tok().text), tok().range);
+  consume();
+  if (tok().is(TokenKind::LBracket) && !tok().newlineBefore && !parseShape(decl->dims))
+    return nullptr;
+  if (accept(TokenKind::Assign)) {
+    decl->init = parseExpr();
+    if (!decl->init)
+      return nullptr;
+  }
+  if (tok().is(TokenKind::KwPlastic) && !atBreak()) {
+    decl->plastic = true;
+    decl->plasticRange = tok().range;
+    consume();
+  }
+  decl->range = from(begin);
+  return decl;
+}
+
+/// block ::= '{' stmt* '}'     (after 'step' or 'on' 'reward')
+DeclPtr Parser::parseBlock(DeclKind kind, Loc begin, const char *what) {
+  if (!tok().is(TokenKind::LBrace)) {
+    errorAt(tok(), std::string("expected '{' after '") + what + "', found " + describe(tok()));
+    return nullptr;
+  }
+  SourceRange open = tok().range;
+  consume();
+  auto block = std::make_unique<BlockDecl>(kind, SourceRange{});
+  while (!diag_.atLimit()) {
+    if (accept(TokenKind::Semicolon))
+      continue;
+    if (accept(TokenKind::RBrace))
+      break;
+    if (tok().is(TokenKind::Eof) || tok().startsDecl()) {
+      errorAt(tok(), std::string("expected '}' to close the '") + what + "' block, found " +
+                         describe(tok()) +
+                         (tok().startsDecl() ? "; declarations cannot appear inside a block" : ""));
+      if (!tok().is(TokenKind::Invalid))
+        diag_.note(open, "the block opened here");
+      break;
+    }
+    size_t start = pos_;
+    StmtPtr stmt = parseStmt();
+    if (stmt && expectEndOfStatement("statement"))
+      block->stmts.push_back(std::move(stmt));
+    else
+      recoverStatement(start);
+  }
+  block->range = from(begin);
+  return block;
+}
+
+/// rewarddecl ::= 'reward' IDENT '=' expr
+DeclPtr Parser::parseRewardDecl() {
+  Loc begin = tok().range.begin;
+  consume();
+  if (!tok().is(TokenKind::Ident)) {
+    errorAt(tok(), "expected the reward's name after 'reward' (as in 'reward R = ...'), found " +
+                       describe(tok()));
+    return nullptr;
+  }
+  std::string name(tok().text);
+  SourceRange nameRange = tok().range;
+  consume();
+  if (!expect(TokenKind::Assign, "after the reward's name"))
+    return nullptr;
+  ExprPtr value = parseExpr();
+  if (!value)
+    return nullptr;
+  return std::make_unique<RewardDecl>(from(begin), std::move(name), nameRange, std::move(value));
+}
+
+/// stmt   ::= target ('=' | '+=' | '-=') expr
+/// target ::= IDENT | IDENT '[' IDENT ']' | IDENT '[' IDENT ',' IDENT ']'
+StmtPtr Parser::parseStmt() {
+  if (!tok().is(TokenKind::Ident)) {
+    errorAt(tok(), "expected a statement (name = expression), found " + describe(tok()));
+    return nullptr;
+  }
+  auto stmt = std::make_unique<AssignStmt>();
+  Loc begin = tok().range.begin;
+  stmt->target = std::string(tok().text);
+  stmt->targetRange = tok().range;
+  consume();
+  if (tok().is(TokenKind::LBracket)) {
+    BracketGuard bracket(*this);
+    consume();
+    do {
+      if (!tok().is(TokenKind::Ident)) {
+        errorAt(tok(), "expected an index name (such as i or j) in the target, found " +
+                           describe(tok()));
+        return nullptr;
+      }
+      stmt->indices.push_back({std::string(tok().text), tok().range, nullptr});
+      consume();
+    } while (accept(TokenKind::Comma));
+    if (stmt->indices.size() > 2) {
+      error(stmt->indices[2].range, "a target has at most two indices, [post, pre]");
+      return nullptr;
+    }
+    if (!expect(TokenKind::RBracket, "to close the target's indices"))
+      return nullptr;
+  }
+  const Token &op = tok();
+  if (op.is(TokenKind::Assign))
+    stmt->op = AssignOp::Set;
+  else if (op.is(TokenKind::PlusAssign))
+    stmt->op = AssignOp::AddTo;
+  else if (op.is(TokenKind::MinusAssign))
+    stmt->op = AssignOp::SubFrom;
+  else {
+    errorAt(op, "expected '=', '+=' or '-=' after the target, found " + describe(op));
+    return nullptr;
+  }
+  stmt->opRange = op.range;
+  consume();
+  stmt->value = parseExpr();
+  if (!stmt->value)
+    return nullptr;
+  stmt->range = from(begin);
+  return stmt;
+}
+
+//===----------------------------------------------------------------------===//
+// Expressions
+//===----------------------------------------------------------------------===//
+
+ExprPtr Parser::makeBinary(BinaryOp op, SourceRange opRange, ExprPtr lhs, ExprPtr rhs) {
+  SourceRange r{lhs->range.begin, rhs->range.end};
+  uint32_t h = std::max(lhs->height, rhs->height) + 1;
+  auto e = std::make_unique<BinaryExpr>(r, op, opRange, std::move(lhs), std::move(rhs));
+  e->height = h;
+  if (!checkHeight(*e))
+    return nullptr;
+  return e;
+}
+
+/// expr ::= additive (('<' | '<=' | '>' | '>=' | '==' | '!=') additive)?
+/// (comparisons do not associate: `a < b < c` is an error)
+ExprPtr Parser::parseExpr() {
+  NestingGuard guard(*this);
+  if (guard.tooDeep()) {
+    reportTooDeep();
+    return nullptr;
+  }
+  ExprPtr lhs = parseAdditive();
+  if (!lhs || atBreak() || !isComparisonToken(tok().kind))
+    return lhs;
+  BinaryOp op = binaryOpOf(tok().kind);
+  SourceRange opRange = tok().range;
+  consume();
+  ExprPtr rhs = parseAdditive();
+  if (!rhs)
+    return nullptr;
+  if (!atBreak() && isComparisonToken(tok().kind)) {
+    errorAt(tok(), "comparisons do not chain: write (a < b) * (b < c) or use parentheses");
+    return nullptr;
+  }
+  return makeBinary(op, opRange, std::move(lhs), std::move(rhs));
+}
+
+/// additive ::= multiplicative (('+' | '-') multiplicative)*
+ExprPtr Parser::parseAdditive() {
+  ExprPtr lhs = parseMultiplicative();
+  while (lhs && !atBreak() && (tok().is(TokenKind::Plus) || tok().is(TokenKind::Minus))) {
+    BinaryOp op = binaryOpOf(tok().kind);
+    SourceRange opRange = tok().range;
+    consume();
+    ExprPtr rhs = parseMultiplicative();
+    if (!rhs)
+      return nullptr;
+    lhs = makeBinary(op, opRange, std::move(lhs), std::move(rhs));
+  }
+  return lhs;
+}
+
+/// multiplicative ::= unary (('*' | '/' | '@') unary)*
+ExprPtr Parser::parseMultiplicative() {
+  ExprPtr lhs = parseUnary();
+  while (lhs && !atBreak() &&
+         (tok().is(TokenKind::Star) || tok().is(TokenKind::Slash) || tok().is(TokenKind::At))) {
+    BinaryOp op = binaryOpOf(tok().kind);
+    SourceRange opRange = tok().range;
+    consume();
+    ExprPtr rhs = parseUnary();
+    if (!rhs)
+      return nullptr;
+    lhs = makeBinary(op, opRange, std::move(lhs), std::move(rhs));
+  }
+  return lhs;
+}
+
+/// unary ::= '-' unary | power
+ExprPtr Parser::parseUnary() {
+  NestingGuard guard(*this);
+  if (guard.tooDeep()) {
+    reportTooDeep();
+    return nullptr;
+  }
+  if (!tok().is(TokenKind::Minus))
+    return parsePower();
+  Loc begin = tok().range.begin;
+  consume();
+  ExprPtr operand = parseUnary();
+  if (!operand)
+    return nullptr;
+  uint32_t h = operand->height + 1;
+  auto e = std::make_unique<UnaryExpr>(from(begin), std::move(operand));
+  e->height = h;
+  if (!checkHeight(*e))
+    return nullptr;
+  return e;
+}
+
+/// power ::= postfix ('^' unary)?      (right associative: a^b^c = a^(b^c))
+ExprPtr Parser::parsePower() {
+  ExprPtr base = parsePostfix();
+  if (!base || atBreak() || !tok().is(TokenKind::Caret))
+    return base;
+  SourceRange opRange = tok().range;
+  consume();
+  ExprPtr exponent = parseUnary();
+  if (!exponent)
+    return nullptr;
+  return makeBinary(BinaryOp::Pow, opRange, std::move(base), std::move(exponent));
+}
+
+/// index ::= IDENT | INT
+bool Parser::parseIndexArg(IndexArg &arg) {
+  arg.range = tok().range;
+  if (tok().is(TokenKind::Ident)) {
+    arg.name = std::string(tok().text);
+  } else if (!parseInteger(tok(), arg.literal, "an index name or a non-negative integer index")) {
+    return false;
+  }
+  consume();
+  return true;
+}
+
+/// postfix ::= IDENT '[' index (',' index)? ']' | primary
+ExprPtr Parser::parsePostfix() {
+  if (!tok().is(TokenKind::Ident) || lookahead().kind != TokenKind::LBracket ||
+      (nesting_ == 0 && lookahead().newlineBefore))
+    return parsePrimary();
+  std::string name(tok().text);
+  SourceRange nameRange = tok().range;
+  consume();
+  BracketGuard bracket(*this);
+  consume(); // '['
+  std::vector<IndexArg> indices;
+  do {
+    IndexArg arg;
+    if (!parseIndexArg(arg))
+      return nullptr;
+    indices.push_back(std::move(arg));
+  } while (accept(TokenKind::Comma));
+  if (indices.size() > 2) {
+    error(indices[2].range, "at most two indices, [post, pre], found " + std::to_string(indices.size()));
+    return nullptr;
+  }
+  if (!expect(TokenKind::RBracket, "to close the indices"))
+    return nullptr;
+  return std::make_unique<IndexExpr>(from(nameRange.begin), std::move(name), nameRange,
+                                     std::move(indices));
+}
+
+/// primary ::= NUMBER UNIT? | IDENT | '(' expr ')' | call | indexsum
+ExprPtr Parser::parsePrimary() {
+  const Token &t = tok();
+  switch (t.kind) {
+  case TokenKind::Number:
+    return parseNumber();
+  case TokenKind::Ident: {
+    Builtin fn;
+    bool isCall = lookahead().is(TokenKind::LParen);
+    if (isCall && builtinFromName(t.text, fn))
+      return parseCall(fn);
+    if (isCall) {
+      errorAt(t, "unknown function " + quote(t.text) +
+                     "; the functions are tanh exp log sqrt abs sigmoid relu pow min max clip "
+                     "select sum count mean normal uniform");
+      return nullptr;
+    }
+    auto e = std::make_unique<NameExpr>(t.range, std::string(t.text));
+    consume();
+    return e;
+  }
+  case TokenKind::LParen: {
+    BracketGuard bracket(*this);
+    consume();
+    ExprPtr inner = parseExpr();
+    if (!inner || !expect(TokenKind::RParen, "to close the parenthesis"))
+      return nullptr;
+    return inner;
+  }
+  default:
+    errorAt(t, "expected an expression, found " + describe(t));
+    return nullptr;
+  }
+}
+
+/// NUMBER UNIT?      UNIT ::= 'ms' | 's' | 'Hz' (on the same line)
+ExprPtr Parser::parseNumber() {
+  const Token &t = tok();
+  double value = 0;
+  auto [ptr, ec] = std::from_chars(t.text.data(), t.text.data() + t.text.size(), value);
+  if (ec != std::errc() || ptr != t.text.data() + t.text.size() || !std::isfinite(value)) {
+    errorAt(t, "number " + quote(t.text) +
+                   " is out of range (a double holds magnitudes from about 2.2e-308 to 1.8e308)");
+    return nullptr;
+  }
+  bool isInteger = t.text.find_first_of(".eE") == std::string_view::npos;
+  Loc begin = t.range.begin;
+  consume();
+  UnitSuffix suffix = UnitSuffix::None;
+  if (tok().is(TokenKind::Ident) && !tok().newlineBefore) {
+    std::string_view u = tok().text;
+    if (u == "ms")
+      suffix = UnitSuffix::Millisecond;
+    else if (u == "s")
+      suffix = UnitSuffix::Second;
+    else if (u == "Hz")
+      suffix = UnitSuffix::Hertz;
+    else {
+      errorAt(tok(), "unexpected " + quote(u) + " after the number " + quote(prev().text) +
+                         ": the units are ms, s and Hz (or is an operator missing?)");
+      return nullptr;
+    }
+    consume();
+  }
+  return std::make_unique<NumberExpr>(from(begin), value, isInteger, suffix);
+}
+
+/// call ::= BUILTIN '(' (expr (',' expr)*)? ')'
+/// (for `sum`, a term right after the ')' makes it an indexsum instead)
+ExprPtr Parser::parseCall(Builtin fn) {
+  SourceRange nameRange = tok().range;
+  consume(); // name
+  std::vector<ExprPtr> args;
+  {
+    BracketGuard bracket(*this);
+    consume(); // '('
+    if (!tok().is(TokenKind::RParen)) {
+      do {
+        ExprPtr arg = parseExpr();
+        if (!arg)
+          return nullptr;
+        args.push_back(std::move(arg));
+      } while (accept(TokenKind::Comma));
+    }
+    if (!expect(TokenKind::RParen, "to close the argument list"))
+      return nullptr;
+  }
+  bool termFollows = !atBreak() && (tok().is(TokenKind::Ident) || tok().is(TokenKind::Number) ||
+                                    tok().is(TokenKind::LParen));
+  if (fn == Builtin::Sum && termFollows)
+    return parseIndexSum(nameRange.begin, std::move(args));
+  uint32_t h = 1;
+  for (auto &a : args)
+    h = std::max(h, a->height + 1);
+  auto call = std::make_unique<CallExpr>(from(nameRange.begin), fn, nameRange, std::move(args));
+  call->height = h;
+  if (!checkHeight(*call))
+    return nullptr;
+  return call;
+}
+
+/// indexsum ::= 'sum' '(' IDENT (',' IDENT)* ')' multiplicative
+/// (the summand is one multiplicative term: it ends at + - or a comparison)
+ExprPtr Parser::parseIndexSum(Loc begin, std::vector<ExprPtr> args) {
+  std::vector<IndexVar> vars;
+  for (auto &a : args) {
+    auto *name = dyn<NameExpr>(a.get());
+    if (!name) {
+      error(a->range, "the indices of an index sum must be names, as in sum(a, b) theta[a, b]");
+      return nullptr;
+    }
+    vars.push_back({name->name, name->range, nullptr});
+  }
+  if (vars.empty()) {
+    errorAt(tok(), "an index sum needs at least one index, as in sum(a) v[a]");
+    return nullptr;
+  }
+  ExprPtr body = parseMultiplicative();
+  if (!body)
+    return nullptr;
+  uint32_t h = body->height + 1;
+  auto e = std::make_unique<IndexSumExpr>(from(begin), std::move(vars), std::move(body));
+  e->height = h;
+  if (!checkHeight(*e))
+    return nullptr;
+  return e;
+}
+
+ExprPtr Parser::parseWholeExpression() {
+  ExprPtr e = parseExpr();
+  if (e && !tok().is(TokenKind::Eof)) {
+    errorAt(tok(), "unexpected " + describe(tok()) + " after the expression");
+    return nullptr;
+  }
+  return e;
+}
+
+} // namespace
+
+std::unique_ptr<Module> parseSource(const SourceFile &file, DiagnosticEngine &diag) {
+  return Parser(file, diag).parseFile();
+}
+
+ExprPtr parseExpression(const SourceFile &file, DiagnosticEngine &diag) {
+  return Parser(file, diag).parseWholeExpression();
+}
+
+} // namespace plasticc

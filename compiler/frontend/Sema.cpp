@@ -1,0 +1,563 @@
+//===- compiler/frontend/Sema.cpp - declarations, statements and scopes ---===//
+//
+// The declaration- and statement-level half of Sema (SemaExpr.cpp checks
+// expressions). checkModule runs three phases: declare every global name
+// (dims, quantities, the reward R) so that duplicates and uses before a
+// declaration are reported precisely; check the declarations in source order
+// (dims, shapes, initialisers); then check the reward expression and the
+// step and on-reward blocks statement by statement.
+//
+// Decisions where the language spec is silent (also stated in the front
+// end's documentation and the H1 report):
+//
+//  1. Keywords (model dim meta param input noise state weight trace baseline
+//     output step reward on plastic) are reserved; builtin function names and
+//     the unit names ms, s, Hz are not (`exp(` is always the call, a number
+//     followed by `s` always the unit).
+//  2. Blocks and the reward expression see every declared quantity wherever
+//     it is declared; initialisers and shapes see only earlier declarations.
+//  3. What initialisers may read: param: numbers, dims, earlier params;
+//     meta: numbers, dims, params (not other metas: a default is a constant);
+//     state and weight: numbers, dims, params, earlier states and weights, or
+//     exactly one normal(...) / uniform(...) call as the whole initialiser,
+//     with scalar constant arguments (one random stream per quantity);
+//     trace and baseline: numbers, dims, params. Initialisers are optional
+//     for meta, state, trace and baseline (default 0), required for param and
+//     weight, and forbidden for input, noise and output.
+//  4. A quantity's unit is its initialiser's unit; input, noise and output
+//     are dimensionless. normal(mean, variance) needs unit(variance) =
+//     unit(mean)^2. tanh exp log sigmoid need dimensionless arguments, sqrt
+//     halves an even unit exponent, abs and relu keep the unit, select's
+//     condition may have any unit. A unit raised to a power needs an integer
+//     constant exponent; unit exponents are bounded (|k| <= 1000).
+//  5. Locals are scoped to their block (a step local is not visible in
+//     `on reward`), are assigned exactly once (a second assignment is a
+//     redefinition), never with `+=`/`-=` and never with indices.
+//  6. Index names (statement indices i, j and index-sum indices a, b) may not
+//     reuse a declared name or a local (error + note), and a statement index
+//     is only usable inside [ ]; index-sum indices are usable as values.
+//  7. In an indexed statement every value outside sum()/count()/mean() is
+//     per element: a bare vector or matrix is an error, and the arguments of
+//     a reduction may not use the statement's indices. An array is indexed
+//     either entirely by statement indices (W[i, j], r[j]) or entirely by
+//     constants and index-sum indices (theta[a, b], r[0]); W[i, i] and mixes
+//     such as W[i, 0] are errors. Index sums unroll to at most
+//     kMaxIndexSumTerms terms.
+//  8. `reward R` is optional; without it the reward region returns 0. `on
+//     reward` requires a `reward` declaration. R must be a scalar. A missing
+//     step block, and a second model, step, reward or on-reward, are errors.
+//  9. Dims are at most kMaxDim; numbers too large or too small for a double
+//     (1e999, 1e-400) are errors.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/frontend/SemaImpl.h"
+
+namespace plasticc {
+
+namespace sema {
+
+std::string quote(const std::string &name) {
+  constexpr size_t kMax = 40;
+  if (name.size() <= kMax)
+    return "'" + name + "'";
+  return "'" + name.substr(0, kMax) + "...'";
+}
+
+std::string describe(const Symbol &s) {
+  switch (s.kind) {
+  case SymbolKind::Dim:
+    return "dim " + quote(s.name);
+  case SymbolKind::Quantity:
+    return std::string(quantityKindName(s.quantity->qkind)) + " " + quote(s.name);
+  case SymbolKind::Local:
+    return "local " + quote(s.name);
+  case SymbolKind::StmtIndex:
+  case SymbolKind::SumIndex:
+    return "index " + quote(s.name);
+  case SymbolKind::Reward:
+    return "reward " + quote(s.name);
+  }
+  return quote(s.name);
+}
+
+Symbol *Checker::newSymbol(SymbolKind kind, const std::string &name, SourceRange range) {
+  auto s = std::make_unique<Symbol>();
+  s->kind = kind;
+  s->name = name;
+  s->range = range;
+  m_.symbols.push_back(std::move(s));
+  return m_.symbols.back().get();
+}
+
+//===----------------------------------------------------------------------===//
+// Phase 1: global names
+//===----------------------------------------------------------------------===//
+
+void Checker::declareGlobals() {
+  for (size_t k = 0; k < m_.decls.size(); ++k) {
+    Decl *d = m_.decls[k].get();
+    std::string name;
+    SourceRange range;
+    Symbol *s = nullptr;
+    if (auto *dim = dyn<DimDecl>(d)) {
+      name = dim->name, range = dim->nameRange;
+      s = newSymbol(SymbolKind::Dim, name, range);
+      s->dim = dim;
+      dim->symbol = s;
+    } else if (auto *q = dyn<QuantityDecl>(d)) {
+      name = q->name, range = q->nameRange;
+      s = newSymbol(SymbolKind::Quantity, name, range);
+      s->quantity = q;
+      q->symbol = s;
+    } else if (auto *r = dyn<RewardDecl>(d)) {
+      name = r->name, range = r->nameRange;
+      s = newSymbol(SymbolKind::Reward, name, range);
+      s->reward = r;
+      r->symbol = s;
+    } else {
+      continue;
+    }
+    order_[s] = k;
+    auto [it, fresh] = globals_.emplace(name, s);
+    if (!fresh) {
+      diag_.error(range, "redefinition of " + quote(name) + " (already declared as " +
+                             describe(*it->second) + ")");
+      diag_.note(it->second->range, quote(name) + " first defined here");
+    }
+  }
+}
+
+// model first is the parser's; here: exactly one step, at most one reward
+// and one event, and an event needs a reward.
+void Checker::checkStructure() {
+  const Decl *first[5] = {};
+  for (auto &d : m_.decls) {
+    auto kind = static_cast<size_t>(d->kind);
+    if (d->kind != DeclKind::Step && d->kind != DeclKind::Reward && d->kind != DeclKind::Event)
+      continue;
+    if (!first[kind]) {
+      first[kind] = d.get();
+      continue;
+    }
+    const char *what = d->kind == DeclKind::Step     ? "'step' block"
+                       : d->kind == DeclKind::Event ? "'on reward' block"
+                                                    : "'reward' declaration";
+    diag_.error(SourceRange{d->range.begin, d->range.begin},
+                std::string("a model has at most one ") + what);
+    diag_.note(SourceRange{first[kind]->range.begin, first[kind]->range.begin},
+               std::string("the first ") + what + " is here");
+  }
+  SourceRange modelAt = m_.nameRange.begin.valid() ? m_.nameRange : SourceRange{{1, 1}, {1, 1}};
+  if (!first[static_cast<size_t>(DeclKind::Step)])
+    diag_.error(modelAt, "model " + quote(m_.name) +
+                             " has no 'step' block; every model needs 'step { ... }'");
+  const Decl *event = first[static_cast<size_t>(DeclKind::Event)];
+  if (event && !first[static_cast<size_t>(DeclKind::Reward)])
+    diag_.error(SourceRange{event->range.begin, event->range.begin},
+                "'on reward' needs a reward to react to: declare it with 'reward R = ...'");
+}
+
+//===----------------------------------------------------------------------===//
+// Phase 2: declarations in order
+//===----------------------------------------------------------------------===//
+
+void Checker::checkDim(DimDecl &d) {
+  Symbol *s = const_cast<Symbol *>(d.symbol);
+  if (d.value <= 0)
+    diag_.error(d.valueRange, "dim " + quote(d.name) + " must be a positive integer, got " +
+                                  std::to_string(d.value));
+  else if (d.value > kMaxDim)
+    diag_.error(d.valueRange, "dim " + quote(d.name) + " = " + std::to_string(d.value) +
+                                  " is too large (at most " + std::to_string(kMaxDim) + ")");
+  s->value = d.value > 0 && d.value <= kMaxDim ? d.value : 1;
+}
+
+bool Checker::resolveShape(QuantityDecl &q, Shape &shape) {
+  shape.rank = static_cast<uint8_t>(q.dims.size());
+  bool ok = true;
+  for (size_t k = 0; k < q.dims.size(); ++k) {
+    DimRef &ref = q.dims[k];
+    int64_t extent = 1;
+    if (ref.isLiteral()) {
+      extent = ref.literal;
+      if (extent <= 0 || extent > kMaxDim) {
+        diag_.error(ref.range, "a shape extent must be between 1 and " + std::to_string(kMaxDim) +
+                                   ", got " + std::to_string(extent));
+        ok = false;
+      }
+    } else {
+      auto it = globals_.find(ref.name);
+      if (it == globals_.end()) {
+        suggest(ref.name, ref.range, "unknown dim " + quote(ref.name) + " in the shape of " + quote(q.name));
+        ok = false;
+      } else if (it->second->kind != SymbolKind::Dim) {
+        diag_.error(ref.range, quote(ref.name) + " is " + describe(*it->second) +
+                                   ", not a dim; shapes are made of dims and integers");
+        diag_.note(it->second->range, quote(ref.name) + " declared here");
+        ok = false;
+      } else if (order_[it->second] > order_[q.symbol]) {
+        diag_.error(ref.range, "dim " + quote(ref.name) + " is used before its declaration");
+        diag_.note(it->second->range, quote(ref.name) + " declared here");
+        ok = false;
+      } else {
+        extent = it->second->value;
+      }
+    }
+    shape.dims[k] = extent;
+  }
+  return ok;
+}
+
+void Checker::checkQuantity(QuantityDecl &q) {
+  Symbol *s = const_cast<Symbol *>(q.symbol);
+  Shape shape;
+  unsigned errors = diag_.errorCount();
+  if (!resolveShape(q, shape))
+    shape = Shape::scalar();
+  q.shape = shape;
+  s->shape = shape;
+  if (q.plastic && q.qkind != QuantityKind::Weight)
+    diag_.error(q.plasticRange, std::string("'plastic' applies only to weights, not to ") +
+                                    quantityKindName(q.qkind) + " " + quote(q.name));
+  checkInitialiser(q);
+  s->unit = q.unit;
+  // A quantity whose declaration had an error has an unreliable shape or
+  // unit: its uses are skipped quietly rather than reported as mismatches.
+  if (diag_.errorCount() != errors)
+    poisoned_.insert(s);
+}
+
+void Checker::checkInitialiser(QuantityDecl &q) {
+  const char *kind = quantityKindName(q.qkind);
+  bool forbidden = q.qkind == QuantityKind::Input || q.qkind == QuantityKind::Noise ||
+                   q.qkind == QuantityKind::Output;
+  if (!q.init) {
+    if (q.qkind == QuantityKind::Param)
+      diag_.error(q.nameRange, "param " + quote(q.name) + " needs a value, as in 'param " +
+                                   q.name + " = 10 ms'");
+    else if (q.qkind == QuantityKind::Weight)
+      diag_.error(q.nameRange, "weight " + quote(q.name) +
+                                   " needs an initial value: a constant, an expression of "
+                                   "params, or normal(...) / uniform(...)");
+    return;
+  }
+  if (forbidden) {
+    const char *why = q.qkind == QuantityKind::Input  ? "inputs are supplied by the task at every step"
+                      : q.qkind == QuantityKind::Noise ? "noise is drawn by the runtime at every step"
+                                                       : "outputs are written in the step block";
+    diag_.error(q.init->range, std::string(kind) + " " + quote(q.name) +
+                                   " cannot have an initial value: " + why);
+    return;
+  }
+  where_ = Where::Init;
+  initOf_ = &q;
+  initOrder_ = order_.count(q.symbol) ? order_[q.symbol] : 0;
+  if (auto *call = dyn<CallExpr>(q.init.get());
+      call && (call->callee == Builtin::Normal || call->callee == Builtin::Uniform)) {
+    checkRandomInit(q, *call);
+    return;
+  }
+  if (!check(*q.init))
+    return;
+  q.unit = q.init->unit;
+  if (!q.init->shape.isScalar() && !(q.init->shape == q.shape)) {
+    diag_.error(q.init->range, "cannot initialise " + std::string(kind) + " " + quote(q.name) +
+                                   " of shape " + q.shape.str() + " with a value of shape " +
+                                   q.init->shape.str());
+    noteShapeOrigin(*q.init);
+  }
+}
+
+bool Checker::checkRandomInit(QuantityDecl &q, CallExpr &call) {
+  const char *fn = builtinName(call.callee);
+  if (q.qkind != QuantityKind::State && q.qkind != QuantityKind::Weight) {
+    diag_.error(call.range, std::string(fn) + "(...) draws initial values of states and weights only, not of " +
+                                quantityKindName(q.qkind) + " " + quote(q.name));
+    return false;
+  }
+  if (call.args.size() != 2) {
+    diag_.error(call.range, std::string(fn) + " takes 2 arguments, got " + std::to_string(call.args.size()));
+    return false;
+  }
+  bool ok = true;
+  for (auto &a : call.args) {
+    if (!check(*a)) {
+      ok = false;
+      continue;
+    }
+    if (!a->shape.isScalar()) {
+      diag_.error(a->range, std::string("the arguments of ") + fn + " must be scalars, got shape " +
+                                a->shape.str());
+      noteShapeOrigin(*a);
+      ok = false;
+    }
+  }
+  if (!ok)
+    return false;
+  Unit first = call.args[0]->unit, second = call.args[1]->unit;
+  if (call.callee == Builtin::Uniform && !(first == second)) {
+    diag_.error(call.range, "units do not agree in uniform(lo, hi): " + first.str() + " vs " + second.str());
+    return false;
+  }
+  if (call.callee == Builtin::Normal && second.seconds != 2 * first.seconds) {
+    diag_.error(call.args[1]->range, "the variance of normal(mean, variance) must have the unit of the mean "
+                                     "squared: mean is " + first.str() + ", variance is " + second.str());
+    return false;
+  }
+  call.shape = q.shape;
+  call.unit = first;
+  q.unit = first;
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// Phase 3: the reward and the blocks
+//===----------------------------------------------------------------------===//
+
+void Checker::checkReward(RewardDecl &r) {
+  where_ = Where::Reward;
+  if (!check(*r.value))
+    return;
+  if (!r.value->shape.isScalar()) {
+    diag_.error(r.value->range, "the reward " + quote(r.name) + " must be a scalar, got shape " +
+                                    r.value->shape.str() + " (reduce it with sum, mean or count)");
+    noteShapeOrigin(*r.value);
+  }
+  if (r.symbol) {
+    Symbol *s = const_cast<Symbol *>(r.symbol);
+    s->unit = r.value->unit;
+  }
+}
+
+bool Checker::checkShadowing(const std::string &name, SourceRange range, const char *what) {
+  const Symbol *other = nullptr;
+  if (auto it = globals_.find(name); it != globals_.end())
+    other = it->second;
+  else if (auto it = locals_.find(name); it != locals_.end())
+    other = it->second;
+  else
+    for (const Symbol *s : stmtIndices_)
+      if (s->name == name)
+        other = s;
+  if (!other)
+    for (const Symbol *s : sumIndices_)
+      if (s->name == name)
+        other = s;
+  if (!other)
+    return true;
+  diag_.error(range, std::string(what) + " " + quote(name) + " reuses the name of " + describe(*other) +
+                         "; choose another index name");
+  diag_.note(other->range, quote(name) + " defined here");
+  return false;
+}
+
+void Checker::checkBlock(BlockDecl &b) {
+  where_ = b.kind == DeclKind::Step ? Where::Step : Where::Event;
+  block_ = &b;
+  locals_.clear();
+  written_.clear();
+  // Names assigned in this block that are not globals: the block's locals,
+  // by their (first) defining statement, to report uses before definition.
+  std::unordered_map<std::string, const AssignStmt *> later;
+  for (auto &s : b.stmts)
+    if (!globals_.count(s->target))
+      later.emplace(s->target, s.get());
+  later_ = &later;
+  for (auto &s : b.stmts) {
+    if (diag_.atLimit())
+      break;
+    checkStmt(*s, later);
+  }
+  later_ = nullptr;
+  locals_.clear();
+}
+
+bool Checker::checkWritable(const AssignStmt &s, const Symbol &target) {
+  if (target.kind == SymbolKind::Dim || target.kind == SymbolKind::Reward) {
+    diag_.error(s.targetRange, "cannot assign to " + describe(target) +
+                                   (target.kind == SymbolKind::Dim
+                                        ? ": dims are constants"
+                                        : ": it is defined by its 'reward' declaration"));
+    diag_.note(target.range, quote(target.name) + " declared here");
+    return false;
+  }
+  const QuantityDecl &q = *target.quantity;
+  bool step = where_ == Where::Step;
+  std::string why;
+  switch (q.qkind) {
+  case QuantityKind::Meta: why = "meta parameters are learned by the outer loop, never written by the model"; break;
+  case QuantityKind::Param: why = "params are constants"; break;
+  case QuantityKind::Input: why = "inputs are supplied by the task"; break;
+  case QuantityKind::Noise: why = "noise is drawn by the runtime"; break;
+  case QuantityKind::Weight:
+    if (!q.plastic)
+      why = "it is not plastic (add 'plastic' to its declaration to let 'on reward' change it)";
+    else if (step)
+      why = "plastic weights change only in 'on reward'";
+    break;
+  case QuantityKind::Baseline:
+    if (step)
+      why = "baselines change only in 'on reward'";
+    break;
+  case QuantityKind::State:
+  case QuantityKind::Trace:
+  case QuantityKind::Output:
+    if (!step)
+      why = "'on reward' writes only plastic weights, baselines and locals";
+    break;
+  }
+  if (why.empty())
+    return true;
+  diag_.error(s.targetRange, "cannot write " + describe(target) + " in '" +
+                                 (step ? "step" : "on reward") + "': " + why);
+  diag_.note(target.range, quote(target.name) + " declared here as a " + quantityKindName(q.qkind));
+  return false;
+}
+
+bool Checker::bindTargetIndices(AssignStmt &s, const Symbol &target) {
+  if (target.kind == SymbolKind::Local || target.shape.rank != s.indices.size()) {
+    std::string need = target.shape.rank == 0 ? "no indices"
+                       : target.shape.rank == 1 ? "one index, as in x[i]"
+                                                : "two indices, as in e[i, j]";
+    diag_.error(SourceRange{s.targetRange.begin, s.indices.back().range.end},
+                describe(target) + " has shape " + target.shape.str() + ", so its target takes " + need);
+    diag_.note(target.range, quote(target.name) + " declared here");
+    return false;
+  }
+  if (s.indices.size() == 2 && s.indices[0].name == s.indices[1].name) {
+    diag_.error(s.indices[1].range, "the two indices of " + quote(s.target) +
+                                        " must differ (the diagonal cannot be written alone)");
+    return false;
+  }
+  for (size_t k = 0; k < s.indices.size(); ++k) {
+    TargetIndex &ti = s.indices[k];
+    if (!checkShadowing(ti.name, ti.range, "index"))
+      return false;
+    Symbol *idx = newSymbol(SymbolKind::StmtIndex, ti.name, ti.range);
+    idx->axis = static_cast<int>(k);
+    idx->extent = target.shape.dims[k];
+    ti.symbol = idx;
+    stmtIndices_.push_back(idx);
+  }
+  return true;
+}
+
+bool Checker::checkTarget(AssignStmt &s,
+                          const std::unordered_map<std::string, const AssignStmt *> &later) {
+  if (auto it = globals_.find(s.target); it != globals_.end()) {
+    const Symbol &target = *it->second;
+    s.symbol = &target;
+    if (!checkWritable(s, target))
+      return false;
+    if (auto w = written_.find(&target); w != written_.end()) {
+      diag_.error(s.targetRange, describe(target) + " is written twice in '" +
+                                     (where_ == Where::Step ? "step" : "on reward") +
+                                     "'; each quantity is written at most once per block "
+                                     "(later statements see the new value)");
+      diag_.note(w->second->targetRange, "first written here");
+      return false;
+    }
+    written_[&target] = &s;
+    return s.indices.empty() || bindTargetIndices(s, target);
+  }
+  if (auto it = locals_.find(s.target); it != locals_.end()) {
+    diag_.error(s.targetRange, "redefinition of local " + quote(s.target) +
+                                   "; a local is assigned once (declare a state or trace to accumulate)");
+    diag_.note(it->second->range, quote(s.target) + " first defined here");
+    return false;
+  }
+  if (s.op != AssignOp::Set) {
+    diag_.error(s.opRange, std::string("cannot use '") + assignOpSpelling(s.op) + "' on " +
+                               quote(s.target) + ": it is neither declared nor defined earlier in this block");
+    return false;
+  }
+  if (!s.indices.empty()) {
+    diag_.error(s.indices.front().range, "local " + quote(s.target) +
+                                             " is defined whole: write '" + s.target +
+                                             " = ...' without indices, or declare it");
+    return false;
+  }
+  (void)later;
+  s.definesLocal = true;
+  return true;
+}
+
+void Checker::checkStmt(AssignStmt &s, const std::unordered_map<std::string, const AssignStmt *> &later) {
+  stmtIndices_.clear();
+  indexed_ = false;
+  if (!checkTarget(s, later)) {
+    stmtIndices_.clear();
+    return;
+  }
+  indexed_ = !s.indices.empty();
+  bool ok = check(*s.value);
+  indexed_ = false;
+  stmtIndices_.clear();
+  if (s.definesLocal) {
+    // Defined even after an error in its value, so that later uses do not
+    // cascade into "undeclared" errors.
+    Symbol *local = newSymbol(SymbolKind::Local, s.target, s.targetRange);
+    local->local = &s;
+    if (ok) {
+      local->shape = s.value->shape;
+      local->unit = s.value->unit;
+    } else {
+      poisoned_.insert(local);
+    }
+    s.symbol = local;
+    locals_[s.target] = local;
+    return;
+  }
+  if (!ok)
+    return;
+  const Symbol &target = *s.symbol;
+  std::string op = assignOpSpelling(s.op);
+  if (!s.indices.empty() ? false : !(s.value->shape.isScalar() || s.value->shape == target.shape)) {
+    diag_.error(s.value->range, "cannot assign a value of shape " + s.value->shape.str() + " to " +
+                                    describe(target) + " of shape " + target.shape.str());
+    noteShapeOrigin(*s.value);
+    diag_.note(target.range, quote(target.name) + " declared here with shape " + target.shape.str());
+    return;
+  }
+  if (!(s.value->unit == target.unit)) {
+    diag_.error(s.value->range, "units do not agree in '" + op + "' to " + describe(target) + ": " +
+                                    target.unit.str() + " vs " + s.value->unit.str());
+    diag_.note(target.range, quote(target.name) + " declared here with unit " + target.unit.str());
+  }
+}
+
+bool Checker::run() {
+  declareGlobals();
+  checkStructure();
+  for (auto &d : m_.decls) {
+    if (diag_.atLimit())
+      return false;
+    if (auto *dim = dyn<DimDecl>(d.get()); dim && dim->symbol)
+      checkDim(*dim);
+    else if (auto *q = dyn<QuantityDecl>(d.get()))
+      checkQuantity(*q);
+  }
+  // The reward first: its unit is R's unit inside 'on reward', wherever the
+  // two are in the file.
+  for (auto &d : m_.decls)
+    if (auto *r = dyn<RewardDecl>(d.get()); r && !diag_.atLimit())
+      checkReward(*r);
+  for (auto &d : m_.decls) {
+    if (diag_.atLimit())
+      return false;
+    if (d->kind == DeclKind::Step || d->kind == DeclKind::Event)
+      checkBlock(static_cast<BlockDecl &>(*d));
+  }
+  return !diag_.hasErrors();
+}
+
+} // namespace sema
+
+bool checkModule(ast::Module &module, DiagnosticEngine &diag) {
+  unsigned before = diag.errorCount();
+  sema::Checker(module, diag).run();
+  module.checked = diag.errorCount() == before && !diag.hasErrors();
+  return module.checked;
+}
+
+} // namespace plasticc

@@ -153,7 +153,7 @@ GradCheckResult checkGradient(Backend &backend, const GradCheckOptions &o) {
     return res;
   if (o.meta.empty()) {
     res.meta = perturbedMeta(defaultMeta(backend, o.seed), o.seed);
-    res.metaDescription = "seeded, near the defaults (--meta to choose)";
+    res.metaDescription = "seeded near the defaults; --meta to choose";
   } else {
     res.meta = o.meta;
     res.metaDescription = "given";

@@ -163,4 +163,67 @@ inline std::unique_ptr<Module> referenceModel(const ReferenceSizes &s = {}) {
   return m;
 }
 
+/// A model that uses every differentiable op on vectors and matrices, with
+/// tangents on both operands where an op allows it, across steps and a
+/// reward event that feeds a plastic matrix back into the steps:
+///   meta a[3], b; state v[3]; plastic weight M[3,3]; trace acc.
+inline std::unique_ptr<Module> kitchenSinkModel() {
+  auto m = std::make_unique<Module>();
+  m->name = "kitchen_sink";
+  auto s = Type::scalar();
+  Quantity *a = m->addQuantity("a", QuantityKind::Meta, Type::vector(3), {});
+  Quantity *bq = m->addQuantity("b", QuantityKind::Meta, s, {});
+  Quantity *u = m->addQuantity("u", QuantityKind::Input, Type::vector(3), {});
+  Quantity *v = m->addQuantity("v", QuantityKind::State, Type::vector(3), {});
+  Quantity *mq = m->addQuantity("M", QuantityKind::Weight, Type::matrix(3, 3), {}, true);
+  Quantity *acc = m->addQuantity("acc", QuantityKind::Trace, s, {});
+  Builder b(*m, m->init);
+  auto c = [&](double x) { return b.constant(x, s); };
+  b.write(a, b.constant(0.2, a->type));
+  b.write(bq, c(0.7));
+  b.write(v, b.random(OpKind::RandUniform, c(-0.5), c(0.5), v->type, 0));
+  b.write(mq, b.random(OpKind::RandNormal, c(0.0), c(0.1), mq->type, 1));
+  b.setRegion(m->trial);
+  b.write(acc, c(0.0));
+
+  b.setRegion(m->step);
+  Op *av = b.read(a);
+  Op *bv = b.read(bq);
+  Op *vv = b.read(v);
+  Op *uv = b.read(u);
+  Op *s1 = b.unary(OpKind::Tanh, b.binary(OpKind::Add, vv, av), "s1");
+  Op *s2 = b.unary(OpKind::Sigmoid, b.binary(OpKind::Mul, b.binary(OpKind::Add, vv, uv), bv), "s2");
+  Op *rows = b.bcast(s1, Type::matrix(3, 3), 0);
+  Op *cols = b.bcast(s2, Type::matrix(3, 3), 1);
+  Op *mm = b.binary(OpKind::Add, b.binary(OpKind::Mul, rows, cols), b.outer(s2, s1), "mm");
+  Op *mv = b.matvec(b.read(mq), s2, "mv");
+  Op *cl = b.clip(mv, c(-0.05), bv, "cl");
+  Op *mx = b.binary(OpKind::Max, cl, s1, "mx");
+  Op *mn = b.binary(OpKind::Min, mx, av, "mn");
+  Op *base = b.binary(OpKind::Add, b.unary(OpKind::Abs, mn), c(1.5));
+  Op *expo = b.binary(OpKind::Add, b.extract(av, {1}), c(2.0));
+  Op *pw = b.binary(OpKind::Pow, base, expo, "pw");
+  Op *ex = b.unary(OpKind::Exp, b.unary(OpKind::Neg, pw), "ex");
+  Op *lg = b.unary(OpKind::Log, b.unary(OpKind::Sqrt, b.binary(OpKind::Add, b.powi(vv, 2), c(1.0))), "lg");
+  Op *sel = b.select(b.binary(OpKind::Gt, vv, c(0.0)), ex, lg, "sel");
+  Op *drive = b.binary(OpKind::Add, sel, b.matvec(mm, s1));
+  Op *vn = b.binary(OpKind::Add, b.binary(OpKind::Mul, c(0.5), vv),
+                    b.binary(OpKind::Mul, c(0.1), drive), "vn");
+  b.write(v, vn);
+  Op *denom = b.binary(OpKind::Add, c(2.0), b.binary(OpKind::Mul, bv, bv));
+  Op *t1 = b.reduce(OpKind::Sum, b.unary(OpKind::Relu, vn));
+  Op *t2 = b.extract(mm, {1, 2});
+  Op *t3 = b.binary(OpKind::Div, b.reduce(OpKind::Sum, vn), denom);
+  Op *t4 = b.binary(OpKind::Sub, b.reduce(OpKind::Sum, b.powi(mv, 3)), b.reduce(OpKind::Sum, b.unary(OpKind::Neg, mn)));
+  Op *inc = b.binary(OpKind::Add, b.binary(OpKind::Add, t1, t2), b.binary(OpKind::Add, t3, t4));
+  b.write(acc, b.binary(OpKind::Add, b.read(acc), inc, "acc"));
+
+  b.setRegion(m->reward);
+  Op *R = b.binary(OpKind::Mul, b.read(acc), c(0.1), "R");
+  Op *dm = b.binary(OpKind::Mul, b.binary(OpKind::Mul, c(0.05), R), b.read(bq));
+  b.write(mq, b.binary(OpKind::Add, b.read(mq), dm, "M"));
+  b.ret({R});
+  return m;
+}
+
 } // namespace plasticc::testmodels

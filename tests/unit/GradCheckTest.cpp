@@ -1,0 +1,355 @@
+//===- tests/unit/GradCheckTest.cpp - tangents equal finite differences ---===//
+//
+// The numbers of the tangent pass, computed by the interpreter:
+//   * every math rule, one op at a time, against its closed-form derivative
+//     and a central finite difference, at ordinary points;
+//   * at kinks and domain edges, the conventions of docs/tangents.md
+//     (one-sided derivatives, IEEE inf/nan, a zero tangent stays zero);
+//   * whole models through many steps and trials with runtime::checkGradient:
+//     every op kind at once (kitchen sink), and the reference model of
+//     MODEL.md on cue-delay-response for D = 2, 3, 4;
+//   * that the check itself notices a wrong gradient.
+//
+//===----------------------------------------------------------------------===//
+#include "TangentTestModels.h"
+
+#include "runtime/CueDelayResponse.h"
+#include "runtime/GradCheck.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+using namespace plasticc;
+using namespace plasticc::ir;
+using plasticc::testmodels::differentiate;
+using plasticc::testmodels::pointModel;
+using plasticc::testmodels::rewardAndGradient;
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+/// The gradient of op at `at` from the tangents, and by central differences.
+struct PointGradient {
+  std::vector<double> tangent, fd;
+};
+PointGradient pointGradient(OpKind kind, const std::vector<double> &at, int64_t n = 2) {
+  auto m = pointModel(kind, at, n);
+  EXPECT_TRUE(differentiate(*m));
+  PointGradient g;
+  g.tangent = rewardAndGradient(*m).dR;
+  const double h = 1e-6;
+  for (size_t q = 0; q < at.size(); ++q) {
+    std::vector<double> plus(at.size(), 0.0), minus(at.size(), 0.0);
+    plus[q] = h;
+    minus[q] = -h;
+    g.fd.push_back((rewardAndGradient(*m, plus).R - rewardAndGradient(*m, minus).R) / (2 * h));
+  }
+  return g;
+}
+
+/// Equality that treats NaN as equal to NaN (conventions may be NaN).
+void expectSame(double got, double want, const std::string &what) {
+  if (std::isnan(want))
+    EXPECT_TRUE(std::isnan(got)) << what << ": got " << got << ", want nan";
+  else
+    EXPECT_EQ(got, want) << what;
+}
+
+struct UnaryCase {
+  OpKind kind;
+  double (*derivative)(double);
+  bool positiveOnly;
+};
+
+} // namespace
+
+TEST(GradCheck, UnaryRulesMatchClosedFormsAndFiniteDifferences) {
+  const UnaryCase cases[] = {
+      {OpKind::Neg, [](double) { return -1.0; }, false},
+      {OpKind::Tanh, [](double x) { return 1.0 / (std::cosh(x) * std::cosh(x)); }, false},
+      {OpKind::Exp, [](double x) { return std::exp(x); }, false},
+      {OpKind::Log, [](double x) { return 1.0 / x; }, true},
+      {OpKind::Sqrt, [](double x) { return 0.5 / std::sqrt(x); }, true},
+      {OpKind::Abs, [](double x) { return x > 0 ? 1.0 : -1.0; }, false},
+      {OpKind::Sigmoid,
+       [](double x) { return std::exp(-x) / ((1 + std::exp(-x)) * (1 + std::exp(-x))); }, false},
+      {OpKind::Relu, [](double x) { return x > 0 ? 1.0 : 0.0; }, false},
+  };
+  for (const UnaryCase &c : cases)
+    for (double x : {-1.3, -0.4, 0.7, 2.1}) {
+      if (c.positiveOnly && x <= 0)
+        continue;
+      PointGradient g = pointGradient(c.kind, {x});
+      std::string what = std::string(mnemonic(c.kind)) + " at " + std::to_string(x);
+      EXPECT_NEAR(g.tangent[0], c.derivative(x), 1e-14 * std::max(1.0, std::fabs(g.tangent[0])))
+          << what;
+      EXPECT_NEAR(g.tangent[0], g.fd[0], 1e-8 * std::max(1.0, std::fabs(g.tangent[0]))) << what;
+    }
+}
+
+TEST(GradCheck, PowiRuleIsNTimesXToTheNMinusOne) {
+  for (int64_t n : {1, 2, 3, 5})
+    for (double x : {-1.3, 0.7}) {
+      PointGradient g = pointGradient(OpKind::Powi, {x}, n);
+      double want = static_cast<double>(n) * std::pow(x, static_cast<double>(n - 1));
+      EXPECT_NEAR(g.tangent[0], want, 1e-14 * std::fabs(want)) << n << " " << x;
+      EXPECT_NEAR(g.tangent[0], g.fd[0], 1e-8 * std::max(1.0, std::fabs(want))) << n << " " << x;
+    }
+  // x^0 = 1 does not depend on x: no tangent, a zero dR.
+  EXPECT_EQ(pointGradient(OpKind::Powi, {0.7}, 0).tangent[0], 0.0);
+}
+
+TEST(GradCheck, BinaryAndTernaryRulesMatchFiniteDifferences) {
+  const std::pair<OpKind, std::vector<double>> cases[] = {
+      {OpKind::Add, {0.3, -1.2}},  {OpKind::Sub, {0.3, -1.2}},   {OpKind::Mul, {0.3, -1.2}},
+      {OpKind::Div, {0.3, -1.2}},  {OpKind::Div, {-2.0, 0.7}},   {OpKind::Pow, {1.7, 2.3}},
+      {OpKind::Pow, {0.4, -1.5}},  {OpKind::Pow, {2.5, 0.0}},    {OpKind::Min, {0.3, -1.2}},
+      {OpKind::Min, {-1.2, 0.3}},  {OpKind::Max, {0.3, -1.2}},   {OpKind::Max, {-1.2, 0.3}},
+      {OpKind::Select, {1.0, 0.5, 2.5}},                         {OpKind::Clip, {0.5, 0.0, 1.0}},
+      {OpKind::Clip, {-0.5, 0.0, 1.0}},                          {OpKind::Clip, {1.5, 0.0, 1.0}},
+  };
+  for (const auto &[kind, at] : cases) {
+    PointGradient g = pointGradient(kind, at);
+    for (size_t q = 0; q < at.size(); ++q)
+      EXPECT_NEAR(g.tangent[q], g.fd[q], 1e-8 * std::max(1.0, std::fabs(g.fd[q])))
+          << mnemonic(kind) << " operand " << q << " at " << at[0] << ", " << at[1];
+  }
+  // Closed forms of the two that are easy to get wrong.
+  PointGradient d = pointGradient(OpKind::Div, {0.3, -1.2});
+  EXPECT_DOUBLE_EQ(d.tangent[0], 1 / -1.2);
+  EXPECT_DOUBLE_EQ(d.tangent[1], -0.3 / (1.2 * 1.2));
+  PointGradient p = pointGradient(OpKind::Pow, {1.7, 2.3});
+  EXPECT_DOUBLE_EQ(p.tangent[0], 2.3 * std::pow(1.7, 1.3));
+  EXPECT_DOUBLE_EQ(p.tangent[1], std::pow(1.7, 2.3) * std::log(1.7));
+}
+
+// docs/tangents.md "Kinks" and "Domain edges": each row is a convention.
+TEST(GradCheck, ConventionsAtKinksAndDomainEdges) {
+  struct Row {
+    OpKind kind;
+    std::vector<double> at;
+    std::vector<double> want;
+    int64_t n = 2;
+  };
+  const Row rows[] = {
+      // kinks: the derivative of the closed side / of the first operand
+      {OpKind::Relu, {0.0}, {1.0}},
+      {OpKind::Abs, {0.0}, {1.0}},
+      {OpKind::Min, {1.0, 1.0}, {1.0, 0.0}},
+      {OpKind::Max, {1.0, 1.0}, {1.0, 0.0}},
+      {OpKind::Clip, {0.0, 0.0, 1.0}, {1.0, 0.0, 0.0}},  // x at lo
+      {OpKind::Clip, {1.0, 0.0, 1.0}, {1.0, 0.0, 0.0}},  // x at hi
+      {OpKind::Clip, {0.5, 1.0, 0.0}, {0.0, 0.0, 1.0}},  // lo > hi: hi
+      {OpKind::Select, {0.0, 2.0, 3.0}, {0.0, 0.0, 1.0}},
+      // domain edges: IEEE inf and nan, never a finite wrong number
+      {OpKind::Sqrt, {0.0}, {kInf}},
+      {OpKind::Sqrt, {-1.0}, {kNaN}},
+      {OpKind::Log, {0.0}, {kInf}},
+      {OpKind::Log, {-1.0}, {kNaN}},
+      {OpKind::Div, {1.0, 0.0}, {kInf, -kInf}},
+      {OpKind::Div, {0.0, 0.0}, {kInf, kNaN}},
+      {OpKind::Pow, {0.0, 2.0}, {0.0, 0.0}},     // 0^y = 0 for y > 0
+      {OpKind::Pow, {0.0, 0.5}, {kInf, 0.0}},
+      {OpKind::Pow, {0.0, 0.0}, {0.0, -kInf}},   // x^0 = 1: d/dx 0
+      {OpKind::Pow, {-2.0, 3.0}, {12.0, kNaN}},  // integer power of a negative base
+      {OpKind::Pow, {-2.0, 0.5}, {kNaN, kNaN}},
+      {OpKind::Powi, {0.0}, {1.0}, 1},
+      {OpKind::Powi, {0.0}, {0.0}, 3},
+  };
+  for (const Row &r : rows) {
+    auto m = pointModel(r.kind, r.at, r.n);
+    ASSERT_TRUE(differentiate(*m));
+    std::vector<double> g = rewardAndGradient(*m).dR;
+    for (size_t q = 0; q < r.want.size(); ++q)
+      expectSame(g[q], r.want[q],
+                 std::string(mnemonic(r.kind)) + " d/d operand " + std::to_string(q));
+  }
+}
+
+namespace {
+
+/// meta th; state v = 0 (restored each trial), trace acc:
+///   step { s = sqrt(v); acc = acc + s; v = v + th }   R = acc.
+/// At t = 0, v = 0 for every th, so ds/dth = 0 although sqrt'(0) = inf.
+std::unique_ptr<Module> sqrtAtZeroModel() {
+  auto m = std::make_unique<Module>();
+  m->name = "sqrt0";
+  auto s = Type::scalar();
+  Quantity *th = m->addQuantity("th", QuantityKind::Meta, s, {});
+  Quantity *v = m->addQuantity("v", QuantityKind::State, s, {});
+  Quantity *acc = m->addQuantity("acc", QuantityKind::Trace, s, {});
+  Builder b(*m, m->init);
+  b.write(th, b.constant(0.5, s));
+  b.write(v, b.constant(0.0, s));
+  b.setRegion(m->trial);
+  b.write(acc, b.constant(0.0, s));
+  b.setRegion(m->step);
+  Op *vv = b.read(v);
+  b.write(acc, b.binary(OpKind::Add, b.read(acc), b.unary(OpKind::Sqrt, vv)));
+  b.write(v, b.binary(OpKind::Add, vv, b.read(th)));
+  b.setRegion(m->reward);
+  b.ret({b.read(acc, "R")});
+  return m;
+}
+
+runtime::GradCheckOptions quick(int64_t trials = 3, int64_t steps = 20) {
+  runtime::GradCheckOptions o;
+  o.trials = trials;
+  o.steps = steps;
+  o.seed = 7;
+  return o;
+}
+
+std::string report(const runtime::GradCheckResult &r, const runtime::GradCheckOptions &o,
+                   const runtime::ModelInfo &info) {
+  std::ostringstream s;
+  runtime::printGradCheck(r, o, info, s);
+  return s.str();
+}
+
+} // namespace
+
+TEST(GradCheck, ZeroTangentStaysZeroThroughAnInfinitePartial) {
+  auto m = sqrtAtZeroModel();
+  ASSERT_TRUE(differentiate(*m));
+  runtime::Interpreter interp(*m);
+  auto o = quick(2, 4);
+  auto r = runtime::checkGradient(interp, o);
+  EXPECT_TRUE(r.ok()) << report(r, o, interp.info());
+  ASSERT_EQ(r.entries.size(), 1u);
+  EXPECT_TRUE(std::isfinite(r.entries[0].tangent));
+  // J = mean over trials of sum_{t=1..3} sqrt(t th); dJ = sum sqrt(t) / (2 sqrt th).
+  double th = r.meta[0];
+  double want = (1 + std::sqrt(2.0) + std::sqrt(3.0)) / (2 * std::sqrt(th));
+  EXPECT_NEAR(r.entries[0].tangent, want, 1e-12 * want);
+}
+
+TEST(GradCheck, EveryOpKindThroughStepsAndTrials) {
+  auto m = testmodels::kitchenSinkModel();
+  ASSERT_TRUE(differentiate(*m));
+  runtime::Interpreter interp(*m);
+  auto o = quick(3, 10);
+  auto r = runtime::checkGradient(interp, o);
+  EXPECT_TRUE(r.ok()) << report(r, o, interp.info());
+  EXPECT_EQ(r.entries.size(), 4u);
+  for (const auto &e : r.entries)
+    EXPECT_GT(std::fabs(e.tangent), 1e-6) << e.name; // a real test, not 0 == 0
+}
+
+namespace {
+
+void checkReferenceModel(int64_t d1) {
+  testmodels::ReferenceSizes sizes;
+  sizes.n = 8;
+  sizes.d1 = d1;
+  auto m = testmodels::referenceModel(sizes);
+  ASSERT_TRUE(differentiate(*m));
+  runtime::Interpreter interp(*m);
+  auto o = quick(3, 20);
+  o.task = "cue_delay_response";
+  auto r = runtime::checkGradient(interp, o);
+  std::string text = report(r, o, interp.info());
+  EXPECT_TRUE(r.ok()) << text;
+  EXPECT_EQ(static_cast<int64_t>(r.entries.size()), d1 * d1);
+  EXPECT_NE(text.find("theta[1,1]"), std::string::npos) << text;
+  double largest = 0;
+  for (const auto &e : r.entries)
+    largest = std::max(largest, std::fabs(e.tangent));
+  EXPECT_GT(largest, 1e-6) << text;
+}
+
+} // namespace
+
+TEST(GradCheck, ReferenceModelOnCueDelayResponseD2) { checkReferenceModel(2); }
+TEST(GradCheck, ReferenceModelOnCueDelayResponseD3) { checkReferenceModel(3); }
+TEST(GradCheck, ReferenceModelOnCueDelayResponseD4) { checkReferenceModel(4); }
+
+namespace {
+
+/// A backend that reports a slightly wrong gradient (1% off in lane 0).
+class SkewedBackend final : public runtime::Backend {
+public:
+  explicit SkewedBackend(runtime::Backend &inner) : inner_(inner) {}
+  const runtime::ModelInfo &info() const override { return inner_.info(); }
+  void init(void *s, const double *meta, uint64_t seed) override { inner_.init(s, meta, seed); }
+  void beginTrial(void *s) override { inner_.beginTrial(s); }
+  void step(void *s, const double *in, const double *noise) override { inner_.step(s, in, noise); }
+  void stepPrimal(void *s, const double *in, const double *noise) override {
+    inner_.stepPrimal(s, in, noise);
+  }
+  double endTrial(void *s, double *dR) override {
+    double r = inner_.endTrial(s, dR);
+    if (dR)
+      dR[0] *= 1.01;
+    return r;
+  }
+
+private:
+  runtime::Backend &inner_;
+};
+
+} // namespace
+
+TEST(GradCheck, NoticesAWrongGradient) {
+  auto m = testmodels::kitchenSinkModel();
+  ASSERT_TRUE(differentiate(*m));
+  runtime::Interpreter interp(*m);
+  SkewedBackend skewed(interp);
+  auto o = quick(2, 5);
+  auto r = runtime::checkGradient(skewed, o);
+  EXPECT_FALSE(r.ok());
+  EXPECT_FALSE(r.entries.at(0).ok);
+  EXPECT_TRUE(r.entries.at(1).ok);
+  EXPECT_NE(report(r, o, skewed.info()).find("1 of 4 gradient entries disagree"), std::string::npos);
+}
+
+TEST(GradCheck, NamesMetaScalarsRowMajor) {
+  auto m = testmodels::referenceModel();
+  ASSERT_TRUE(differentiate(*m));
+  runtime::Interpreter interp(*m);
+  auto names = runtime::metaScalarNames(interp.info());
+  ASSERT_EQ(names.size(), 9u);
+  EXPECT_EQ(names[0], "theta[0,0]");
+  EXPECT_EQ(names[5], "theta[1,2]");
+  auto sink = testmodels::kitchenSinkModel();
+  ASSERT_TRUE(differentiate(*sink));
+  runtime::Interpreter interp2(*sink);
+  EXPECT_EQ(runtime::metaScalarNames(interp2.info()),
+            (std::vector<std::string>{"a[0]", "a[1]", "a[2]", "b"}));
+}
+
+TEST(GradCheck, RejectsAnUnknownTaskAndMissingInputs) {
+  auto sink = testmodels::kitchenSinkModel();
+  ASSERT_TRUE(differentiate(*sink));
+  runtime::Interpreter interp(*sink);
+  auto o = quick();
+  o.task = "juggling";
+  EXPECT_NE(runtime::checkGradient(interp, o).error.find("unknown task 'juggling'"),
+            std::string::npos);
+  o.task = "cue_delay_response";
+  EXPECT_NE(runtime::checkGradient(interp, o).error.find("needs the inputs u[2], y[1] and m"),
+            std::string::npos);
+  o.task = "";
+  o.meta = {1.0};
+  EXPECT_NE(runtime::checkGradient(interp, o).error.find("gives 1 values"), std::string::npos);
+}
+
+TEST(CueDelayResponse, EpochsScaleWithTheTrialLength) {
+  runtime::CueDelayTrial t = runtime::cueDelayResponse(1, 50);
+  EXPECT_EQ(t.u1[9], 1.0);
+  EXPECT_EQ(t.u1[10], 0.0);
+  EXPECT_EQ(t.u0[0], 0.0);
+  EXPECT_EQ(t.m[39], 0.0);
+  EXPECT_EQ(t.m[40], 1.0);
+  EXPECT_EQ(t.y[0], -1.0);
+  runtime::CueDelayTrial s = runtime::cueDelayResponse(0, 20);
+  EXPECT_EQ(s.u0[3], 1.0);
+  EXPECT_EQ(s.u0[4], 0.0);
+  EXPECT_EQ(s.m[15], 0.0);
+  EXPECT_EQ(s.m[16], 1.0);
+  EXPECT_EQ(s.y[19], 1.0);
+}

@@ -7,15 +7,24 @@ plasticc_library(plasticc_frontend compiler/frontend plasticc_support)
 plasticc_library(plasticc_lowering compiler/lowering plasticc_frontend plasticc_dialect)
 plasticc_library(plasticc_runtime runtime plasticc_dialect Eigen3::Eigen)
 plasticc_library(plasticc_reference bench/reference Eigen3::Eigen)
+plasticc_library(plasticc_tasks runtime/tasks plasticc_support tomlplusplus::tomlplusplus)
+plasticc_library(plasticc_meta runtime/meta plasticc_tasks nlohmann_json::nlohmann_json Threads::Threads)
 
 # Libraries the unit tests link against.
 set(PLASTICC_UNIT_TEST_LIBS plasticc_dialect)
 list(APPEND PLASTICC_UNIT_TEST_LIBS plasticc_reference)
 list(APPEND PLASTICC_UNIT_TEST_LIBS plasticc_frontend plasticc_lowering)
 list(APPEND PLASTICC_UNIT_TEST_LIBS plasticc_transforms plasticc_runtime)
+list(APPEND PLASTICC_UNIT_TEST_LIBS plasticc_tasks plasticc_meta)
 
 # plasticc: the compiler driver (compiler/driver; main.cpp parses options only).
 file(GLOB plasticc_driver_srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/compiler/driver/*.cpp)
 add_executable(plasticc ${plasticc_driver_srcs})
 target_link_libraries(plasticc PRIVATE plasticc_lowering plasticc_frontend plasticc_dialect CLI11::CLI11)
 target_compile_definitions(plasticc PRIVATE PLASTICC_VERSION="${PROJECT_VERSION}")
+
+# plasticc-meta: the meta-learning tool (runtime/tool).
+file(GLOB plasticc_meta_tool_srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/runtime/tool/*.cpp)
+add_executable(plasticc-meta ${plasticc_meta_tool_srcs})
+target_link_libraries(plasticc-meta PRIVATE plasticc_meta plasticc_runtime plasticc_transforms CLI11::CLI11)
+target_compile_definitions(plasticc-meta PRIVATE PLASTICC_SOURCE_DIR="${PROJECT_SOURCE_DIR}")

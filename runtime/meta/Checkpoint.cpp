@@ -1,0 +1,227 @@
+//===- runtime/meta/Checkpoint.cpp - JSON checkpoints, written atomically -===//
+#include "runtime/meta/Checkpoint.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <unistd.h>
+
+namespace plasticc::meta {
+
+using nlohmann::json;
+
+namespace {
+constexpr int kFormatVersion = 1;
+
+// JSON has no NaN: write null, read it back as NaN.
+json number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+double number(const json &j) {
+  return j.is_null() ? std::numeric_limits<double>::quiet_NaN() : j.get<double>();
+}
+json numbers(const std::vector<double> &v) {
+  json a = json::array();
+  for (double x : v)
+    a.push_back(number(x));
+  return a;
+}
+std::vector<double> numbers(const json &j) {
+  std::vector<double> v;
+  for (const json &x : j)
+    v.push_back(number(x));
+  return v;
+}
+
+json toJson(const RunIdentity &id) {
+  return {{"model", id.modelName},
+          {"model_hash", id.modelHash},
+          {"task", id.taskName},
+          {"task_hash", id.taskHash},
+          {"batch", id.batch},
+          {"trials", id.trials},
+          {"steps", id.steps},
+          {"seed", id.seed},
+          {"lr", id.adam.lr},
+          {"beta1", id.adam.beta1},
+          {"beta2", id.adam.beta2},
+          {"eps", id.adam.eps},
+          {"clip", id.adam.clip},
+          {"weight_bound", id.weightBound},
+          {"on_divergence", id.onDivergence}};
+}
+
+RunIdentity identityFrom(const json &j) {
+  RunIdentity id;
+  id.modelName = j.at("model").get<std::string>();
+  id.modelHash = j.at("model_hash").get<std::string>();
+  id.taskName = j.at("task").get<std::string>();
+  id.taskHash = j.at("task_hash").get<std::string>();
+  id.batch = j.at("batch").get<int64_t>();
+  id.trials = j.at("trials").get<int64_t>();
+  id.steps = j.at("steps").get<int64_t>();
+  id.seed = j.at("seed").get<uint64_t>();
+  id.adam.lr = j.at("lr").get<double>();
+  id.adam.beta1 = j.at("beta1").get<double>();
+  id.adam.beta2 = j.at("beta2").get<double>();
+  id.adam.eps = j.at("eps").get<double>();
+  id.adam.clip = j.at("clip").get<double>();
+  id.weightBound = j.at("weight_bound").get<double>();
+  id.onDivergence = j.at("on_divergence").get<std::string>();
+  return id;
+}
+
+json toJson(const IterationRecord &r) {
+  return {{"iteration", r.iteration}, {"J", number(r.J)},
+          {"task_reward", number(r.taskReward)}, {"grad_norm", number(r.gradNorm)},
+          {"networks", r.networks}, {"skipped", r.skipped},
+          {"seconds", r.seconds}, {"meta", numbers(r.meta)},
+          {"grad", numbers(r.grad)}};
+}
+
+IterationRecord recordFrom(const json &j) {
+  IterationRecord r;
+  r.iteration = j.at("iteration").get<int64_t>();
+  r.J = number(j.at("J"));
+  r.taskReward = number(j.at("task_reward"));
+  r.gradNorm = number(j.at("grad_norm"));
+  r.networks = j.at("networks").get<int64_t>();
+  r.skipped = j.at("skipped").get<int64_t>();
+  r.seconds = j.at("seconds").get<double>();
+  r.meta = numbers(j.at("meta"));
+  r.grad = numbers(j.at("grad"));
+  return r;
+}
+} // namespace
+
+std::string RunIdentity::mismatch(const RunIdentity &o) const {
+  auto differs = [](const std::string &what, const auto &now, const auto &then) {
+    std::ostringstream s;
+    s << what << " is " << now << " but the checkpoint was made with " << then;
+    return s.str();
+  };
+  if (modelHash != o.modelHash)
+    return "the model (" + o.modelName + ") differs from the one the checkpoint was made with (" +
+           modelName + ", source hash " + modelHash.substr(0, 12) + ")";
+  if (taskHash != o.taskHash)
+    return "the task file (" + o.taskName + ") differs from the one the checkpoint was made with (" +
+           taskName + ")";
+  if (batch != o.batch) return differs("--batch", o.batch, batch);
+  if (trials != o.trials) return differs("--trials", o.trials, trials);
+  if (steps != o.steps) return differs("--steps", o.steps, steps);
+  if (seed != o.seed) return differs("--seed", o.seed, seed);
+  if (adam.lr != o.adam.lr) return differs("--lr", o.adam.lr, adam.lr);
+  if (adam.clip != o.adam.clip) return differs("--clip", o.adam.clip, adam.clip);
+  if (adam.beta1 != o.adam.beta1 || adam.beta2 != o.adam.beta2 || adam.eps != o.adam.eps)
+    return "Adam's betas or eps differ from the checkpoint's";
+  if (weightBound != o.weightBound) return differs("--weight-bound", o.weightBound, weightBound);
+  return "";
+}
+
+std::string textHash(const std::string &text) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+bool writeFileAtomically(const std::string &path, const std::string &text, std::string &err) {
+  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) {
+    err = "cannot write '" + tmp + "': " + std::strerror(errno);
+    return false;
+  }
+  const char *p = text.data();
+  size_t left = text.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd, p, left);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      err = "cannot write '" + tmp + "': " + std::strerror(errno);
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return false;
+    }
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+  // Data on disk before the rename makes it visible: a crash leaves either
+  // the old file or the complete new one.
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    err = "cannot write '" + tmp + "': " + std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return false;
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    err = "cannot rename '" + tmp + "' to '" + path + "': " + std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return false;
+  }
+  return true;
+}
+
+bool writeCheckpoint(const std::string &path, const Checkpoint &cp, std::string &err) {
+  json history = json::array();
+  for (const IterationRecord &r : cp.state.history)
+    history.push_back(toJson(r));
+  json j = {{"format", "plasticc-meta checkpoint"},
+            {"version", kFormatVersion},
+            {"identity", toJson(cp.identity)},
+            {"total_iterations", cp.totalIterations},
+            {"iteration", cp.state.iteration},
+            {"meta", numbers(cp.state.meta)},
+            {"adam", {{"m", numbers(cp.state.adam.m)}, {"v", numbers(cp.state.adam.v)},
+                      {"t", cp.state.adam.t}}},
+            {"history", history}};
+  return writeFileAtomically(path, j.dump(1) + "\n", err);
+}
+
+std::optional<Checkpoint> readCheckpoint(const std::string &path, std::string &err) {
+  std::ifstream in(path);
+  if (!in) {
+    err = "cannot open checkpoint '" + path + "'";
+    return std::nullopt;
+  }
+  try {
+    json j = json::parse(in);
+    if (j.value("format", "") != "plasticc-meta checkpoint" ||
+        j.value("version", 0) != kFormatVersion) {
+      err = "'" + path + "' is not a plasticc-meta checkpoint of version " +
+            std::to_string(kFormatVersion);
+      return std::nullopt;
+    }
+    Checkpoint cp;
+    cp.identity = identityFrom(j.at("identity"));
+    cp.totalIterations = j.at("total_iterations").get<int64_t>();
+    cp.state.iteration = j.at("iteration").get<int64_t>();
+    cp.state.meta = numbers(j.at("meta"));
+    cp.state.adam.m = numbers(j.at("adam").at("m"));
+    cp.state.adam.v = numbers(j.at("adam").at("v"));
+    cp.state.adam.t = j.at("adam").at("t").get<int64_t>();
+    for (const json &r : j.at("history"))
+      cp.state.history.push_back(recordFrom(r));
+    size_t P = cp.state.meta.size();
+    if (cp.state.adam.m.size() != P || cp.state.adam.v.size() != P ||
+        static_cast<int64_t>(cp.state.history.size()) != cp.state.iteration) {
+      err = "checkpoint '" + path + "' is inconsistent (meta, Adam state and log disagree)";
+      return std::nullopt;
+    }
+    return cp;
+  } catch (const json::exception &e) {
+    err = "checkpoint '" + path + "' is malformed: " + e.what();
+    return std::nullopt;
+  }
+}
+
+} // namespace plasticc::meta

@@ -1,0 +1,58 @@
+//===- runtime/meta/Checkpoint.h - saving and resuming a meta-training run ===//
+//
+// A checkpoint is everything a run needs to continue to the same final
+// result as if it had never stopped: the meta vector, Adam's moments and
+// step count, the log so far, and the settings that must not change on
+// resume (a different batch or seed would be a different run). Seeds are
+// derived from the run seed and the iteration (Seeds.h), so no generator
+// state needs saving. It is JSON, written to a temporary file in the same
+// directory and renamed over the old one, so a crash mid-write never leaves
+// a torn checkpoint. Doubles are written in the shortest form that reads
+// back to the same bits (nlohmann's serializer), so nothing is rounded.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "runtime/meta/MetaLearner.h"
+
+#include <optional>
+#include <string>
+
+namespace plasticc::meta {
+
+/// The settings a resumed run must share with the one that wrote the
+/// checkpoint (the total iteration count may grow).
+struct RunIdentity {
+  std::string modelName, modelHash;
+  std::string taskName, taskHash;
+  int64_t batch = 0, trials = 0, steps = 0;
+  uint64_t seed = 0;
+  AdamConfig adam;
+  double weightBound = 0;
+  std::string onDivergence;
+  /// Empty if `other` may continue this run; else the first difference,
+  /// e.g. "--batch is 8 but the checkpoint was made with 4".
+  std::string mismatch(const RunIdentity &other) const;
+};
+
+/// A saved run.
+struct Checkpoint {
+  RunIdentity identity;
+  int64_t totalIterations = 0;
+  TrainingState state;
+};
+
+/// Writes `cp` to `path` atomically (temporary file + rename); false and
+/// `err` on failure (the old checkpoint, if any, is then untouched).
+bool writeCheckpoint(const std::string &path, const Checkpoint &cp, std::string &err);
+
+/// Reads a checkpoint; nullopt and `err` if missing, unreadable or malformed.
+std::optional<Checkpoint> readCheckpoint(const std::string &path, std::string &err);
+
+/// Writes `text` to `path` atomically (temporary file + fsync + rename).
+bool writeFileAtomically(const std::string &path, const std::string &text, std::string &err);
+
+/// A stable 64-bit hash of some text (FNV-1a), as 16 hex digits.
+std::string textHash(const std::string &text);
+
+} // namespace plasticc::meta

@@ -1,0 +1,128 @@
+//===- runtime/meta/Logs.cpp - CSV and JSON outputs -----------------------===//
+#include "runtime/meta/Logs.h"
+
+#include "runtime/meta/Checkpoint.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <sstream>
+
+namespace plasticc::meta {
+
+namespace {
+std::string g(double v) {
+  if (std::isnan(v))
+    return "nan";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
+}
+
+/// CSV field: quoted, since meta names like theta[1,2] hold commas.
+std::string quoted(const std::string &s) { return "\"" + s + "\""; }
+
+nlohmann::json nested(const double *v, const std::vector<int64_t> &shape, size_t dim) {
+  if (dim == shape.size())
+    return *v;
+  nlohmann::json a = nlohmann::json::array();
+  int64_t stride = 1;
+  for (size_t d = dim + 1; d < shape.size(); ++d)
+    stride *= shape[d];
+  for (int64_t i = 0; i < shape[dim]; ++i)
+    a.push_back(nested(v + i * stride, shape, dim + 1));
+  return a;
+}
+} // namespace
+
+std::string csvHeader(const ModelBinding &b) {
+  std::string h = "iteration,J,task_reward,grad_norm,networks,skipped,seconds";
+  for (int64_t k = 0; k < b.metaScalars(); ++k)
+    h += "," + quoted(b.metaScalarName(k));
+  for (int64_t k = 0; k < b.metaScalars(); ++k)
+    h += "," + quoted("dJ/d" + b.metaScalarName(k));
+  return h;
+}
+
+std::string csvRow(const IterationRecord &r) {
+  std::string s = std::to_string(r.iteration) + "," + g(r.J) + "," + g(r.taskReward) + "," +
+                  g(r.gradNorm) + "," + std::to_string(r.networks) + "," +
+                  std::to_string(r.skipped) + "," + g(r.seconds);
+  for (double v : r.meta)
+    s += "," + g(v);
+  for (double v : r.grad)
+    s += "," + g(v);
+  return s;
+}
+
+bool CsvLog::open(const std::string &path, const ModelBinding &binding,
+                  const std::vector<IterationRecord> &history, std::string &err) {
+  std::string text = csvHeader(binding) + "\n";
+  for (const IterationRecord &r : history)
+    text += csvRow(r) + "\n";
+  if (!writeFileAtomically(path, text, err))
+    return false;
+  file_ = std::fopen(path.c_str(), "a");
+  path_ = path;
+  if (!file_) {
+    err = "cannot append to '" + path + "': " + std::strerror(errno);
+    return false;
+  }
+  return true;
+}
+
+bool CsvLog::append(const IterationRecord &record, std::string &err) {
+  std::string row = csvRow(record) + "\n";
+  if (!file_ || std::fputs(row.c_str(), file_) < 0 || std::fflush(file_) != 0) {
+    err = "cannot append to '" + path_ + "'";
+    return false;
+  }
+  return true;
+}
+
+CsvLog::~CsvLog() {
+  if (file_)
+    std::fclose(file_);
+}
+
+bool writeRuleJson(const std::string &path, const ModelBinding &b, const std::vector<double> &meta,
+                   const TrainingState &state, std::string &err) {
+  nlohmann::json quantities = nlohmann::json::array();
+  for (const MetaEntry &e : b.metaEntries())
+    quantities.push_back({{"name", e.name},
+                          {"shape", e.shape},
+                          {"values", nested(meta.data() + e.offset, e.shape, 0)}});
+  nlohmann::json flat = nlohmann::json::object();
+  for (int64_t k = 0; k < b.metaScalars(); ++k)
+    flat[b.metaScalarName(k)] = meta[static_cast<size_t>(k)];
+  nlohmann::json j = {{"model", b.info().name},
+                      {"model_hash", b.info().sourceHash},
+                      {"task", b.task().name},
+                      {"iterations", state.iteration},
+                      {"meta", quantities},
+                      {"scalars", flat}};
+  if (!state.history.empty())
+    j["last_J"] = state.history.back().J;
+  return writeFileAtomically(path, j.dump(2) + "\n", err);
+}
+
+bool writeEvaluation(const std::string &dir, const std::vector<RuleResult> &results,
+                     const std::string &table, std::string &err) {
+  std::string eval = "rule,detail,eta,mean_reward,final_reward,fraction_correct,networks,diverged\n";
+  std::string curves = "rule,trial,mean_reward,sem\n";
+  for (const RuleResult &r : results) {
+    eval += quoted(r.rule.name) + "," + quoted(r.rule.detail) + "," + g(r.eta) + "," +
+            g(r.meanReward) + "," + g(r.finalReward) + "," + g(r.fractionCorrect) + "," +
+            std::to_string(r.networks) + "," + std::to_string(r.diverged) + "\n";
+    for (size_t k = 0; k < r.curve.size(); ++k)
+      curves += quoted(r.rule.name) + "," + std::to_string(k + 1) + "," + g(r.curve[k]) + "," +
+                g(r.curveSem[k]) + "\n";
+  }
+  return writeFileAtomically(dir + "/evaluation.txt", table, err) &&
+         writeFileAtomically(dir + "/evaluation.csv", eval, err) &&
+         writeFileAtomically(dir + "/curves.csv", curves, err);
+}
+
+} // namespace plasticc::meta

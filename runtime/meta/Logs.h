@@ -1,0 +1,51 @@
+//===- runtime/meta/Logs.h - the files a run leaves in --out DIR ----------===//
+//
+// What a run writes for people and for scripts/plot.py: the CSV log (one row
+// per meta-iteration: J, the task reward, the gradient norm, every meta
+// scalar and its gradient), the learned rule as JSON (meta values with their
+// names and shapes), and the evaluation (the table as text, the same as
+// CSV, and the held-out learning curves per rule). The log is appended and
+// flushed row by row, so a run that stops keeps every row it finished.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "runtime/meta/Evaluation.h"
+#include "runtime/meta/MetaLearner.h"
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace plasticc::meta {
+
+/// The per-iteration CSV log (log.csv).
+class CsvLog {
+public:
+  /// Creates `path` with a header and the rows of `history` (replacing any
+  /// older file: on resume the log is rewritten from the checkpoint).
+  bool open(const std::string &path, const ModelBinding &binding,
+            const std::vector<IterationRecord> &history, std::string &err);
+  /// Appends one row and flushes it.
+  bool append(const IterationRecord &record, std::string &err);
+  ~CsvLog();
+
+private:
+  std::FILE *file_ = nullptr;
+  std::string path_;
+};
+
+/// The CSV header and one row (without newline), exposed for tests.
+std::string csvHeader(const ModelBinding &binding);
+std::string csvRow(const IterationRecord &record);
+
+/// Writes the learned rule (rule.json): model, task, iterations, final J and
+/// each meta quantity's name, shape and values (nested by shape).
+bool writeRuleJson(const std::string &path, const ModelBinding &binding,
+                   const std::vector<double> &meta, const TrainingState &state, std::string &err);
+
+/// Writes evaluation.txt (`table`), evaluation.csv and curves.csv into `dir`.
+bool writeEvaluation(const std::string &dir, const std::vector<RuleResult> &results,
+                     const std::string &table, std::string &err);
+
+} // namespace plasticc::meta

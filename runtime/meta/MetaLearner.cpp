@@ -1,0 +1,110 @@
+//===- runtime/meta/MetaLearner.cpp - meta-iterations and their reduction -===//
+#include "runtime/meta/MetaLearner.h"
+
+#include "runtime/meta/ParallelFor.h"
+#include "runtime/meta/Seeds.h"
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+
+namespace plasticc::meta {
+
+std::string NetworkFailure::describe() const {
+  char seedText[32];
+  std::snprintf(seedText, sizeof seedText, "%#018llx", static_cast<unsigned long long>(seed));
+  return "meta-iteration " + std::to_string(iteration) + ", network " + std::to_string(network) +
+         " (seed " + seedText + "), " + divergence.describe();
+}
+
+MetaLearner::MetaLearner(const NetworkRunner &runner, MetaConfig config)
+    : runner_(runner), config_(config) {}
+
+TrainingState MetaLearner::initialState(std::vector<double> meta) const {
+  TrainingState s;
+  s.adam = Adam::initialState(meta.size());
+  s.meta = std::move(meta);
+  return s;
+}
+
+IterationOutcome MetaLearner::measure(int64_t iteration, const std::vector<double> &meta) const {
+  auto start = std::chrono::steady_clock::now();
+  const int64_t B = config_.batch;
+  const int threads = static_cast<int>(std::min<int64_t>(std::max(config_.threads, 1), B));
+  std::vector<NetworkResult> results(static_cast<size_t>(B));
+  std::vector<std::unique_ptr<Workspace>> spaces(static_cast<size_t>(threads));
+  NetworkOptions opt;
+  opt.trials = config_.trials;
+  opt.tangents = true;
+  opt.weightBound = config_.weightBound;
+
+  parallelFor(threads, B, [&](int64_t b, int worker) {
+    auto &ws = spaces[static_cast<size_t>(worker)];
+    if (!ws)
+      ws = runner_.workspace(worker);
+    uint64_t seed = networkSeed(config_.seed, SeedDomain::Training,
+                                static_cast<uint64_t>(iteration), static_cast<uint64_t>(b));
+    results[static_cast<size_t>(b)] = runner_.run(seed, meta.data(), opt, *ws);
+  });
+
+  // Reduce in network order: the same sums whatever thread ran what.
+  IterationOutcome out;
+  IterationRecord &r = out.record;
+  r.iteration = iteration + 1;
+  r.meta = meta;
+  r.grad.assign(meta.size(), 0.0);
+  for (int64_t b = 0; b < B; ++b) {
+    const NetworkResult &n = results[static_cast<size_t>(b)];
+    if (n.divergence) {
+      out.failures.push_back({iteration + 1, b, n.seed, *n.divergence});
+      ++r.skipped;
+      continue;
+    }
+    ++r.networks;
+    r.J += n.meanReward;
+    r.taskReward += n.meanTaskReward;
+    for (size_t p = 0; p < r.grad.size(); ++p)
+      r.grad[p] += n.grad[p];
+  }
+  if (r.networks > 0) {
+    double inv = 1.0 / static_cast<double>(r.networks);
+    r.J *= inv;
+    r.taskReward *= inv;
+    for (double &g : r.grad)
+      g *= inv;
+  }
+  r.gradNorm = l2norm(r.grad);
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return out;
+}
+
+MetaLearner::Status MetaLearner::train(TrainingState &state, TrainingObserver &observer,
+                                       std::string &why) const {
+  Adam adam(config_.adam);
+  while (state.iteration < config_.iterations) {
+    IterationOutcome o = measure(state.iteration, state.meta);
+    bool stop = config_.onDivergence == DivergencePolicy::Stop && !o.failures.empty();
+    for (const NetworkFailure &f : o.failures)
+      observer.onFailure(f, !stop);
+    if (stop) {
+      why = "stopped at " + o.failures.front().describe() +
+            " (--on-divergence=stop); outputs are those of meta-iteration " +
+            std::to_string(state.iteration);
+      return Status::Stopped;
+    }
+    if (o.record.networks == 0) {
+      why = "every network of meta-iteration " + std::to_string(o.record.iteration) +
+            " diverged; stopped (outputs are those of meta-iteration " +
+            std::to_string(state.iteration) + ")";
+      return Status::Stopped;
+    }
+    adam.ascend(state.adam, state.meta, o.record.grad);
+    ++state.iteration;
+    state.history.push_back(o.record);
+    if (!observer.onIteration(state.history.back(), state))
+      return state.iteration < config_.iterations ? Status::Interrupted : Status::Completed;
+  }
+  return Status::Completed;
+}
+
+} // namespace plasticc::meta

@@ -1,0 +1,119 @@
+//===- runtime/meta/MetaLearner.h - the outer loop: Adam on J -------------===//
+//
+// MODEL.md "Meta-objective and its gradient": each meta-iteration draws B
+// fresh networks (independent seeds), lets each learn for K trials under the
+// current meta parameters, and takes J = the mean reward over all their
+// trials and dJ/dmeta = the mean of their tangent gradients; Adam then
+// climbs J. Networks run on worker threads, each on its own state buffer,
+// and their results are reduced in network order, so J and the gradient are
+// identical bit for bit whatever the thread count. A network that diverges
+// (NaN, Inf, runaway weights) is either left out of that iteration's means
+// or stops the run, per DivergencePolicy; the caller's observer hears of it
+// before anything else happens.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "runtime/meta/Adam.h"
+#include "runtime/meta/Network.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace plasticc::meta {
+
+/// What to do with a network that diverges during meta-training.
+enum class DivergencePolicy {
+  Skip, // leave it out of that meta-iteration's J and gradient, go on
+  Stop, // stop the run before the update (outputs stay as last written)
+};
+
+/// Settings of a meta-training run (the tool's command line).
+struct MetaConfig {
+  int64_t iterations = 100; // meta-iterations in total
+  int64_t batch = 4;        // B: networks per meta-iteration
+  int64_t trials = 20;      // K: learning trials per network
+  int threads = 1;
+  uint64_t seed = 1;
+  AdamConfig adam;
+  double weightBound = 1e3;
+  DivergencePolicy onDivergence = DivergencePolicy::Skip;
+};
+
+/// What one meta-iteration measured (one row of the CSV log).
+struct IterationRecord {
+  int64_t iteration = 0;    // 1-based
+  double J = 0;             // mean model reward over the contributing networks' trials
+  double taskReward = 0;    // the same mean of the task's reward (Scoring.h)
+  double gradNorm = 0;      // |dJ/dmeta|, before any clipping
+  int64_t networks = 0;     // networks that contributed
+  int64_t skipped = 0;      // networks left out (diverged)
+  double seconds = 0;       // wall time of the iteration
+  std::vector<double> meta; // the meta values J was measured at (before the update)
+  std::vector<double> grad; // dJ/dmeta
+};
+
+/// Everything a run needs to continue exactly (what a checkpoint saves).
+struct TrainingState {
+  int64_t iteration = 0; // meta-iterations completed
+  std::vector<double> meta;
+  AdamState adam;
+  std::vector<IterationRecord> history;
+};
+
+/// A network that diverged during meta-training.
+struct NetworkFailure {
+  int64_t iteration = 0; // 1-based meta-iteration
+  int64_t network = 0;   // index within the batch
+  uint64_t seed = 0;
+  Divergence divergence;
+  /// "meta-iteration 3, network 2 (seed 0x...), trial 7: W[1,2] is NaN".
+  std::string describe() const;
+};
+
+/// Hears about a run as it goes (logs, progress, checkpoints).
+class TrainingObserver {
+public:
+  virtual ~TrainingObserver() = default;
+  /// A network diverged; `skipped` says whether the run goes on without it.
+  virtual void onFailure(const NetworkFailure &failure, bool skipped) {}
+  /// Meta-iteration `record.iteration` is done and `state` updated; return
+  /// false to end the run here (it can be resumed from `state`).
+  virtual bool onIteration(const IterationRecord &record, const TrainingState &state) {
+    return true;
+  }
+};
+
+/// The result of measuring one meta-iteration (before any update).
+struct IterationOutcome {
+  IterationRecord record;
+  std::vector<NetworkFailure> failures; // in network order
+};
+
+/// The outer loop (see file comment).
+class MetaLearner {
+public:
+  MetaLearner(const NetworkRunner &runner, MetaConfig config);
+
+  /// J and dJ/dmeta at `meta` for 0-based meta-iteration `iteration`.
+  IterationOutcome measure(int64_t iteration, const std::vector<double> &meta) const;
+
+  enum class Status { Completed, Stopped, Interrupted };
+  /// Runs from `state` until config.iterations meta-iterations are done.
+  /// Stopped: a divergence under DivergencePolicy::Stop, or every network of
+  /// an iteration diverged (`why` says which); `state` is then as after the
+  /// last good iteration. Interrupted: the observer asked to end.
+  Status train(TrainingState &state, TrainingObserver &observer, std::string &why) const;
+
+  /// A fresh state at meta vector `meta`.
+  TrainingState initialState(std::vector<double> meta) const;
+
+  const MetaConfig &config() const { return config_; }
+
+private:
+  const NetworkRunner &runner_;
+  MetaConfig config_;
+};
+
+} // namespace plasticc::meta

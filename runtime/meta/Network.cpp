@@ -1,0 +1,139 @@
+//===- runtime/meta/Network.cpp - the inner learning loop -----------------===//
+#include "runtime/meta/Network.h"
+
+#include "dialect/Random.h"
+#include "runtime/meta/Seeds.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <sstream>
+
+namespace plasticc::meta {
+
+std::string Divergence::describe() const {
+  std::ostringstream s;
+  s << "trial " << trial + 1 << ": " << what; // 1-based, as the user counts
+  if (std::isnan(value))
+    s << " is NaN";
+  else if (std::isinf(value))
+    s << " is " << (value > 0 ? "+Inf" : "-Inf");
+  else
+    s << " = " << value << " exceeds the weight bound " << bound << " (--weight-bound)";
+  return s.str();
+}
+
+void Workspace::Free::operator()(void *p) const { std::free(p); }
+
+Workspace::Workspace(runtime::Backend &backend) : backend_(backend) {
+  const runtime::ModelInfo &info = backend.info();
+  int64_t align = std::max<int64_t>(info.stateAlign, 64);
+  bytes_ = (std::max<int64_t>(info.stateBytes, 1) + align - 1) / align * align;
+  state_.reset(std::aligned_alloc(static_cast<size_t>(align), static_cast<size_t>(bytes_)));
+  if (!state_)
+    throw std::bad_alloc();
+  inputs.assign(static_cast<size_t>(info.inputLength), 0.0);
+  noise.assign(static_cast<size_t>(info.noiseLength), 0.0);
+  dR.assign(static_cast<size_t>(info.metaScalars), 0.0);
+}
+
+std::unique_ptr<Workspace> NetworkRunner::workspace(int worker) const {
+  return std::make_unique<Workspace>(pool_.forWorker(worker));
+}
+
+void NetworkRunner::initOnly(uint64_t seed, const double *meta, Workspace &ws) const {
+  // Zeroed first so that nothing a backend leaves unwritten (padding, tangent
+  // blocks it expects to start at zero) depends on the buffer's history.
+  std::memset(ws.state(), 0, static_cast<size_t>(ws.stateBytes()));
+  ws.backend().init(ws.state(), meta, seed);
+}
+
+NetworkResult NetworkRunner::run(uint64_t seed, const double *meta, const NetworkOptions &opt,
+                                 Workspace &ws) const {
+  runtime::Backend &backend = ws.backend();
+  const runtime::ModelInfo &info = backend.info();
+  const tasks::Task &task = binding_.task();
+  const int64_t T = gen_.steps(), O = task.outputs, P = info.metaScalars;
+  const int64_t L = info.noiseLength;
+  NetworkResult res;
+  res.seed = seed;
+  res.grad.assign(static_cast<size_t>(opt.tangents ? P : 0), 0.0);
+  ws.z.assign(static_cast<size_t>(T * O), 0.0);
+
+  initOnly(seed, meta, ws);
+  char *state = static_cast<char *>(ws.state());
+  for (const auto &[q, v] : opt.params)
+    std::memcpy(state + q->offset, &v, sizeof v);
+
+  const uint64_t tseed = taskSeed(seed), nseed = noiseSeed(seed);
+  double sumR = 0, sumTask = 0;
+  for (int64_t k = 0; k < opt.trials; ++k) {
+    gen_.generate(tseed, static_cast<uint64_t>(k), ws.trial);
+    backend.beginTrial(state);
+    for (int64_t t = 0; t < T; ++t) {
+      binding_.fillInputs(ws.trial, t, ws.inputs.data());
+      for (int64_t i = 0; i < L; ++i)
+        ws.noise[i] = random::normal(nseed, static_cast<uint64_t>(k),
+                                     static_cast<uint64_t>(t * L + i), 0.0, 1.0);
+      if (opt.tangents)
+        backend.step(state, ws.inputs.data(), ws.noise.data());
+      else
+        backend.stepPrimal(state, ws.inputs.data(), ws.noise.data());
+      binding_.readOutput(state, ws.z.data() + t * O);
+    }
+    double R = backend.endTrial(state, opt.tangents ? ws.dR.data() : nullptr);
+    if (auto d = check(state, R, opt.tangents ? &ws.dR : nullptr, k, opt.weightBound)) {
+      res.divergence = d;
+      return res;
+    }
+    TrialRecord rec{R, tasks::scoreTrial(task, ws.trial, ws.z.data())};
+    res.trials.push_back(rec);
+    sumR += R;
+    sumTask += rec.score.reward;
+    for (int64_t p = 0; p < static_cast<int64_t>(res.grad.size()); ++p)
+      res.grad[p] += ws.dR[p];
+  }
+  double K = static_cast<double>(std::max<int64_t>(opt.trials, 1));
+  res.meanReward = sumR / K;
+  res.meanTaskReward = sumTask / K;
+  for (double &g : res.grad)
+    g /= K;
+  return res;
+}
+
+std::optional<Divergence> NetworkRunner::check(const void *state, double R,
+                                               const std::vector<double> *dR, int64_t trial,
+                                               double bound) const {
+  if (!std::isfinite(R))
+    return Divergence{trial, "R (the model's reward)", R, 0};
+  if (dR)
+    for (size_t p = 0; p < dR->size(); ++p)
+      if (!std::isfinite((*dR)[p]))
+        return Divergence{trial, "dR/d" + binding_.metaScalarName(static_cast<int64_t>(p)),
+                          (*dR)[p], 0};
+  const char *base = static_cast<const char *>(state);
+  for (const runtime::QuantityInfo *q : binding_.watched()) {
+    const int64_t n = q->numElements();
+    const double *v = reinterpret_cast<const double *>(base + q->offset);
+    bool isWeight = q->kind == "weight";
+    for (int64_t k = 0; k < n; ++k) {
+      if (!std::isfinite(v[k]))
+        return Divergence{trial, elementName(q->name, q->shape, k), v[k], 0};
+      if (isWeight && std::fabs(v[k]) > bound)
+        return Divergence{trial, elementName(q->name, q->shape, k), v[k], bound};
+    }
+    if (!dR || q->tangentOffset < 0)
+      continue;
+    const double *d = reinterpret_cast<const double *>(base + q->tangentOffset);
+    const int64_t P = binding_.metaScalars();
+    for (int64_t i = 0; i < n * P; ++i)
+      if (!std::isfinite(d[i]))
+        return Divergence{trial,
+                          "d" + elementName(q->name, q->shape, i % n) + "/d" +
+                              binding_.metaScalarName(i / n),
+                          d[i], 0};
+  }
+  return std::nullopt;
+}
+
+} // namespace plasticc::meta

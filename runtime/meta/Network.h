@@ -1,0 +1,116 @@
+//===- runtime/meta/Network.h - one network learning for K trials ---------===//
+//
+// The inner loop of MODEL.md: a network is drawn from its seed (init), then
+// learns for K trials of T steps, each ended by the reward event. This runs
+// that loop on any Backend, feeding the task's inputs and the network's own
+// exploration noise, scoring every trial from the output, summing R_k and,
+// with tangents, dR_k/dmeta. After every trial it checks the network for
+// NaN, Inf and runaway weights, and stops at the first problem with a
+// Divergence that names the trial and the quantity.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "runtime/Backend.h"
+#include "runtime/meta/BackendPool.h"
+#include "runtime/meta/ModelBinding.h"
+#include "runtime/tasks/Scoring.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace plasticc::meta {
+
+/// The first sign of a network going wrong: quantity `what` (an element
+/// name like "W[3,17]", "R", or "dW[3,17]/dtheta[1,1]" for a tangent) had
+/// `value` after trial `trial` (0-based; messages count from 1), non-finite
+/// or past `bound`.
+struct Divergence {
+  int64_t trial = -1;
+  std::string what;
+  double value = 0;
+  double bound = 0; // > 0 when the value exceeded the weight bound
+  /// "trial 17: W[3,17] is NaN" / "trial 4: W[0,1] = 2.1e+03 exceeds the weight bound 1000".
+  std::string describe() const;
+};
+
+/// What happened to one trial.
+struct TrialRecord {
+  double modelReward = 0;   // R_k from the model's reward event
+  tasks::TrialScore score;  // from the task (Scoring.h)
+};
+
+/// The outcome of one network's K trials.
+struct NetworkResult {
+  uint64_t seed = 0;
+  std::vector<TrialRecord> trials;   // completed trials (all K unless diverged)
+  double meanReward = 0;             // (1/K) sum_k R_k
+  double meanTaskReward = 0;         // (1/K) sum_k task reward
+  std::vector<double> grad;          // (1/K) sum_k dR_k/dmeta (with tangents)
+  std::optional<Divergence> divergence;
+};
+
+/// How to run a network.
+struct NetworkOptions {
+  int64_t trials = 1;
+  bool tangents = true;      // step + dR/dmeta, or stepPrimal only
+  double weightBound = 1e3;  // |w| above this for any weight counts as divergence
+  /// Scalar params overwritten after init (e.g. the learning rate `eta`).
+  std::vector<std::pair<const runtime::QuantityInfo *, double>> params;
+};
+
+/// Per-thread scratch: the worker's backend, one state buffer and the
+/// per-step vectors.
+class Workspace {
+public:
+  explicit Workspace(runtime::Backend &backend);
+  runtime::Backend &backend() { return backend_; }
+  void *state() { return state_.get(); }
+  int64_t stateBytes() const { return bytes_; }
+  std::vector<double> inputs, noise, z, dR;
+  tasks::Trial trial;
+
+private:
+  struct Free {
+    void operator()(void *p) const;
+  };
+  runtime::Backend &backend_;
+  std::unique_ptr<void, Free> state_;
+  int64_t bytes_;
+};
+
+/// Runs networks of one model on one task (see file comment), each on the
+/// backend of the workspace it is given.
+class NetworkRunner {
+public:
+  NetworkRunner(BackendPool &pool, const ModelBinding &binding,
+                const tasks::TaskGenerator &generator)
+      : pool_(pool), binding_(binding), gen_(generator) {}
+
+  /// Draws network `seed` with meta vector `meta` (P doubles) and runs it.
+  NetworkResult run(uint64_t seed, const double *meta, const NetworkOptions &options,
+                    Workspace &ws) const;
+
+  /// Inits a network in `ws` (meta nullptr: the model's defaults), for
+  /// reading its params or default meta; no trial is run.
+  void initOnly(uint64_t seed, const double *meta, Workspace &ws) const;
+
+  const ModelBinding &binding() const { return binding_; }
+  const tasks::TaskGenerator &generator() const { return gen_; }
+  /// A workspace for worker thread `worker` (with that worker's backend).
+  std::unique_ptr<Workspace> workspace(int worker) const;
+
+private:
+  std::optional<Divergence> check(const void *state, double R, const std::vector<double> *dR,
+                                  int64_t trial, double bound) const;
+
+  BackendPool &pool_;
+  const ModelBinding &binding_;
+  const tasks::TaskGenerator &gen_;
+};
+
+} // namespace plasticc::meta

@@ -1,0 +1,29 @@
+//===- runtime/tasks/Scoring.h - the task's reward and choice of a trial --===//
+//
+// The runtime scores every trial from the network's output z[t, :] itself,
+// independently of the reward the model computes: this is what evaluation
+// tables and learning curves report, and it is the same for every model run
+// on the task. The default reward is MODEL.md's R = -err / max(1, sum_t m_t)
+// with err = sum_t m_t sum_o (z_t[o] - y_t[o])^2; discrete tasks also get the
+// network's choice (the response nearest its mean output over the scored
+// window) and whether it was right.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "runtime/tasks/TaskGenerator.h"
+
+namespace plasticc::tasks {
+
+/// The score of one trial.
+struct TrialScore {
+  double reward = 0;  // per Task::reward
+  double mse = 0;     // -R of MODEL.md: mean squared error over the scored window
+  int choice = -1;    // the network's response (discrete tasks), -1 if none
+  bool correct = false;
+};
+
+/// Scores `trial` given the outputs `z` ([T, O], row-major).
+TrialScore scoreTrial(const Task &task, const Trial &trial, const double *z);
+
+} // namespace plasticc::tasks

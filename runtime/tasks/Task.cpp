@@ -1,0 +1,482 @@
+//===- runtime/tasks/Task.cpp - the TOML task loader ----------------------===//
+//
+// toml++ parses the file; this loader walks the tree, checks every key and
+// value against the format of docs/runtime.md, and reports each problem at
+// its line. It goes on after an error (each table and epoch is checked), so
+// a user sees every mistake in one run.
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/tasks/Task.h"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <sstream>
+
+namespace plasticc::tasks {
+
+int64_t Task::steps() const {
+  int64_t n = 0;
+  for (const Epoch &e : epochs)
+    n += e.steps;
+  return n;
+}
+
+std::vector<std::string> Task::conditionNames() const {
+  std::vector<std::string> names;
+  for (const Condition &c : conditions)
+    names.push_back(c.name);
+  return names;
+}
+
+std::string Task::locatedError(Loc loc, const std::string &message) const {
+  std::ostringstream out;
+  if (!file || !loc.valid())
+    return message;
+  DiagnosticEngine diag(file, out);
+  diag.error(loc, message);
+  return out.str();
+}
+
+namespace {
+
+Loc locOf(const toml::source_region &r) {
+  return {static_cast<uint32_t>(r.begin.line), static_cast<uint32_t>(r.begin.column)};
+}
+
+size_t editDistance(const std::string &a, const std::string &b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j)
+    row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1])});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+/// Walks one parsed file into a Task, reporting through `diag`.
+class TaskLoader {
+public:
+  TaskLoader(DiagnosticEngine &diag, Task &task) : diag_(diag), task_(task) {}
+
+  void run(const toml::table &root) {
+    checkKeys(root, {"name", "description", "dt", "inputs", "outputs", "reward", "choices",
+                     "conditions", "epoch", "model"},
+              "the task file");
+    task_.name = string(root, "name", "").value_or("");
+    task_.description = string(root, "description", "").value_or("");
+    readTimingAndWidths(root);
+    if (const toml::node *c = root.get("conditions"))
+      readConditions(*c);
+    readEpochs(root);
+    readReward(root);
+    if (const toml::node *m = root.get("model"))
+      readModelNames(*m);
+  }
+
+private:
+  void readTimingAndWidths(const toml::table &root) {
+    if (const toml::node *dt = root.get("dt")) {
+      task_.dtLoc = locOf(dt->source());
+      if (auto v = number(*dt, "dt")) {
+        if (*v <= 0 || !std::isfinite(*v))
+          diag_.error(task_.dtLoc, "dt must be a positive number of milliseconds");
+        else
+          task_.dtMs = *v;
+      }
+    }
+    task_.inputs = count(root, "inputs", 0, task_.inputsLoc);
+    task_.outputs = count(root, "outputs", 1, task_.outputsLoc);
+  }
+
+  /// A required non-negative integer key; `min` is its least allowed value.
+  int64_t count(const toml::table &root, const char *key, int64_t min, Loc &loc) {
+    const toml::node *n = root.get(key);
+    if (!n) {
+      diag_.error(Loc{1, 1}, std::string("missing required key '") + key + "'");
+      return min;
+    }
+    loc = locOf(n->source());
+    auto v = n->value_exact<int64_t>();
+    if (!v || *v < min || *v > 1'000'000) {
+      diag_.error(loc, std::string("'") + key + "' must be an integer >= " + std::to_string(min));
+      return min;
+    }
+    return *v;
+  }
+
+  // [conditions]: name = [values...] | { values = [...], weights = [...] } | { uniform = [lo, hi] }
+  void readConditions(const toml::node &node) {
+    const toml::table *t = node.as_table();
+    if (!t) {
+      diag_.error(locOf(node.source()), "'conditions' must be a table of variables");
+      return;
+    }
+    for (const auto &[key, value] : *t) {
+      Condition c;
+      c.name = std::string(key.str());
+      c.loc = locOf(key.source());
+      if (!validIdentifier(c.name)) {
+        diag_.error(c.loc, "condition name '" + c.name + "' is not an identifier");
+        continue;
+      }
+      if (value.is_array()) {
+        c.values = numbers(value, "the values of '" + c.name + "'");
+      } else if (const toml::table *spec = value.as_table()) {
+        readConditionSpec(*spec, c);
+      } else {
+        diag_.error(locOf(value.source()),
+                    "condition '" + c.name + "' must be a list of values or a table");
+        continue;
+      }
+      if (!c.continuous && c.values.empty())
+        diag_.error(c.loc, "condition '" + c.name + "' has no values to draw from");
+      task_.conditions.push_back(std::move(c));
+    }
+  }
+
+  void readConditionSpec(const toml::table &spec, Condition &c) {
+    checkKeys(spec, {"values", "weights", "uniform"}, "condition '" + c.name + "'");
+    if (const toml::node *u = spec.get("uniform")) {
+      std::vector<double> r = numbers(*u, "'uniform'");
+      c.continuous = true; // even if malformed: one error, not a cascade
+      if (r.size() != 2 || !(r[0] < r[1])) {
+        diag_.error(locOf(u->source()), "'uniform' must be [lo, hi] with lo < hi");
+      } else {
+        c.lo = r[0];
+        c.hi = r[1];
+      }
+      if (spec.get("values"))
+        diag_.error(locOf(spec.get("values")->source()), "give either 'values' or 'uniform'");
+      return;
+    }
+    if (const toml::node *v = spec.get("values"))
+      c.values = numbers(*v, "'values'");
+    if (const toml::node *w = spec.get("weights")) {
+      c.weights = numbers(*w, "'weights'");
+      double sum = 0;
+      bool bad = c.weights.size() != c.values.size();
+      for (double x : c.weights) {
+        bad |= x < 0;
+        sum += x;
+      }
+      if (bad || sum <= 0)
+        diag_.error(locOf(w->source()), "'weights' must be as many non-negative numbers as "
+                                        "'values', not all zero");
+      else
+        for (double &x : c.weights)
+          x /= sum;
+    }
+  }
+
+  void readEpochs(const toml::table &root) {
+    const toml::node *node = root.get("epoch");
+    if (!node) {
+      diag_.error(Loc{1, 1}, "the task has no epochs (add [[epoch]] tables)");
+      return;
+    }
+    const toml::array *arr = node->as_array();
+    if (!arr || !arr->is_array_of_tables()) {
+      diag_.error(locOf(node->source()), "'epoch' must be an array of tables ([[epoch]])");
+      return;
+    }
+    std::set<std::string> seen;
+    for (const toml::node &e : *arr) {
+      Epoch ep = readEpoch(*e.as_table());
+      if (!ep.name.empty() && !seen.insert(ep.name).second)
+        diag_.error(ep.loc, "duplicate epoch name '" + ep.name + "'");
+      task_.epochs.push_back(std::move(ep));
+    }
+    bool anyScored = false;
+    for (const Epoch &ep : task_.epochs)
+      anyScored |= ep.mask > 0;
+    if (!anyScored && !task_.epochs.empty())
+      diag_.error(task_.epochs.front().loc,
+                  "no epoch is scored (set 'scored = true' in the response epoch): every "
+                  "trial's reward would be 0");
+  }
+
+  // [[epoch]]: name, duration (ms), input = [...], input_noise, target = [...], scored
+  Epoch readEpoch(const toml::table &t) {
+    Epoch ep;
+    ep.loc = locOf(t.source());
+    checkKeys(t, {"name", "duration", "input", "input_noise", "target", "scored"}, "[[epoch]]");
+    ep.name = string(t, "name", "[[epoch]]").value_or("");
+    if (const toml::node *d = t.get("duration"))
+      readDuration(*d, ep);
+    else
+      diag_.error(ep.loc, "epoch '" + ep.name + "' has no 'duration'");
+    ep.input = formulas(t, "input", task_.inputs, ep.name);
+    ep.target = formulas(t, "target", task_.outputs, ep.name);
+    if (const toml::node *n = t.get("input_noise"))
+      if (auto v = number(*n, "input_noise")) {
+        if (*v < 0)
+          diag_.error(locOf(n->source()), "input_noise must be >= 0 (a standard deviation)");
+        else
+          ep.inputNoise = *v;
+      }
+    if (const toml::node *s = t.get("scored")) {
+      if (auto b = s->value_exact<bool>())
+        ep.mask = *b ? 1.0 : 0.0;
+      else if (auto v = number(*s, "scored"); v && *v >= 0)
+        ep.mask = *v;
+      else
+        diag_.error(locOf(s->source()), "'scored' must be true, false or a weight >= 0");
+    }
+    return ep;
+  }
+
+  void readDuration(const toml::node &d, Epoch &ep) {
+    Loc loc = locOf(d.source());
+    auto v = number(d, "duration");
+    if (!v)
+      return;
+    if (!(*v > 0) || !std::isfinite(*v)) {
+      diag_.error(loc, "duration of epoch '" + ep.name + "' must be positive (got " +
+                           fmtNumber(*v) + " ms)");
+      return;
+    }
+    double steps = *v / task_.dtMs;
+    if (std::fabs(steps - std::round(steps)) > 1e-9 * std::max(1.0, steps)) {
+      diag_.error(loc, "duration " + fmtNumber(*v) + " ms of epoch '" + ep.name +
+                           "' is not a multiple of dt = " + fmtNumber(task_.dtMs) + " ms");
+      return;
+    }
+    if (steps > 1e7) {
+      diag_.error(loc, "duration of epoch '" + ep.name + "' is more than 10^7 steps");
+      return;
+    }
+    ep.durationMs = *v;
+    ep.steps = static_cast<int64_t>(std::llround(steps));
+  }
+
+  /// `key = [f0, f1, ...]` with `width` entries, each a number or a formula
+  /// string; absent means all zero.
+  std::vector<TaskExpr> formulas(const toml::table &t, const char *key, int64_t width,
+                                 const std::string &epoch) {
+    std::vector<TaskExpr> out(static_cast<size_t>(width), TaskExpr::constant(0.0));
+    const toml::node *n = t.get(key);
+    if (!n)
+      return out;
+    const toml::array *arr = n->as_array();
+    if (!arr) {
+      diag_.error(locOf(n->source()), std::string("'") + key + "' must be a list of " +
+                                          std::to_string(width) + " numbers or formulas");
+      return out;
+    }
+    if (static_cast<int64_t>(arr->size()) != width) {
+      const char *what = std::string(key) == "input" ? "inputs" : "outputs";
+      diag_.error(locOf(n->source()), std::string("'") + key + "' of epoch '" + epoch +
+                                          "' has " + std::to_string(arr->size()) +
+                                          " entries but the task has " + what + " = " +
+                                          std::to_string(width));
+      return out;
+    }
+    std::vector<std::string> vars = task_.conditionNames();
+    for (size_t i = 0; i < arr->size(); ++i) {
+      const toml::node &e = *arr->get(i);
+      if (auto s = e.value_exact<std::string>()) {
+        std::string why;
+        size_t pos = 0;
+        if (auto f = TaskExpr::parse(*s, vars, why, pos)) {
+          out[i] = std::move(*f);
+        } else {
+          Loc l = locOf(e.source());
+          l.col += static_cast<uint32_t>(1 + pos); // past the opening quote
+          diag_.error(l, "in formula \"" + *s + "\": " + why);
+        }
+      } else if (auto v = number(e, key)) {
+        out[i] = TaskExpr::constant(*v);
+      }
+    }
+    return out;
+  }
+
+  void readReward(const toml::table &root) {
+    if (const toml::node *c = root.get("choices"))
+      readChoices(*c);
+    const toml::node *r = root.get("reward");
+    if (!r)
+      return;
+    auto s = r->value_exact<std::string>();
+    if (s && *s == "neg_mse")
+      task_.reward = RewardKind::NegMSE;
+    else if (s && *s == "correct") {
+      task_.reward = RewardKind::Correct;
+      if (task_.choices.empty())
+        diag_.error(locOf(r->source()),
+                    "reward \"correct\" needs 'choices' (the target of each response)");
+    } else
+      diag_.error(locOf(r->source()), "unknown reward (known: \"neg_mse\", \"correct\")");
+  }
+
+  // choices = [1, -1] (one output) | [[1, 0], [0, 1]] (several outputs)
+  void readChoices(const toml::node &n) {
+    const toml::array *arr = n.as_array();
+    Loc loc = locOf(n.source());
+    if (!arr || arr->size() < 2) {
+      diag_.error(loc, "'choices' must list at least two responses");
+      return;
+    }
+    for (const toml::node &c : *arr) {
+      std::vector<double> v;
+      if (c.is_array())
+        v = numbers(c, "a choice");
+      else if (auto x = number(c, "a choice"))
+        v = {*x};
+      if (static_cast<int64_t>(v.size()) != task_.outputs) {
+        diag_.error(locOf(c.source()), "each choice must have outputs = " +
+                                           std::to_string(task_.outputs) + " entries");
+        return;
+      }
+      task_.choices.push_back(std::move(v));
+    }
+  }
+
+  // [model]: input = "u", target = "y", mask = "m", output = "z"
+  void readModelNames(const toml::node &n) {
+    const toml::table *t = n.as_table();
+    task_.modelLoc = locOf(n.source());
+    if (!t) {
+      diag_.error(task_.modelLoc, "'model' must be a table of quantity names");
+      return;
+    }
+    checkKeys(*t, {"input", "target", "mask", "output"}, "[model]");
+    auto name = [&](const char *key, std::string &into) {
+      if (auto s = string(*t, key, "[model]"); s && !s->empty())
+        into = *s;
+    };
+    name("input", task_.names.input);
+    name("target", task_.names.target);
+    name("mask", task_.names.mask);
+    name("output", task_.names.output);
+  }
+
+  // --- helpers ---------------------------------------------------------
+
+  void checkKeys(const toml::table &t, std::initializer_list<const char *> known,
+                 const std::string &where) {
+    for (const auto &[key, value] : t) {
+      std::string k(key.str());
+      bool found = false;
+      for (const char *kn : known)
+        found |= k == kn;
+      if (found)
+        continue;
+      std::string best;
+      size_t bestDist = 3;
+      std::string list;
+      for (const char *kn : known) {
+        list += std::string(list.empty() ? "" : ", ") + kn;
+        size_t d = editDistance(k, kn);
+        if (d < bestDist) {
+          bestDist = d;
+          best = kn;
+        }
+      }
+      std::string msg = "unknown key '" + k + "' in " + where;
+      msg += best.empty() ? " (known: " + list + ")" : "; did you mean '" + best + "'?";
+      diag_.error(locOf(key.source()), msg);
+    }
+  }
+
+  std::optional<std::string> string(const toml::table &t, const char *key,
+                                    const std::string &where) {
+    const toml::node *n = t.get(key);
+    if (!n)
+      return std::nullopt;
+    auto s = n->value_exact<std::string>();
+    if (!s)
+      diag_.error(locOf(n->source()), std::string("'") + key + "' must be a string");
+    return s;
+  }
+
+  std::optional<double> number(const toml::node &n, const std::string &what) {
+    if (auto i = n.value_exact<int64_t>())
+      return static_cast<double>(*i);
+    if (auto d = n.value_exact<double>()) {
+      if (std::isfinite(*d))
+        return d;
+      diag_.error(locOf(n.source()), what + " must be a finite number");
+      return std::nullopt;
+    }
+    diag_.error(locOf(n.source()), what + " must be a number");
+    return std::nullopt;
+  }
+
+  std::vector<double> numbers(const toml::node &n, const std::string &what) {
+    std::vector<double> out;
+    const toml::array *arr = n.as_array();
+    if (!arr) {
+      diag_.error(locOf(n.source()), what + " must be a list of numbers");
+      return out;
+    }
+    for (const toml::node &e : *arr)
+      if (auto v = number(e, "each of " + what))
+        out.push_back(*v);
+    return out;
+  }
+
+  static bool validIdentifier(const std::string &s) {
+    if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_'))
+      return false;
+    return std::all_of(s.begin(), s.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+    });
+  }
+
+  static std::string fmtNumber(double v) {
+    std::ostringstream s;
+    s << v;
+    return s.str();
+  }
+
+  DiagnosticEngine &diag_;
+  Task &task_;
+};
+
+} // namespace
+
+std::optional<Task> parseTask(const std::string &text, const std::string &path, std::string &err) {
+  auto file = std::make_shared<SourceFile>(path, text);
+  std::ostringstream out;
+  DiagnosticEngine diag(file, out);
+  Task task;
+  task.file = file;
+  try {
+    toml::table root = toml::parse(text, path);
+    TaskLoader(diag, task).run(root);
+  } catch (const toml::parse_error &e) {
+    Loc loc = locOf(e.source());
+    if (!loc.valid())
+      loc = Loc{1, 1};
+    diag.error(loc, std::string(e.description()));
+  }
+  if (diag.hasErrors()) {
+    err = out.str();
+    return std::nullopt;
+  }
+  if (task.name.empty()) {
+    // Default name: the file's stem.
+    std::string stem = path.substr(path.find_last_of('/') + 1);
+    task.name = stem.substr(0, stem.rfind(".toml"));
+  }
+  return task;
+}
+
+std::optional<Task> loadTask(const std::string &path, std::string &err) {
+  auto file = SourceFile::read(path, err);
+  if (!file)
+    return std::nullopt;
+  return parseTask(file->text(), path, err);
+}
+
+} // namespace plasticc::tasks

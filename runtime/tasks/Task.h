@@ -1,0 +1,103 @@
+//===- runtime/tasks/Task.h - a task definition read from a TOML file -----===//
+//
+// Tasks are data, not C++: a TOML file names the epochs of a trial (with
+// durations in ms), the time step, the input each epoch shows, the target
+// and the scored window (mask), the condition variables drawn per trial, and
+// the reward. This file holds the parsed definition and its loader; every
+// mistake in a file (unknown key, wrong type, negative duration, a formula
+// that uses an undeclared variable, ...) is reported as
+// `file:line:col: error: reason` with the offending line, through the same
+// DiagnosticEngine the compiler uses. docs/runtime.md documents the format.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "runtime/tasks/TaskExpr.h"
+#include "support/Diagnostics.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace plasticc::tasks {
+
+/// A variable drawn once per trial: one of `values` (with `weights`, uniform
+/// if empty), or uniform in [lo, hi) when `continuous`.
+struct Condition {
+  std::string name;
+  std::vector<double> values;
+  std::vector<double> weights; // normalised to sum 1, or empty
+  bool continuous = false;
+  double lo = 0, hi = 0;
+  Loc loc;
+};
+
+/// One epoch of a trial: what the network sees and must output, and whether
+/// the output is scored. `input` has Task::inputs formulas, `target`
+/// Task::outputs; `inputNoise` is the standard deviation of Gaussian noise
+/// added to every input channel at every step of the epoch.
+struct Epoch {
+  std::string name;
+  double durationMs = 0;
+  int64_t steps = 0; // durationMs / dt
+  std::vector<TaskExpr> input;
+  std::vector<TaskExpr> target;
+  double inputNoise = 0;
+  double mask = 0; // 1 where scored (`scored = true`), or the given weight
+  Loc loc;
+};
+
+/// How the runtime scores a trial from the model's output (MODEL.md
+/// "One trial k"): minus the mean squared error over the scored window, or
+/// 1/0 for a correct/incorrect choice (discrete tasks only).
+enum class RewardKind { NegMSE, Correct };
+
+/// Names of the model quantities a task talks to (the `[model]` table).
+struct TaskBindingNames {
+  std::string input = "u";  // model input fed with the task inputs, width Task::inputs
+  std::string target = "y"; // model input fed with the target, width Task::outputs
+  std::string mask = "m";   // scalar model input fed with the mask
+  std::string output = "z"; // model output scored against the target
+};
+
+/// A parsed task file (see file comment).
+struct Task {
+  std::string name;
+  std::string description;
+  double dtMs = 1.0;
+  int64_t inputs = 0;  // I: task input channels
+  int64_t outputs = 0; // O: target channels
+  std::vector<Condition> conditions;
+  std::vector<Epoch> epochs;
+  RewardKind reward = RewardKind::NegMSE;
+  /// Discrete tasks: the target vector of each possible response (Task::outputs
+  /// entries each). The network's choice is the one nearest its mean output
+  /// over the scored window. Empty for continuous tasks.
+  std::vector<std::vector<double>> choices;
+  TaskBindingNames names;
+
+  /// The file, kept for located messages about it later (e.g. when its
+  /// widths do not fit a model), and the places such messages point at.
+  std::shared_ptr<SourceFile> file;
+  Loc inputsLoc, outputsLoc, dtLoc, modelLoc;
+
+  /// Time steps per trial at the task's own timing: sum of epoch steps.
+  int64_t steps() const;
+  bool discrete() const { return !choices.empty(); }
+  /// Names of the condition variables, in the order formulas index them.
+  std::vector<std::string> conditionNames() const;
+  /// Renders "file:line:col: error: message" plus the source line, as the
+  /// loader does, for a problem found after loading.
+  std::string locatedError(Loc loc, const std::string &message) const;
+};
+
+/// Parses task text; `path` is used in messages. On failure returns nullopt
+/// and `err` holds every diagnostic (file:line:col: error: ...), rendered.
+std::optional<Task> parseTask(const std::string &text, const std::string &path, std::string &err);
+
+/// Reads and parses a task file; unreadable files are an error in `err`.
+std::optional<Task> loadTask(const std::string &path, std::string &err);
+
+} // namespace plasticc::tasks

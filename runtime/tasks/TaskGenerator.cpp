@@ -1,0 +1,112 @@
+//===- runtime/tasks/TaskGenerator.cpp - making one trial -----------------===//
+#include "runtime/tasks/TaskGenerator.h"
+
+#include "dialect/Random.h"
+
+#include <cmath>
+
+namespace plasticc::tasks {
+
+namespace {
+// Streams of the trial's counter-based draws: one per condition variable
+// (stream = its index), and the input noise, far from them.
+constexpr uint64_t kInputNoiseStream = 1u << 20;
+
+uint64_t trialSeed(uint64_t seed, uint64_t trial) {
+  return random::bits(seed, trial, 0x7a5c0de5ULL);
+}
+
+double drawCondition(const Condition &c, uint64_t seed, uint64_t stream) {
+  double u = random::unit(seed, stream, 0);
+  if (c.continuous)
+    return c.lo + (c.hi - c.lo) * u;
+  size_t n = c.values.size();
+  if (c.weights.empty())
+    return c.values[std::min(n - 1, static_cast<size_t>(u * static_cast<double>(n)))];
+  double acc = 0;
+  for (size_t i = 0; i < n; ++i) {
+    acc += c.weights[i];
+    if (u < acc)
+      return c.values[i];
+  }
+  return c.values[n - 1];
+}
+} // namespace
+
+TaskGenerator::TaskGenerator(const Task &task, int64_t steps) : task_(task) {
+  int64_t natural = task.steps();
+  steps_ = steps > 0 ? steps : natural;
+  bounds_.push_back(0);
+  int64_t cum = 0;
+  for (const Epoch &e : task.epochs) {
+    cum += e.steps;
+    // Proportional rescaling: boundary at round(cum * T / T0).
+    bounds_.push_back(natural > 0 ? (cum * steps_ + natural / 2) / natural : 0);
+  }
+}
+
+void TaskGenerator::generate(uint64_t seed, uint64_t trial, Trial &out) const {
+  const int64_t T = steps_, I = task_.inputs, O = task_.outputs;
+  uint64_t s = trialSeed(seed, trial);
+  out.steps = T;
+  out.conditions.resize(task_.conditions.size());
+  for (size_t c = 0; c < task_.conditions.size(); ++c)
+    out.conditions[c] = drawCondition(task_.conditions[c], s, c);
+  out.u.assign(static_cast<size_t>(T * I), 0.0);
+  out.y.assign(static_cast<size_t>(T * O), 0.0);
+  out.m.assign(static_cast<size_t>(T), 0.0);
+
+  std::vector<double> in(I), tgt(O);
+  for (size_t e = 0; e < task_.epochs.size(); ++e) {
+    const Epoch &ep = task_.epochs[e];
+    for (int64_t i = 0; i < I; ++i)
+      in[i] = ep.input[i].eval(out.conditions);
+    for (int64_t o = 0; o < O; ++o)
+      tgt[o] = ep.target[o].eval(out.conditions);
+    for (int64_t t = bounds_[e]; t < bounds_[e + 1]; ++t) {
+      for (int64_t i = 0; i < I; ++i) {
+        double noise = ep.inputNoise > 0
+                           ? random::normal(s, kInputNoiseStream, static_cast<uint64_t>(t * I + i),
+                                            0.0, ep.inputNoise * ep.inputNoise)
+                           : 0.0;
+        out.u[t * I + i] = in[i] + noise;
+      }
+      for (int64_t o = 0; o < O; ++o)
+        out.y[t * O + o] = tgt[o];
+      out.m[t] = ep.mask;
+    }
+  }
+
+  out.choice = -1;
+  if (!task_.discrete())
+    return;
+  std::vector<double> mean(O, 0.0);
+  double w = 0;
+  for (int64_t t = 0; t < T; ++t) {
+    w += out.m[t];
+    for (int64_t o = 0; o < O; ++o)
+      mean[o] += out.m[t] * out.y[t * O + o];
+  }
+  if (w > 0) {
+    for (double &v : mean)
+      v /= w;
+    out.choice = nearestChoice(task_.choices, mean.data());
+  }
+}
+
+int nearestChoice(const std::vector<std::vector<double>> &choices, const double *v) {
+  int best = -1;
+  double bestDist = INFINITY;
+  for (size_t c = 0; c < choices.size(); ++c) {
+    double d = 0;
+    for (size_t o = 0; o < choices[c].size(); ++o)
+      d += (v[o] - choices[c][o]) * (v[o] - choices[c][o]);
+    if (d < bestDist) {
+      bestDist = d;
+      best = static_cast<int>(c);
+    }
+  }
+  return best;
+}
+
+} // namespace plasticc::tasks

@@ -1,0 +1,55 @@
+//===- runtime/tasks/TaskGenerator.h - per-trial inputs, target and mask --===//
+//
+// Turns a Task into the arrays one trial feeds a network: the input u[t, :],
+// the target y[t, :] and the mask m[t] for T steps, and the condition values
+// drawn for the trial. A trial is a pure function of (seed, trial index):
+// every draw comes from the counter-based generator of dialect/Random.h, so
+// trials are the same whichever thread makes them and in whatever order.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "runtime/tasks/Task.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace plasticc::tasks {
+
+/// One trial's data, row-major in time: u is [T, I], y is [T, O], m is [T].
+struct Trial {
+  int64_t steps = 0;
+  std::vector<double> u, y, m;
+  std::vector<double> conditions; // one value per Task::conditions entry
+  /// Discrete tasks: index in Task::choices of the correct response (the
+  /// choice nearest the mean target over the scored window); -1 otherwise.
+  int choice = -1;
+};
+
+/// Makes trials of a task (see file comment).
+class TaskGenerator {
+public:
+  /// `steps` > 0 stretches or shrinks the epochs proportionally to that many
+  /// steps per trial (epoch boundaries rounded to the nearest step); 0 keeps
+  /// the task's own timing (Task::steps()).
+  explicit TaskGenerator(const Task &task, int64_t steps = 0);
+
+  const Task &task() const { return task_; }
+  int64_t steps() const { return steps_; }
+  /// First step of epoch e (e == number of epochs gives steps()).
+  int64_t epochStart(size_t e) const { return bounds_[e]; }
+
+  /// Fills `out` with trial `trial` of the stream `seed` (reusing its storage).
+  void generate(uint64_t seed, uint64_t trial, Trial &out) const;
+
+private:
+  const Task &task_;
+  int64_t steps_;
+  std::vector<int64_t> bounds_; // epoch boundaries, size epochs + 1
+};
+
+/// Index of the choice in `choices` nearest to `v` (Euclidean; ties go to the
+/// first). `v` has choices[0].size() entries.
+int nearestChoice(const std::vector<std::vector<double>> &choices, const double *v);
+
+} // namespace plasticc::tasks

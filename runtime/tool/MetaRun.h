@@ -1,0 +1,26 @@
+//===- runtime/tool/MetaRun.h - one invocation of plasticc-meta -----------===//
+//
+// The job behind the command line, in order: find and load the task, load
+// the model, check that they fit, meta-train (fresh or resumed from the
+// checkpoint in --out), write the log, checkpoints, the learned rule, the
+// evaluation against the baselines on held-out networks, and the plots.
+// Each step reports its own failures with the exit code of Options.h.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "runtime/tool/Options.h"
+
+#include <string>
+
+namespace plasticc::tool {
+
+/// Runs plasticc-meta with parsed options; returns the exit code.
+int runMeta(const Options &options);
+
+/// Finds a task: an existing file as given, else NAME.toml among the shipped
+/// tasks ($PLASTICC_TASKS_DIR, then examples/tasks of the source tree).
+/// Empty and a message in `err` (listing the known names) if none fits.
+std::string resolveTask(const std::string &nameOrFile, std::string &err);
+
+} // namespace plasticc::tool

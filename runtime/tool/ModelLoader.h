@@ -1,0 +1,42 @@
+//===- runtime/tool/ModelLoader.h - from a model file to backends ---------===//
+//
+// plasticc-meta takes a model as a file and dispatches on its extension:
+//   .plast  compiled in-process (front end, tangent pass, then the JIT, or
+//           the reference interpreter with --interpret)
+//   .plir   a dialect module (`plasticc --emit=ir` output), run the same way
+//   .so     a shared library built by `plasticc`, loaded with dlopen
+// The result makes one Backend per worker thread (BackendPool): the
+// interpreter keeps per-instance scratch, compiled code does not. Backends
+// that are not built into this binary yet fail with a message that says so.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "runtime/Backend.h"
+
+#include <memory>
+#include <string>
+
+namespace plasticc::tool {
+
+/// How to run a model.
+struct LoadOptions {
+  bool interpret = false; // the reference interpreter instead of compiled code
+};
+
+/// A loaded model: makes backends that all run it (see file comment).
+class LoadedModel {
+public:
+  virtual ~LoadedModel() = default;
+  /// A new backend instance (one per worker thread).
+  virtual std::unique_ptr<runtime::Backend> makeBackend() = 0;
+  /// "interpreter", "JIT" or "shared library", for messages.
+  virtual std::string backendName() const = 0;
+};
+
+/// Loads `path`. On failure returns nullptr and `err` holds the reason
+/// (compile diagnostics included, rendered as file:line:col: error: ...).
+std::unique_ptr<LoadedModel> loadModel(const std::string &path, const LoadOptions &options,
+                                       std::string &err);
+
+} // namespace plasticc::tool

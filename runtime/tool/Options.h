@@ -1,0 +1,63 @@
+//===- runtime/tool/Options.h - the command line of plasticc-meta ---------===//
+//
+//   plasticc-meta MODEL --task NAME|FILE [--iters N] [--batch B] [--trials K]
+//                 [--steps T] [--lr ETA] [--seed S] [--threads N] [--out DIR]
+//                 [--resume] ...
+//
+// Parsed with CLI11 into one plain struct. Every usage error (unknown flag,
+// a value out of range, a missing MODEL) is reported with the reason and
+// exit code 2; --help prints the usage and exits 0. docs/runtime.md lists
+// every option.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace plasticc::tool {
+
+/// Exit codes of plasticc-meta.
+enum ExitCode : int {
+  ExitOk = 0,
+  ExitFailure = 1,  // an output could not be written, or another runtime failure
+  ExitUsage = 2,    // bad arguments, unreadable model or task, task does not fit the model
+  ExitDiverged = 3, // stopped because a network diverged (--on-divergence=stop)
+};
+
+/// Everything the command line sets.
+struct Options {
+  std::string model;
+  std::string task;
+  int64_t iters = 100;
+  int64_t batch = 4;
+  int64_t trials = 20;
+  int64_t steps = 0; // 0: the task's own timing
+  double lr = 0.01;
+  uint64_t seed = 1;
+  int threads = 0; // 0: the hardware's
+  std::string out = "meta-out";
+  bool resume = false;
+
+  bool interpret = false;
+  int64_t checkpointEvery = 5;
+  std::string onDivergence = "skip";
+  double weightBound = 1e3;
+  double clip = 0;
+  bool evaluate = true;
+  int64_t evalSeeds = 16;
+  int64_t evalTrials = 0; // 0: --trials
+  int64_t sweepSeeds = 4;
+  std::vector<double> sweep = {0.1, 0.3, 1, 3, 10};
+  bool plots = true;
+  std::string python = "/usr/bin/python3";
+  std::string plotScript; // empty: scripts/plot.py of the source tree
+  bool quiet = false;
+};
+
+/// Parses argv into `options`. Returns -1 to go on, or the exit code to
+/// end with (0 after --help, ExitUsage after an error, reported on stderr).
+int parseOptions(int argc, char **argv, Options &options);
+
+} // namespace plasticc::tool

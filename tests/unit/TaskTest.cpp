@@ -1,0 +1,419 @@
+//===- tests/unit/TaskTest.cpp - task files, formulas, trials, scoring ----===//
+//
+// The task loader against the shipped files and against files with one
+// mistake each (the message must name the file, the line and the reason);
+// the formula language; the trials a generator makes (checked against
+// MODEL.md's cue-delay-response written out by hand); and the scoring.
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/tasks/Scoring.h"
+#include "runtime/tasks/Task.h"
+#include "runtime/tasks/TaskGenerator.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <set>
+
+using namespace plasticc::tasks;
+
+namespace {
+
+const std::string kTasks = std::string(PLASTICC_SOURCE_DIR) + "/examples/tasks/";
+
+Task load(const std::string &name) {
+  std::string err;
+  auto t = loadTask(kTasks + name + ".toml", err);
+  EXPECT_TRUE(t) << err;
+  return t ? std::move(*t) : Task{};
+}
+
+/// Parses `text` expecting failure; returns the rendered diagnostics.
+std::string errorsOf(const std::string &text) {
+  std::string err;
+  auto t = parseTask(text, "bad.toml", err);
+  EXPECT_FALSE(t) << "accepted:\n" << text;
+  return err;
+}
+
+const char *kMinimal = R"(dt = 1
+inputs = 1
+outputs = 1
+[[epoch]]
+name = "a"
+duration = 3
+scored = true
+)";
+
+} // namespace
+
+TEST(TaskExpr, PrecedenceAndFunctions) {
+  std::vector<std::string> vars{"c", "coh"};
+  std::string why;
+  size_t pos = 0;
+  auto eval = [&](const char *text, std::vector<double> v) {
+    auto e = TaskExpr::parse(text, vars, why, pos);
+    EXPECT_TRUE(e) << text << ": " << why;
+    return e ? e->eval(v) : NAN;
+  };
+  EXPECT_EQ(eval("1 + 2 * 3", {0, 0}), 7);
+  EXPECT_EQ(eval("-2^2", {0, 0}), -4); // -(2^2), as in .plast
+  EXPECT_EQ(eval("2^3^2", {0, 0}), 512); // right associative
+  EXPECT_EQ(eval("c == 0", {0, 0}), 1);
+  EXPECT_EQ(eval("c == 0", {1, 0}), 0);
+  EXPECT_EQ(eval("select(c == 0, 1, -1)", {1, 0}), -1);
+  EXPECT_DOUBLE_EQ(eval("0.5 * (1 + coh * c)", {-1, 0.256}), 0.372);
+  EXPECT_EQ(eval("max(c, 2) - min(c, 2) + abs(-3) + sign(-0.1)", {5, 0}), 5);
+  EXPECT_EQ(eval("1e-3 * 1000", {0, 0}), 1);
+  auto k = TaskExpr::parse("3", vars, why, pos);
+  ASSERT_TRUE(k);
+  EXPECT_TRUE(k->isConstant());
+}
+
+TEST(TaskExpr, ErrorsSayWhereAndWhy) {
+  std::vector<std::string> vars{"c"};
+  std::string why;
+  size_t pos = 0;
+  EXPECT_FALSE(TaskExpr::parse("c == cue", vars, why, pos));
+  EXPECT_EQ(why, "unknown variable 'cue' (conditions: c)");
+  EXPECT_EQ(pos, 5u);
+  EXPECT_FALSE(TaskExpr::parse("select(c, 1)", vars, why, pos));
+  EXPECT_EQ(why, "select takes 3 argument(s), got 2");
+  EXPECT_FALSE(TaskExpr::parse("foo(c)", vars, why, pos));
+  EXPECT_NE(why.find("unknown function 'foo'"), std::string::npos);
+  EXPECT_FALSE(TaskExpr::parse("(c + 1", vars, why, pos));
+  EXPECT_EQ(why, "expected ')'");
+  EXPECT_FALSE(TaskExpr::parse("1 < c < 2", vars, why, pos)); // comparisons do not chain
+  EXPECT_FALSE(TaskExpr::parse("", vars, why, pos));
+}
+
+TEST(Task, CueDelayResponseIsMODELmdDefaultTask) {
+  Task t = load("cue_delay_response");
+  ASSERT_EQ(t.epochs.size(), 3u);
+  EXPECT_EQ(t.steps(), 50);
+  EXPECT_EQ(t.inputs, 2);
+  EXPECT_EQ(t.outputs, 1);
+  EXPECT_TRUE(t.discrete());
+  TaskGenerator gen(t);
+  Trial trial;
+  std::set<int> cues;
+  for (uint64_t k = 0; k < 40; ++k) {
+    gen.generate(7, k, trial);
+    ASSERT_EQ(trial.steps, 50);
+    int c = static_cast<int>(trial.conditions[0]);
+    cues.insert(c);
+    // MODEL.md: u = one-hot(c) for t < 10, zero after; y = +1 if c = 0
+    // else -1; m = 1 for t >= 40.
+    for (int t2 = 0; t2 < 50; ++t2) {
+      EXPECT_EQ(trial.u[t2 * 2 + 0], t2 < 10 && c == 0 ? 1.0 : 0.0);
+      EXPECT_EQ(trial.u[t2 * 2 + 1], t2 < 10 && c == 1 ? 1.0 : 0.0);
+      EXPECT_EQ(trial.m[t2], t2 >= 40 ? 1.0 : 0.0) << t2;
+      if (t2 >= 40)
+        EXPECT_EQ(trial.y[t2], c == 0 ? 1.0 : -1.0);
+    }
+    EXPECT_EQ(trial.choice, c); // choices = [1, -1]
+  }
+  EXPECT_EQ(cues, (std::set<int>{0, 1}));
+}
+
+TEST(Task, EveryShippedTaskLoadsAndMakesScoredTrials) {
+  for (const char *name : {"cue_delay_response", "perceptual_decision_making",
+                           "delayed_match_to_sample", "go_no_go", "context_decision_making"}) {
+    SCOPED_TRACE(name);
+    Task t = load(name);
+    EXPECT_EQ(t.name, name);
+    EXPECT_EQ(t.inputs, 2);
+    EXPECT_EQ(t.outputs, 1);
+    TaskGenerator gen(t);
+    Trial trial;
+    std::set<int> seen;
+    for (uint64_t k = 0; k < 64; ++k) {
+      gen.generate(3, k, trial);
+      double scored = 0;
+      for (double m : trial.m)
+        scored += m;
+      EXPECT_GT(scored, 0);
+      ASSERT_GE(trial.choice, 0);
+      seen.insert(trial.choice);
+      for (double u : trial.u)
+        ASSERT_TRUE(std::isfinite(u));
+    }
+    EXPECT_EQ(seen.size(), t.choices.size()) << "every response is the correct one sometimes";
+  }
+}
+
+TEST(Task, ContextSelectsTheFeatureThatCounts) {
+  Task t = load("context_decision_making");
+  TaskGenerator gen(t);
+  Trial trial;
+  auto var = [&](const char *n) {
+    for (size_t i = 0; i < t.conditions.size(); ++i)
+      if (t.conditions[i].name == n)
+        return trial.conditions[i];
+    ADD_FAILURE() << n;
+    return 0.0;
+  };
+  for (uint64_t k = 0; k < 32; ++k) {
+    gen.generate(11, k, trial);
+    double want = var("context") == 0 ? var("s1") : var("s2");
+    EXPECT_EQ(trial.y.back(), want);
+  }
+}
+
+TEST(Task, DelayedMatchToSampleTargetsTheMatch) {
+  Task t = load("delayed_match_to_sample");
+  TaskGenerator gen(t);
+  Trial trial;
+  for (uint64_t k = 0; k < 32; ++k) {
+    gen.generate(5, k, trial);
+    bool match = trial.conditions[0] == trial.conditions[1];
+    EXPECT_EQ(trial.y.back(), match ? 1.0 : -1.0);
+  }
+}
+
+TEST(TaskGenerator, TrialsArePureFunctionsOfSeedAndIndex) {
+  Task t = load("perceptual_decision_making");
+  TaskGenerator gen(t);
+  Trial a, b, c;
+  gen.generate(42, 9, a);
+  gen.generate(1, 0, c); // something in between
+  gen.generate(42, 9, b);
+  EXPECT_EQ(a.u, b.u); // bitwise, noise included
+  EXPECT_EQ(a.conditions, b.conditions);
+  gen.generate(42, 10, c);
+  EXPECT_NE(a.u, c.u);
+}
+
+TEST(TaskGenerator, ConditionDrawsFollowTheirWeights) {
+  std::string err;
+  auto t = parseTask(std::string(kMinimal) + "[conditions]\nc = { values = [0, 1], weights = [3, 1] }\n",
+                     "w.toml", err);
+  ASSERT_TRUE(t) << err;
+  TaskGenerator gen(*t);
+  Trial trial;
+  int ones = 0;
+  const int n = 4000;
+  for (int k = 0; k < n; ++k) {
+    gen.generate(1, k, trial);
+    ones += trial.conditions[0] == 1;
+  }
+  // Binomial(4000, 0.25): sd = 27; 5 sd either side.
+  EXPECT_NEAR(ones, 1000, 140);
+}
+
+TEST(TaskGenerator, StepsRescaleEpochsProportionally) {
+  Task t = load("cue_delay_response");
+  TaskGenerator gen(t, 100);
+  EXPECT_EQ(gen.steps(), 100);
+  EXPECT_EQ(gen.epochStart(1), 20);
+  EXPECT_EQ(gen.epochStart(2), 80);
+  EXPECT_EQ(gen.epochStart(3), 100);
+  Trial trial;
+  gen.generate(1, 0, trial);
+  EXPECT_EQ(trial.m[79], 0.0);
+  EXPECT_EQ(trial.m[80], 1.0);
+}
+
+TEST(TaskGenerator, InputNoiseHasItsStandardDeviation) {
+  std::string err;
+  auto t = parseTask(R"(dt = 1
+inputs = 1
+outputs = 1
+[[epoch]]
+name = "a"
+duration = 2000
+input = [0.5]
+input_noise = 0.3
+scored = true
+)",
+                     "n.toml", err);
+  ASSERT_TRUE(t) << err;
+  TaskGenerator gen(*t);
+  Trial trial;
+  gen.generate(9, 0, trial);
+  double s = 0, s2 = 0;
+  for (double u : trial.u) {
+    s += u;
+    s2 += u * u;
+  }
+  double n = static_cast<double>(trial.u.size());
+  double mean = s / n, sd = std::sqrt(s2 / n - mean * mean);
+  EXPECT_NEAR(mean, 0.5, 0.03);
+  EXPECT_NEAR(sd, 0.3, 0.02);
+}
+
+TEST(Scoring, NegativeMeanSquaredErrorOverTheScoredWindow) {
+  Task t = load("cue_delay_response");
+  TaskGenerator gen(t);
+  Trial trial;
+  gen.generate(2, 0, trial);
+  std::vector<double> z(50);
+  double err = 0;
+  for (int s = 0; s < 50; ++s) {
+    z[s] = 0.1 * s - 2; // anything
+    if (s >= 40)
+      err += (z[s] - trial.y[s]) * (z[s] - trial.y[s]);
+  }
+  TrialScore sc = scoreTrial(t, trial, z.data());
+  EXPECT_DOUBLE_EQ(sc.reward, -err / 10); // MODEL.md: R = -err / max(1, sum m)
+  EXPECT_DOUBLE_EQ(sc.mse, err / 10);
+}
+
+TEST(Scoring, ChoiceIsTheResponseNearestTheMeanOutput) {
+  Task t = load("go_no_go"); // choices [1, 0]
+  TaskGenerator gen(t);
+  Trial trial;
+  for (uint64_t k = 0;; ++k) {
+    gen.generate(4, k, trial);
+    if (trial.y.back() == 1.0)
+      break;
+  }
+  std::vector<double> z(trial.steps, 0.0);
+  for (int64_t s = trial.steps - 10; s < trial.steps; ++s)
+    z[s] = 0.6; // nearer 1 than 0: "go"
+  TrialScore sc = scoreTrial(t, trial, z.data());
+  EXPECT_EQ(sc.choice, 0);
+  EXPECT_TRUE(sc.correct);
+  for (int64_t s = trial.steps - 10; s < trial.steps; ++s)
+    z[s] = 0.4;
+  sc = scoreTrial(t, trial, z.data());
+  EXPECT_EQ(sc.choice, 1);
+  EXPECT_FALSE(sc.correct);
+  z[trial.steps - 1] = NAN; // a NaN output is never correct
+  EXPECT_FALSE(scoreTrial(t, trial, z.data()).correct);
+}
+
+TEST(TaskErrors, UnknownKeyNamesFileLineAndSuggestion) {
+  std::string err = errorsOf(R"(dt = 1
+inputs = 1
+outputs = 1
+[[epoch]]
+name = "a"
+durration = 3
+scored = true
+)");
+  EXPECT_NE(err.find("bad.toml:6:1: error: unknown key 'durration' in [[epoch]]; did you mean "
+                     "'duration'?"),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find("bad.toml:4:1: error: epoch 'a' has no 'duration'"), std::string::npos) << err;
+}
+
+TEST(TaskErrors, NegativeDurationIsRejectedAtItsLine) {
+  std::string err = errorsOf(R"(dt = 1
+inputs = 1
+outputs = 1
+[[epoch]]
+name = "a"
+duration = -5
+scored = true
+)");
+  EXPECT_NE(err.find("bad.toml:6:12: error: duration of epoch 'a' must be positive (got -5 ms)"),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find(" 6 | duration = -5"), std::string::npos) << err; // the source line
+}
+
+TEST(TaskErrors, DurationMustBeAMultipleOfDt) {
+  std::string err = errorsOf(R"(dt = 2
+inputs = 1
+outputs = 1
+[[epoch]]
+name = "a"
+duration = 5
+scored = true
+)");
+  EXPECT_NE(err.find("bad.toml:6:12: error: duration 5 ms of epoch 'a' is not a multiple of dt = "
+                     "2 ms"),
+            std::string::npos)
+      << err;
+}
+
+TEST(TaskErrors, InputWidthMustMatchTheTasksInputs) {
+  std::string err = errorsOf(R"(dt = 1
+inputs = 2
+outputs = 1
+[[epoch]]
+name = "cue"
+duration = 3
+input = [1, 0, 0]
+scored = true
+)");
+  EXPECT_NE(err.find("bad.toml:7:9: error: 'input' of epoch 'cue' has 3 entries but the task has "
+                     "inputs = 2"),
+            std::string::npos)
+      << err;
+}
+
+TEST(TaskErrors, FormulaErrorPointsIntoTheString) {
+  std::string err = errorsOf(R"(dt = 1
+inputs = 1
+outputs = 1
+[conditions]
+c = [0, 1]
+[[epoch]]
+name = "a"
+duration = 3
+input = ["c == cue"]
+scored = true
+)");
+  // Column of 'cue': `input = ["` is 10 characters, then "c == " is 5.
+  EXPECT_NE(err.find("bad.toml:9:16: error: in formula \"c == cue\": unknown variable 'cue' "
+                     "(conditions: c)"),
+            std::string::npos)
+      << err;
+}
+
+TEST(TaskErrors, SeveralMistakesAreAllReported) {
+  std::string err = errorsOf(R"(dt = 0
+inputs = -1
+outputs = 1
+colour = "red"
+reward = "correct"
+[[epoch]]
+name = "a"
+duration = 3
+input_noise = -1
+)");
+  EXPECT_NE(err.find("bad.toml:1:6: error: dt must be a positive"), std::string::npos) << err;
+  EXPECT_NE(err.find("bad.toml:2:10: error: 'inputs' must be an integer >= 0"), std::string::npos)
+      << err;
+  EXPECT_NE(err.find("bad.toml:4:1: error: unknown key 'colour' in the task file"),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find("bad.toml:5:10: error: reward \"correct\" needs 'choices'"),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find("bad.toml:9:15: error: input_noise must be >= 0"), std::string::npos) << err;
+  EXPECT_NE(err.find("error: no epoch is scored"), std::string::npos) << err;
+}
+
+TEST(TaskErrors, TomlSyntaxErrorHasALocation) {
+  std::string err = errorsOf("dt = 1\ninputs = [1,\n");
+  EXPECT_NE(err.find("bad.toml:"), std::string::npos) << err;
+  EXPECT_NE(err.find("error:"), std::string::npos) << err;
+}
+
+TEST(TaskErrors, MissingFileIsAnError) {
+  std::string err;
+  EXPECT_FALSE(loadTask("/nonexistent/task.toml", err));
+  EXPECT_EQ(err, "cannot open '/nonexistent/task.toml'");
+}
+
+TEST(TaskErrors, ConditionSpecsAreChecked) {
+  std::string err = errorsOf(std::string(kMinimal) + R"([conditions]
+a = { uniform = [1, 0] }
+b = { values = [1, 2], weights = [1] }
+c = []
+d = "x"
+)");
+  EXPECT_NE(err.find("bad.toml:9:17: error: 'uniform' must be [lo, hi] with lo < hi"),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find("bad.toml:10:34: error: 'weights' must be as many"), std::string::npos) << err;
+  EXPECT_NE(err.find("bad.toml:11:1: error: condition 'c' has no values"), std::string::npos) << err;
+  EXPECT_EQ(err.find("condition 'a' has no values"), std::string::npos) << "no cascade:\n" << err;
+  EXPECT_NE(err.find("bad.toml:12:5: error: condition 'd' must be a list of values or a table"),
+            std::string::npos)
+      << err;
+}

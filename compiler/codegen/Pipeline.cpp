@@ -1,0 +1,69 @@
+//===- compiler/codegen/Pipeline.cpp - the native pipeline ----------------===//
+#include "compiler/codegen/Pipeline.h"
+
+#include "compiler/codegen/LLVMCodegen.h"
+#include "compiler/codegen/LowerToLoops.h"
+
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+#include <llvm/Target/TargetMachine.h>
+
+#include <chrono>
+#include <cstdio>
+
+namespace plasticc::codegen {
+
+NativeModule::NativeModule() = default;
+NativeModule::NativeModule(NativeModule &&) noexcept = default;
+NativeModule &NativeModule::operator=(NativeModule &&) noexcept = default;
+NativeModule::~NativeModule() {
+  module.reset(); // before its context
+  context.reset();
+}
+
+namespace {
+/// Seconds since `start`, and restarts the clock.
+double lap(std::chrono::steady_clock::time_point &start) {
+  auto now = std::chrono::steady_clock::now();
+  double s = std::chrono::duration<double>(now - start).count();
+  start = now;
+  return s;
+}
+} // namespace
+
+bool buildNative(const ir::Module &module, const std::string &source, const NativeOptions &options,
+                 NativeModule &out, std::string &error) {
+  auto clock = std::chrono::steady_clock::now();
+  out.targetMachine = createTargetMachine(options.target, error);
+  if (!out.targetMachine)
+    return false;
+  out.times.push_back({"target setup", lap(clock)});
+  ir::ElemType elem = options.fp32 ? ir::ElemType::F32 : ir::ElemType::F64;
+  out.descriptor = describeModel(module, elem, source);
+  out.loops = loops::lowerToLoops(module, {elem});
+  out.times.push_back({"lower to loops", lap(clock)});
+  out.context = std::make_unique<llvm::LLVMContext>();
+  out.module = emitLLVM(out.loops, out.descriptor, *out.context);
+  prepareModule(*out.module, *out.targetMachine);
+  out.times.push_back({"LLVM IR generation", lap(clock)});
+  if (options.optimize) {
+    optimizeModule(*out.module, *out.targetMachine, options.target.optLevel);
+    out.times.push_back({"LLVM optimisation -O" + std::to_string(options.target.optLevel), lap(clock)});
+  }
+  return true;
+}
+
+std::string formatTimes(const std::vector<std::pair<std::string, double>> &times) {
+  std::string out = "===- plasticc stage times -===\n";
+  double total = 0;
+  char line[128];
+  for (auto &[stage, s] : times) {
+    std::snprintf(line, sizeof line, "  %-28s %9.2f ms\n", stage.c_str(), s * 1e3);
+    out += line;
+    total += s;
+  }
+  std::snprintf(line, sizeof line, "  %-28s %9.2f ms\n", "total", total * 1e3);
+  return out + line;
+}
+
+} // namespace plasticc::codegen

@@ -1,0 +1,58 @@
+//===- compiler/codegen/Pipeline.h - dialect module -> optimised LLVM -----===//
+//
+// The native pipeline shared by the driver (objects, libraries, --emit=...)
+// and the JIT: lower to loop IR, emit LLVM IR, prepare it for the target and
+// optimise. Each stage's wall time is recorded for --time-passes.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "compiler/codegen/Descriptor.h"
+#include "compiler/codegen/LoopIR.h"
+#include "compiler/codegen/Optimize.h"
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace llvm {
+class LLVMContext;
+class Module;
+class TargetMachine;
+} // namespace llvm
+
+namespace plasticc::codegen {
+
+/// How to compile.
+struct NativeOptions {
+  TargetOptions target; ///< CPU (host by default) and -O level
+  bool fp32 = false;    ///< single precision state and arithmetic
+  bool optimize = true; ///< false: stop before the LLVM pipeline (--emit=llvm-unopt)
+};
+
+/// The products of the pipeline (see file comment).
+struct NativeModule {
+  ModelDescriptor descriptor;
+  loops::Program loops;
+  std::unique_ptr<llvm::LLVMContext> context;
+  std::unique_ptr<llvm::Module> module;
+  std::unique_ptr<llvm::TargetMachine> targetMachine;
+  std::vector<std::pair<std::string, double>> times; ///< (stage, seconds)
+
+  NativeModule();
+  NativeModule(NativeModule &&) noexcept;
+  NativeModule &operator=(NativeModule &&) noexcept;
+  ~NativeModule();
+};
+
+/// Runs the pipeline on `module` (a dialect module, after the tangent pass
+/// or not); `source` is hashed into the descriptor. False and `error` when
+/// the target cannot be set up (e.g. an unknown --target-cpu).
+bool buildNative(const ir::Module &module, const std::string &source, const NativeOptions &options,
+                 NativeModule &out, std::string &error);
+
+/// Stage timings as "  stage  12.3 ms" lines, for --time-passes.
+std::string formatTimes(const std::vector<std::pair<std::string, double>> &times);
+
+} // namespace plasticc::codegen

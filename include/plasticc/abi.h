@@ -1,0 +1,100 @@
+/*===- plasticc/abi.h - the C ABI of a compiled plasticc model ------------===*
+ *
+ * A model compiled by plasticc (a shared library `plasticc FILE -o model.so`,
+ * an object `-c`, or the same code JIT-compiled in-process) exports exactly
+ * the six entry points below, and describes itself through plasticc_info():
+ * ABI version, model name, SHA-256 of its source, P, how many bytes of state
+ * the caller allocates (with which alignment), the lengths of the per-step
+ * input and noise vectors, and one entry per declared quantity with its
+ * offsets in the state. `plasticc --emit=header` writes a per-model header
+ * with the same numbers as macros.
+ *
+ * State layout: one caller-allocated buffer of state_bytes bytes, aligned to
+ * state_align. Each quantity's block (value; states also their trial-start
+ * copy; quantities with a tangent its P lanes, lane-major: element k of lane
+ * p at p * numel + k) starts at a multiple of 64 bytes. Elements are double
+ * (elem PLASTICC_F64) or float (PLASTICC_F32, `plasticc --fp32`); the
+ * caller's vectors (meta, inputs, noise, dR/dmeta) are always double.
+ *
+ * Compiles as C11 and C++17 with -Wall -Werror.
+ *===----------------------------------------------------------------------===*/
+#ifndef PLASTICC_ABI_H
+#define PLASTICC_ABI_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Version of this header's structures; a loader refuses any other. */
+#define PLASTICC_ABI_VERSION 1
+
+/** What a declared quantity is (the DSL keyword of the same name). */
+typedef enum plasticc_kind {
+  PLASTICC_META = 0,
+  PLASTICC_PARAM = 1,
+  PLASTICC_INPUT = 2,
+  PLASTICC_NOISE = 3,
+  PLASTICC_STATE = 4,
+  PLASTICC_WEIGHT = 5,
+  PLASTICC_TRACE = 6,
+  PLASTICC_BASELINE = 7,
+  PLASTICC_OUTPUT = 8
+} plasticc_kind;
+
+/** Element type of the state. */
+typedef enum plasticc_elem { PLASTICC_F64 = 0, PLASTICC_F32 = 1 } plasticc_elem;
+
+/** One declared quantity. */
+typedef struct plasticc_quantity {
+  const char *name;
+  int32_t kind;           /**< plasticc_kind */
+  int32_t elem;           /**< plasticc_elem (inputs and noise: always PLASTICC_F64) */
+  int32_t rank;           /**< 0 scalar, 1 vector, 2 matrix (row-major [post, pre]) */
+  int32_t reserved;       /**< 0 */
+  int64_t shape[2];       /**< shape[k] for k < rank, else 1 */
+  int64_t offset;         /**< bytes into the state; for input/noise: element offset in that vector */
+  int64_t init_offset;    /**< states: bytes to the trial-start copy; else -1 */
+  int64_t tangent_offset; /**< bytes to the P tangent lanes; -1 without a tangent */
+} plasticc_quantity;
+
+/** The model descriptor returned by plasticc_info(). */
+typedef struct plasticc_model_info {
+  uint32_t abi_version;   /**< PLASTICC_ABI_VERSION */
+  int32_t elem;           /**< plasticc_elem of the state */
+  const char *model_name;
+  const char *source_sha256; /**< 64 lowercase hex digits */
+  int64_t num_meta;       /**< P: meta scalars (length of meta and of dR/dmeta) */
+  int64_t tangent_lanes;  /**< P if compiled with tangents, else 0 */
+  int64_t state_bytes;    /**< bytes of state the caller allocates */
+  int64_t state_align;    /**< alignment of that buffer in bytes */
+  int64_t input_length;   /**< doubles per step in `inputs` */
+  int64_t noise_length;   /**< doubles per step in `noise` */
+  int64_t num_quantities;
+  const plasticc_quantity *quantities;
+} plasticc_model_info;
+
+/** The descriptor of this model (static storage). */
+const plasticc_model_info *plasticc_info(void);
+/** Draws a network from `seed`: zeroes the state, sets params, meta (the
+ *  declared defaults when meta is NULL, else meta[0..num_meta)), weights and
+ *  the states' trial-start values; tangents start at zero. */
+void plasticc_init(void *state, const double *meta, uint64_t seed);
+/** Starts a trial: restores states, resets traces, zeroes the tangents of
+ *  states, traces and outputs (weights and baselines keep theirs). */
+void plasticc_begin_trial(void *state);
+/** One time step with its tangents; inputs: input_length doubles, noise:
+ *  noise_length doubles (each may be NULL when its length is 0). */
+void plasticc_step(void *state, const double *inputs, const double *noise);
+/** One time step without tangents (tangents are left untouched). */
+void plasticc_step_primal(void *state, const double *inputs, const double *noise);
+/** Ends a trial: runs the reward event, returns R and, when dR_dmeta is not
+ *  NULL, writes dR/dmeta (num_meta doubles; zeros without tangents). */
+double plasticc_end_trial(void *state, double *dR_dmeta);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* PLASTICC_ABI_H */

@@ -1,0 +1,114 @@
+//===- runtime/jit/JIT.cpp - ORC LLJIT session per model ------------------===//
+#include "runtime/jit/JIT.h"
+
+#include <llvm/ExecutionEngine/Orc/Core.h>
+#include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
+#include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
+#include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+#include <llvm/Support/Error.h>
+#include <llvm/Target/TargetMachine.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+namespace plasticc::runtime {
+
+namespace {
+
+/// The C library functions generated code calls, bound to this process's
+/// definitions (so the JIT needs no libm on its search path).
+llvm::orc::SymbolMap libcSymbols(llvm::orc::LLJIT &jit) {
+  llvm::orc::SymbolMap map;
+  auto add = [&](const char *name, auto *fn) {
+    map[jit.mangleAndIntern(name)] = {llvm::orc::ExecutorAddr::fromPtr(reinterpret_cast<void *>(fn)),
+                                      llvm::JITSymbolFlags::Exported};
+  };
+  add("tanh", static_cast<double (*)(double)>(::tanh));
+  add("exp", static_cast<double (*)(double)>(::exp));
+  add("log", static_cast<double (*)(double)>(::log));
+  add("cos", static_cast<double (*)(double)>(::cos));
+  add("pow", static_cast<double (*)(double, double)>(::pow));
+  add("tanhf", static_cast<float (*)(float)>(::tanhf));
+  add("expf", static_cast<float (*)(float)>(::expf));
+  add("logf", static_cast<float (*)(float)>(::logf));
+  add("powf", static_cast<float (*)(float, float)>(::powf));
+  add("malloc", &::malloc);
+  add("free", &::free);
+  add("memset", &::memset);
+  add("memcpy", &::memcpy);
+  add("memmove", &::memmove);
+  return map;
+}
+
+std::string message(llvm::Error e) { return llvm::toString(std::move(e)); }
+
+} // namespace
+
+std::unique_ptr<NativeModel> jitCompile(const ir::Module &module, const std::string &source,
+                                        const codegen::NativeOptions &options, std::string &error) {
+  codegen::NativeModule native;
+  codegen::NativeOptions opts = options;
+  opts.target.pic = true;
+  if (!codegen::buildNative(module, source, opts, native, error))
+    return nullptr;
+  llvm::TargetMachine &tm = *native.targetMachine;
+  llvm::orc::JITTargetMachineBuilder jtmb(tm.getTargetTriple());
+  jtmb.setCPU(tm.getTargetCPU().str());
+  jtmb.addFeatures({tm.getTargetFeatureString().str()});
+  jtmb.setCodeGenOptLevel(tm.getOptLevel());
+  jtmb.getOptions().AllowFPOpFusion = llvm::FPOpFusion::Standard;
+  auto jit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(jtmb)).create();
+  if (!jit) {
+    error = "cannot start the JIT: " + message(jit.takeError());
+    return nullptr;
+  }
+  std::shared_ptr<llvm::orc::LLJIT> session(std::move(*jit));
+  llvm::orc::JITDylib &lib = session->getMainJITDylib();
+  if (auto e = lib.define(llvm::orc::absoluteSymbols(libcSymbols(*session)))) {
+    error = "JIT: " + message(std::move(e));
+    return nullptr;
+  }
+  auto gen = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
+      session->getDataLayout().getGlobalPrefix());
+  if (gen)
+    lib.addGenerator(std::move(*gen));
+  else
+    llvm::consumeError(gen.takeError());
+  native.module->setDataLayout(session->getDataLayout());
+  llvm::orc::ThreadSafeModule tsm(std::move(native.module), std::move(native.context));
+  if (auto e = session->addIRModule(std::move(tsm))) {
+    error = "JIT: " + message(std::move(e));
+    return nullptr;
+  }
+  EntryPoints ep;
+  bool ok = true;
+  auto sym = [&](auto &fn, const char *name) {
+    auto addr = session->lookup(name);
+    if (!addr) {
+      error = std::string("JIT: cannot resolve ") + name + ": " + message(addr.takeError());
+      ok = false;
+      return;
+    }
+    fn = addr->toPtr<std::remove_reference_t<decltype(fn)>>();
+  };
+  sym(ep.info, "plasticc_info");
+  if (ok)
+    sym(ep.init, "plasticc_init");
+  if (ok)
+    sym(ep.beginTrial, "plasticc_begin_trial");
+  if (ok)
+    sym(ep.step, "plasticc_step");
+  if (ok)
+    sym(ep.stepPrimal, "plasticc_step_primal");
+  if (ok)
+    sym(ep.endTrial, "plasticc_end_trial");
+  if (!ok)
+    return nullptr;
+  return NativeModel::create(ep, std::static_pointer_cast<void>(session), nullptr, error);
+}
+
+} // namespace plasticc::runtime

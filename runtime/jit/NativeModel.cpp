@@ -1,0 +1,121 @@
+//===- runtime/jit/NativeModel.cpp - descriptor reading and checks --------===//
+#include "runtime/jit/NativeModel.h"
+
+#include <cstring>
+
+namespace plasticc::runtime {
+
+namespace {
+const char *kKinds[] = {"meta", "param", "input", "noise", "state", "weight", "trace", "baseline", "output"};
+
+std::string shapeStr(const std::vector<int64_t> &s) {
+  std::string out = "[";
+  for (size_t k = 0; k < s.size(); ++k)
+    out += (k ? "," : "") + std::to_string(s[k]);
+  return out + "]";
+}
+} // namespace
+
+bool readDescriptor(const plasticc_model_info *c, ModelInfo &out, std::string &error) {
+  if (!c) {
+    error = "plasticc_info() returned no descriptor";
+    return false;
+  }
+  if (c->abi_version != PLASTICC_ABI_VERSION) {
+    error = "ABI version mismatch: the model was built for plasticc ABI " +
+            std::to_string(c->abi_version) + ", this runtime speaks ABI " +
+            std::to_string(PLASTICC_ABI_VERSION) + " (recompile the model with this plasticc)";
+    return false;
+  }
+  if (!c->model_name || !c->source_sha256 || (c->num_quantities > 0 && !c->quantities) ||
+      c->state_bytes < 0 || c->num_quantities < 0 || c->input_length < 0 || c->noise_length < 0 ||
+      (c->elem != PLASTICC_F64 && c->elem != PLASTICC_F32)) {
+    error = "malformed model descriptor";
+    return false;
+  }
+  out = ModelInfo{};
+  out.name = c->model_name;
+  out.sourceHash = c->source_sha256;
+  out.metaScalars = c->num_meta;
+  out.stateBytes = c->state_bytes;
+  out.stateAlign = c->state_align;
+  out.inputLength = c->input_length;
+  out.noiseLength = c->noise_length;
+  int64_t elemBytes = c->elem == PLASTICC_F64 ? 8 : 4;
+  for (int64_t k = 0; k < c->num_quantities; ++k) {
+    const plasticc_quantity &q = c->quantities[k];
+    if (!q.name || q.kind < 0 || q.kind > PLASTICC_OUTPUT || q.rank < 0 || q.rank > 2) {
+      error = "malformed entry " + std::to_string(k) + " in the model descriptor";
+      return false;
+    }
+    QuantityInfo qi;
+    qi.name = q.name;
+    qi.kind = kKinds[q.kind];
+    for (int r = 0; r < q.rank; ++r)
+      qi.shape.push_back(q.shape[r]);
+    qi.offset = q.offset;
+    qi.tangentOffset = q.tangent_offset;
+    bool io = q.kind == PLASTICC_INPUT || q.kind == PLASTICC_NOISE;
+    int64_t n = qi.numElements();
+    int64_t limit = io ? (q.kind == PLASTICC_INPUT ? c->input_length : c->noise_length) : c->state_bytes;
+    int64_t end = io ? q.offset + n : q.offset + n * elemBytes;
+    int64_t tend = q.tangent_offset + n * c->tangent_lanes * elemBytes;
+    if (q.offset < 0 || end > limit || (q.tangent_offset >= 0 && tend > c->state_bytes)) {
+      error = "descriptor entry '" + qi.name + "' lies outside the state or its vector";
+      return false;
+    }
+    out.quantities.push_back(qi);
+  }
+  return true;
+}
+
+bool sameDescriptor(const ModelInfo &e, const ModelInfo &a, std::string &error) {
+  auto differ = [&](const std::string &what, const std::string &want, const std::string &got) {
+    error = "model descriptor mismatch: " + what + " is " + got + ", expected " + want;
+    return false;
+  };
+  if (e.name != a.name)
+    return differ("the model name", e.name, a.name);
+  if (!e.sourceHash.empty() && e.sourceHash != a.sourceHash)
+    return differ("the source SHA-256", e.sourceHash, a.sourceHash);
+  if (e.metaScalars != a.metaScalars)
+    return differ("P (meta scalars)", std::to_string(e.metaScalars), std::to_string(a.metaScalars));
+  if (e.stateBytes != a.stateBytes)
+    return differ("the state size", std::to_string(e.stateBytes), std::to_string(a.stateBytes));
+  if (e.inputLength != a.inputLength || e.noiseLength != a.noiseLength)
+    return differ("the input/noise lengths",
+                  std::to_string(e.inputLength) + "/" + std::to_string(e.noiseLength),
+                  std::to_string(a.inputLength) + "/" + std::to_string(a.noiseLength));
+  if (e.quantities.size() != a.quantities.size())
+    return differ("the number of quantities", std::to_string(e.quantities.size()),
+                  std::to_string(a.quantities.size()));
+  for (size_t k = 0; k < e.quantities.size(); ++k) {
+    const QuantityInfo &x = e.quantities[k], &y = a.quantities[k];
+    std::string at = "quantity #" + std::to_string(k) + " ('" + x.name + "')";
+    if (x.name != y.name || x.kind != y.kind || x.shape != y.shape)
+      return differ(at, x.kind + " " + x.name + shapeStr(x.shape), y.kind + " " + y.name + shapeStr(y.shape));
+    if (x.offset != y.offset || x.tangentOffset != y.tangentOffset)
+      return differ(at + " offsets", std::to_string(x.offset) + "/" + std::to_string(x.tangentOffset),
+                    std::to_string(y.offset) + "/" + std::to_string(y.tangentOffset));
+  }
+  return true;
+}
+
+std::unique_ptr<NativeModel> NativeModel::create(EntryPoints e, std::shared_ptr<void> owner,
+                                                 const ModelInfo *expected, std::string &error) {
+  if (!e.info || !e.init || !e.beginTrial || !e.step || !e.stepPrimal || !e.endTrial) {
+    error = "not a plasticc model: an entry point (plasticc_info, plasticc_init, ...) is missing";
+    return nullptr;
+  }
+  std::unique_ptr<NativeModel> m(new NativeModel(e, std::move(owner)));
+  const plasticc_model_info *c = e.info();
+  if (!readDescriptor(c, m->info_, error))
+    return nullptr;
+  m->elem_ = c->elem;
+  m->lanes_ = c->tangent_lanes;
+  if (expected && !sameDescriptor(*expected, m->info_, error))
+    return nullptr;
+  return m;
+}
+
+} // namespace plasticc::runtime

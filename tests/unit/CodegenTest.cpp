@@ -1,0 +1,366 @@
+//===- tests/unit/CodegenTest.cpp - compiled code vs the interpreter ------===//
+//
+// Every model here is run three ways on the same seed, inputs and noise: the
+// reference interpreter, the JIT and a shared library built by the same
+// pipeline as `plasticc -o model.so` and loaded with dlopen. Over 3 trials
+// of 20 steps, every quantity of the state (values and tangent lanes), R and
+// dR/dmeta must agree with the interpreter to 1e-12 relative (normwise per
+// quantity: |a - b| <= 1e-12 * max |reference| of that quantity), which
+// catches any wrong index, missed fusion hazard or lost tangent term. Also:
+// the loop IR of the reference model has one nest over the synapses per
+// step, descriptors agree, and mismatched libraries are refused.
+//
+//===----------------------------------------------------------------------===//
+#include "TangentTestModels.h"
+
+#include "compiler/codegen/HeaderEmitter.h"
+#include "compiler/codegen/LowerToLoops.h"
+#include "compiler/codegen/ObjectEmitter.h"
+#include "compiler/codegen/Pipeline.h"
+#include "runtime/jit/JIT.h"
+#include "runtime/jit/SharedLibrary.h"
+
+#include <llvm/IR/Module.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <random>
+#include <sstream>
+
+namespace plasticc {
+namespace {
+
+using namespace plasticc::testmodels;
+
+std::string tempDir() {
+  std::string dir = std::string(PLASTICC_BINARY_DIR) + "/tests/codegen-tmp";
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+/// Builds `module` into a shared library with the driver's pipeline.
+std::unique_ptr<runtime::NativeModel> buildSharedLibrary(const ir::Module &module, const std::string &tag,
+                                                         bool fp32 = false) {
+  codegen::NativeOptions opts;
+  opts.fp32 = fp32;
+  codegen::NativeModule native;
+  std::string error;
+  EXPECT_TRUE(codegen::buildNative(module, "source of " + module.name, opts, native, error)) << error;
+  std::string obj = tempDir() + "/" + tag + ".o", so = tempDir() + "/" + tag + ".so";
+  EXPECT_TRUE(codegen::emitFile(*native.module, *native.targetMachine, codegen::FileKind::Object, obj, error))
+      << error;
+  EXPECT_TRUE(codegen::linkSharedLibrary(obj, so, error)) << error;
+  auto lib = runtime::loadSharedLibrary(so, error);
+  EXPECT_TRUE(lib) << error;
+  return lib;
+}
+
+std::unique_ptr<runtime::NativeModel> buildJIT(const ir::Module &module, bool fp32 = false) {
+  codegen::NativeOptions opts;
+  opts.fp32 = fp32;
+  std::string error;
+  auto jit = runtime::jitCompile(module, "source of " + module.name, opts, error);
+  EXPECT_TRUE(jit) << error;
+  return jit;
+}
+
+/// Elements of a quantity's value and tangent in a state buffer (doubles
+/// or floats, by `elemBytes`).
+std::vector<double> slice(const void *state, int64_t offset, int64_t n, int64_t elemBytes) {
+  std::vector<double> out(n);
+  auto *base = static_cast<const char *>(state) + offset;
+  for (int64_t k = 0; k < n; ++k)
+    out[k] = elemBytes == 8 ? reinterpret_cast<const double *>(base)[k]
+                            : reinterpret_cast<const float *>(base)[k];
+  return out;
+}
+
+/// Normwise relative difference of b against reference a.
+double relDiff(const std::vector<double> &a, const std::vector<double> &b) {
+  double scale = 0, diff = 0;
+  for (size_t k = 0; k < a.size(); ++k) {
+    scale = std::max(scale, std::fabs(a[k]));
+    diff = std::max(diff, std::fabs(a[k] - b[k]));
+  }
+  return scale == 0 ? diff : diff / scale;
+}
+
+/// Compares every quantity of two states; returns the worst difference and
+/// names it in `where`.
+double compareStates(const runtime::ModelInfo &info, const void *ref, const void *got, int64_t lanes,
+                     int64_t gotElemBytes, std::string &where, const runtime::ModelInfo *gotInfo = nullptr) {
+  double worst = 0;
+  for (size_t k = 0; k < info.quantities.size(); ++k) {
+    const runtime::QuantityInfo &q = info.quantities[k];
+    const runtime::QuantityInfo &g = gotInfo ? gotInfo->quantities[k] : q;
+    if (q.kind == "input" || q.kind == "noise")
+      continue;
+    int64_t n = q.numElements();
+    double d = relDiff(slice(ref, q.offset, n, 8), slice(got, g.offset, n, gotElemBytes));
+    if (d > worst) {
+      worst = d;
+      where = q.name;
+    }
+    if (q.tangentOffset >= 0) {
+      d = relDiff(slice(ref, q.tangentOffset, n * lanes, 8),
+                  slice(got, g.tangentOffset, n * lanes, gotElemBytes));
+      if (d > worst) {
+        worst = d;
+        where = "d." + q.name;
+      }
+    }
+  }
+  return worst;
+}
+
+/// Runs `trials` trials of `steps` steps on the interpreter and `backend`
+/// and checks that they agree to `tol` after every step and trial end.
+void expectSameRun(const ir::Module &m, runtime::Backend &backend, double tol, int64_t elemBytes = 8,
+                   int trials = 3, int steps = 20, bool primalSteps = false) {
+  runtime::Interpreter interp(m);
+  const runtime::ModelInfo &info = interp.info();
+  ASSERT_EQ(backend.info().inputLength, info.inputLength);
+  ASSERT_EQ(backend.info().noiseLength, info.noiseLength);
+  runtime::StateBuffer a(info), b(backend.info());
+  interp.init(a.data(), nullptr, 42);
+  backend.init(b.data(), nullptr, 42);
+  int64_t lanes = m.lanes;
+  std::string where;
+  EXPECT_LE(compareStates(info, a.data(), b.data(), lanes, elemBytes, where, &backend.info()), tol) << "after init: " << where;
+  std::mt19937_64 gen(7);
+  std::normal_distribution<double> normal;
+  std::vector<double> in(std::max<int64_t>(1, info.inputLength)), noise(std::max<int64_t>(1, info.noiseLength));
+  std::vector<double> dRa(std::max<int64_t>(1, info.metaScalars)), dRb(dRa.size());
+  for (int t = 0; t < trials; ++t) {
+    interp.beginTrial(a.data());
+    backend.beginTrial(b.data());
+    for (int s = 0; s < steps; ++s) {
+      for (double &v : in)
+        v = normal(gen);
+      for (double &v : noise)
+        v = normal(gen);
+      if (primalSteps) {
+        interp.stepPrimal(a.data(), in.data(), noise.data());
+        backend.stepPrimal(b.data(), in.data(), noise.data());
+      } else {
+        interp.step(a.data(), in.data(), noise.data());
+        backend.step(b.data(), in.data(), noise.data());
+      }
+      double d = compareStates(info, a.data(), b.data(), lanes, elemBytes, where, &backend.info());
+      ASSERT_LE(d, tol) << "trial " << t << " step " << s << ": " << where;
+    }
+    double Ra = interp.endTrial(a.data(), lanes ? dRa.data() : nullptr);
+    double Rb = backend.endTrial(b.data(), lanes ? dRb.data() : nullptr);
+    EXPECT_LE(std::fabs(Ra - Rb), tol * std::max(1.0, std::fabs(Ra))) << "R of trial " << t;
+    if (lanes > 0)
+      EXPECT_LE(relDiff(dRa, dRb), tol) << "dR of trial " << t;
+    EXPECT_LE(compareStates(info, a.data(), b.data(), lanes, elemBytes, where, &backend.info()), tol)
+        << "after trial " << t << ": " << where;
+  }
+}
+
+std::unique_ptr<ir::Module> differentiatedReference(int64_t n = 8, int64_t d1 = 3) {
+  ReferenceSizes s;
+  s.n = n;
+  s.d1 = d1;
+  auto m = referenceModel(s);
+  EXPECT_TRUE(differentiate(*m));
+  return m;
+}
+
+TEST(CodegenTest, ReferenceModelJITMatchesInterpreter) {
+  auto m = differentiatedReference();
+  auto jit = buildJIT(*m);
+  ASSERT_TRUE(jit);
+  expectSameRun(*m, *jit, 1e-12);
+}
+
+TEST(CodegenTest, ReferenceModelSharedLibraryMatchesInterpreter) {
+  auto m = differentiatedReference(12, 4);
+  auto lib = buildSharedLibrary(*m, "reference");
+  ASSERT_TRUE(lib);
+  expectSameRun(*m, *lib, 1e-12);
+}
+
+TEST(CodegenTest, ReferenceModelPrimalSteps) {
+  auto m = differentiatedReference();
+  auto jit = buildJIT(*m);
+  ASSERT_TRUE(jit);
+  expectSameRun(*m, *jit, 1e-12, 8, 2, 10, true);
+}
+
+TEST(CodegenTest, PrimalModuleWithoutTangents) {
+  auto m = referenceModel();
+  auto jit = buildJIT(*m);
+  ASSERT_TRUE(jit);
+  expectSameRun(*m, *jit, 1e-12);
+}
+
+TEST(CodegenTest, ReferenceModelFp32WithinTolerance) {
+  // Single precision: rounding of 2^-24 per op, amplified over 60 steps of
+  // a contracting network; 1e-3 normwise is the documented tolerance.
+  auto m = differentiatedReference();
+  auto jit = buildJIT(*m, true);
+  ASSERT_TRUE(jit);
+  EXPECT_EQ(jit->elem(), PLASTICC_F32);
+  expectSameRun(*m, *jit, 1e-3, 4);
+}
+
+TEST(CodegenTest, LoopIRHasOneSynapseNestPerStep) {
+  auto m = differentiatedReference();
+  loops::Program p = loops::lowerToLoops(*m);
+  std::ostringstream os;
+  loops::printProgram(p, os);
+  std::string text = os.str();
+  size_t step = text.find("func @plasticc_step {");
+  size_t end = text.find("func @plasticc_step_primal");
+  ASSERT_NE(step, std::string::npos);
+  std::string body = text.substr(step, end - step);
+  size_t count = 0;
+  for (size_t at = body.find("synapses [8,8]"); at != std::string::npos; at = body.find("synapses [8,8]", at + 1))
+    ++count;
+  EXPECT_EQ(count, 1u) << body;
+  if (std::getenv("PLASTICC_DUMP_LOOPS"))
+    std::cerr << text;
+}
+
+TEST(CodegenTest, DescriptorAgreesWithInterpreterLayout) {
+  auto m = differentiatedReference();
+  auto jit = buildJIT(*m);
+  ASSERT_TRUE(jit);
+  runtime::Interpreter interp(*m);
+  std::string error;
+  runtime::ModelInfo expected = interp.info();
+  expected.sourceHash = codegen::sha256Hex("source of " + m->name);
+  EXPECT_TRUE(runtime::sameDescriptor(expected, jit->info(), error)) << error;
+  EXPECT_EQ(jit->tangentLanes(), m->lanes);
+}
+
+TEST(CodegenTest, MismatchedLibraryIsRefused) {
+  auto m = differentiatedReference();
+  auto lib = buildSharedLibrary(*m, "mismatch");
+  ASSERT_TRUE(lib);
+  std::string so = tempDir() + "/mismatch.so", error;
+  runtime::ModelInfo other = lib->info();
+  other.quantities[3].offset += 64;
+  EXPECT_FALSE(runtime::loadSharedLibrary(so, error, &other));
+  EXPECT_NE(error.find("descriptor mismatch"), std::string::npos) << error;
+  other = lib->info();
+  other.name = "another";
+  EXPECT_FALSE(runtime::loadSharedLibrary(so, error, &other));
+  EXPECT_NE(error.find("model name"), std::string::npos) << error;
+  EXPECT_FALSE(runtime::loadSharedLibrary(tempDir() + "/no-such.so", error));
+  EXPECT_NE(error.find("cannot load"), std::string::npos) << error;
+  // A library that is not a plasticc model (the C library itself).
+  EXPECT_FALSE(runtime::loadSharedLibrary("libm.so.6", error));
+  EXPECT_NE(error.find("not a plasticc model"), std::string::npos) << error;
+}
+
+TEST(CodegenTest, WrongABIVersionIsRefused) {
+  plasticc_model_info info{};
+  info.abi_version = PLASTICC_ABI_VERSION + 1;
+  runtime::ModelInfo out;
+  std::string error;
+  EXPECT_FALSE(runtime::readDescriptor(&info, out, error));
+  EXPECT_NE(error.find("ABI version mismatch"), std::string::npos) << error;
+}
+
+/// Every differentiable op at a point: R and dR of the compiled code equal
+/// the interpreter's.
+TEST(CodegenTest, PointModelsOfEveryOp) {
+  struct Case {
+    ir::OpKind kind;
+    std::vector<double> at;
+  };
+  std::vector<Case> cases = {
+      {OpKind::Neg, {0.3}},         {OpKind::Tanh, {0.3}},        {OpKind::Exp, {0.3}},
+      {OpKind::Log, {0.3}},         {OpKind::Sqrt, {0.3}},        {OpKind::Abs, {-0.3}},
+      {OpKind::Sigmoid, {0.3}},     {OpKind::Relu, {0.3}},        {OpKind::Powi, {0.7}},
+      {OpKind::Add, {0.3, 0.5}},    {OpKind::Sub, {0.3, 0.5}},    {OpKind::Mul, {0.3, 0.5}},
+      {OpKind::Div, {0.3, 0.5}},    {OpKind::Pow, {0.3, 0.5}},    {OpKind::Min, {0.3, 0.5}},
+      {OpKind::Max, {0.3, 0.5}},    {OpKind::Lt, {0.3, 0.5}},     {OpKind::Eq, {0.5, 0.5}},
+      {OpKind::Select, {1, 2, 3}},  {OpKind::Clip, {0.9, 0, 0.5}}, {OpKind::MulChecked, {0.3, 0.5}},
+  };
+  for (const Case &c : cases) {
+    SCOPED_TRACE(ir::mnemonic(c.kind));
+    auto m = pointModel(c.kind, c.at, 5);
+    ASSERT_TRUE(differentiate(*m));
+    RewardAndGradient want = rewardAndGradient(*m);
+    auto jit = buildJIT(*m);
+    ASSERT_TRUE(jit);
+    runtime::StateBuffer st(jit->info());
+    jit->init(st.data(), nullptr, 1);
+    jit->beginTrial(st.data());
+    std::vector<double> dR(jit->info().metaScalars);
+    double R = jit->endTrial(st.data(), dR.data());
+    EXPECT_EQ(R, want.R);
+    ASSERT_EQ(dR.size(), want.dR.size());
+    for (size_t k = 0; k < dR.size(); ++k)
+      EXPECT_EQ(dR[k], want.dR[k]) << "lane " << k;
+  }
+}
+
+TEST(CodegenTest, CallerMetaReplacesDefaults) {
+  auto m = differentiatedReference();
+  auto jit = buildJIT(*m);
+  ASSERT_TRUE(jit);
+  runtime::Interpreter interp(*m);
+  std::vector<double> meta(m->numMetaScalars());
+  for (size_t k = 0; k < meta.size(); ++k)
+    meta[k] = 0.1 * static_cast<double>(k) - 0.3;
+  runtime::StateBuffer a(interp.info()), b(jit->info());
+  interp.init(a.data(), meta.data(), 3);
+  jit->init(b.data(), meta.data(), 3);
+  std::string where;
+  EXPECT_EQ(compareStates(interp.info(), a.data(), b.data(), m->lanes, 8, where), 0.0) << where;
+}
+
+TEST(CodegenDebug, DumpDe) {
+  if (!std::getenv("PLASTICC_DEBUG"))
+    GTEST_SKIP();
+  auto m = differentiatedReference();
+  auto jit = buildJIT(*m);
+  {
+    codegen::NativeOptions o;
+    o.optimize = false;
+    codegen::NativeModule nm;
+    std::string err;
+    codegen::buildNative(*m, "", o, nm, err);
+    std::error_code ec;
+    llvm::raw_fd_ostream os("/tmp/h4-debug.ll", ec);
+    nm.module->print(os, nullptr);
+  }
+  runtime::Interpreter interp(*m);
+  runtime::StateBuffer a(interp.info()), b(jit->info());
+  interp.init(a.data(), nullptr, 42);
+  jit->init(b.data(), nullptr, 42);
+  interp.beginTrial(a.data());
+  jit->beginTrial(b.data());
+  std::vector<double> in(4, 0.5), noise(8, 0.1);
+  interp.step(a.data(), in.data(), noise.data());
+  jit->step(b.data(), in.data(), noise.data());
+  const auto *q = interp.info().find("e");
+  auto x = slice(a.data(), q->tangentOffset, 64 * 9, 8), y = slice(b.data(), q->tangentOffset, 64 * 9, 8);
+  for (int p = 0; p < 9; ++p) {
+    std::cerr << "lane " << p << ":";
+    for (int k = 0; k < 10; ++k)
+      std::cerr << " " << x[p * 64 + k] << "/" << y[p * 64 + k];
+    std::cerr << "\n";
+  }
+}
+
+TEST(CodegenTest, HeaderHasTheDescriptorNumbers) {
+  auto m = differentiatedReference();
+  codegen::ModelDescriptor d = codegen::describeModel(*m, ir::ElemType::F64, "x");
+  std::string h = codegen::emitHeader(d);
+  EXPECT_NE(h.find("#define RNN_POLY_SMALL_STATE_BYTES " + std::to_string(d.stateBytes)), std::string::npos) << h;
+  EXPECT_NE(h.find("#define RNN_POLY_SMALL_W_TANGENT_OFFSET"), std::string::npos) << h;
+}
+
+} // namespace
+} // namespace plasticc

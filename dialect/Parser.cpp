@@ -16,6 +16,7 @@
 #include "dialect/Builder.h"
 #include "dialect/IRLexer.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -34,8 +35,15 @@ Loc ParsedLocations::at(const Op *op) const {
 
 bool reportVerifierErrors(const std::vector<VerifierError> &errors,
                           const ParsedLocations &locations, DiagnosticEngine &diag) {
+  // In file order, which need not be the verifier's region order.
+  std::vector<std::pair<Loc, const std::string *>> located;
   for (const VerifierError &e : errors)
-    diag.error(locations.at(e.op), e.message);
+    located.push_back({locations.at(e.op), &e.message});
+  std::stable_sort(located.begin(), located.end(), [](const auto &a, const auto &b) {
+    return a.first.line != b.first.line ? a.first.line < b.first.line : a.first.col < b.first.col;
+  });
+  for (const auto &[loc, message] : located)
+    diag.error(loc, *message);
   return !errors.empty();
 }
 

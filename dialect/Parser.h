@@ -44,7 +44,7 @@ std::unique_ptr<Module> parseModule(const SourceFile &file, DiagnosticEngine &di
                                     ParsedLocations &locations);
 
 /// Reports verifier findings on a parsed module as errors at their .plir
-/// places; returns true when there were any.
+/// places, in file order; returns true when there were any.
 bool reportVerifierErrors(const std::vector<VerifierError> &errors,
                           const ParsedLocations &locations, DiagnosticEngine &diag);
 

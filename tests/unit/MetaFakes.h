@@ -7,7 +7,8 @@
 //                     closed form: R = -sum_p (theta_p - target_p)^2 plus a
 //                     term from the exploration noise (so seeds matter but
 //                     the gradient does not depend on them). Its plastic
-//                     weight W += eta * theta at each reward, z = W . u. It
+//                     weight W += eta * theta at each reward, z = W . u (or
+//                     z = eta * sum(theta), to test learning-rate sweeps). It
 //                     can be told to put a NaN into W, or let W grow, on a
 //                     given trial of a given network, to test divergence.
 //
@@ -35,19 +36,22 @@ inline double &at(void *state, int64_t offset) {
   return *reinterpret_cast<double *>(static_cast<char *>(state) + offset);
 }
 
+/// What the quadratic fake does (see QuadraticBackend).
+struct QuadraticOptions {
+  double target0 = 1.0, target1 = -0.5;
+  double noiseGain = 0.01;    // R += noiseGain * mean_t xi[1]
+  uint64_t badSeed = 0;       // network that goes wrong (0: none)
+  int64_t badTrial = -1;      // after this trial (0-based)
+  bool nan = true;            // NaN into W[1]; else W[0] = 1e6
+  bool rewardFromEta = false; // z = eta * sum(theta), R = -(z - 0.3)^2 (evaluation tests)
+};
+
 /// See file comment. Layout (bytes): theta[2] @0, eta @64, W[2] @128 with
 /// tangents [2 lanes x 2] @192, noise sum (trace) @256, z[1] @320, trial
 /// counter (baseline) @384, the network's seed (not described) @448.
 class QuadraticBackend final : public runtime::Backend {
 public:
-  struct Options {
-    double target0 = 1.0, target1 = -0.5;
-    double noiseGain = 0.01;    // R += noiseGain * mean_t xi[1]
-    uint64_t badSeed = 0;       // network that goes wrong (0: none)
-    int64_t badTrial = -1;      // after this trial (0-based)
-    bool nan = true;            // NaN into W[1]; else W[0] = 1e6
-    bool rewardFromEta = false; // R = -(eta * sum(theta) - 0.3)^2 instead (evaluation tests)
-  };
+  using Options = QuadraticOptions;
 
   explicit QuadraticBackend(Options o = {}) : o_(o) {
     using Q = runtime::QuantityInfo;
@@ -80,7 +84,8 @@ public:
   void beginTrial(void *s) override { at(s, 256) = 0; }
   void step(void *s, const double *in, const double *xi) override { stepPrimal(s, in, xi); }
   void stepPrimal(void *s, const double *in, const double *xi) override {
-    at(s, 320) = at(s, 128) * in[0] + at(s, 136) * in[1];
+    at(s, 320) = o_.rewardFromEta ? at(s, 64) * (at(s, 0) + at(s, 8))
+                                  : at(s, 128) * in[0] + at(s, 136) * in[1];
     at(s, 256) += xi[1];
     ++steps_;
   }

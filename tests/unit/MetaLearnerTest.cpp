@@ -1,0 +1,598 @@
+//===- tests/unit/MetaLearnerTest.cpp - the meta-learning runtime ---------===//
+//
+// The runtime on hand-written backends (MetaFakes.h): the quadratic fake,
+// whose J and dJ/dmeta are known in closed form, and MODEL.md's reference
+// model with small N. Checked against independent computations: J from the
+// noise drawn by hand, the gradient against central differences of the J
+// the runtime itself measures, Adam reaching the known optimum; results
+// identical bit for bit across thread counts and across a checkpoint;
+// divergence reported with iteration, network, seed, trial and quantity;
+// evaluation, logs and checkpoints.
+//
+//===----------------------------------------------------------------------===//
+#include "MetaFakes.h"
+
+#include "runtime/meta/Checkpoint.h"
+#include "runtime/meta/Evaluation.h"
+#include "runtime/meta/Logs.h"
+#include "runtime/meta/MetaLearner.h"
+#include "runtime/meta/ParallelFor.h"
+#include "runtime/meta/Progress.h"
+#include "runtime/meta/Seeds.h"
+#include "runtime/tasks/Task.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+using namespace plasticc;
+using namespace plasticc::meta;
+using plasticc::testing::QuadraticBackend;
+using plasticc::testing::ReferenceBackend;
+
+namespace {
+
+tasks::Task loadShipped(const std::string &name) {
+  std::string err;
+  auto t = tasks::loadTask(std::string(PLASTICC_SOURCE_DIR) + "/examples/tasks/" + name + ".toml",
+                           err);
+  EXPECT_TRUE(t) << err;
+  return std::move(*t);
+}
+
+/// Everything a runner needs, for one backend kind and one task.
+struct Rig {
+  tasks::Task task;
+  BackendPool pool;
+  std::optional<ModelBinding> binding;
+  tasks::TaskGenerator gen;
+  NetworkRunner runner;
+
+  Rig(tasks::Task t, BackendPool::Factory factory, int64_t steps = 0)
+      : task(std::move(t)), pool(std::move(factory)), binding(bind(pool, task)),
+        gen(task, steps), runner(pool, *binding, gen) {}
+
+  static std::optional<ModelBinding> bind(BackendPool &pool, const tasks::Task &task) {
+    std::string err;
+    auto b = ModelBinding::make(pool.info(), task, err);
+    EXPECT_TRUE(b) << err;
+    return b;
+  }
+};
+
+BackendPool::Factory quadratic(QuadraticBackend::Options o = {}) {
+  return [o]() -> std::unique_ptr<runtime::Backend> {
+    return std::make_unique<QuadraticBackend>(o);
+  };
+}
+BackendPool::Factory referenceModel(int n, int d1) {
+  return [n, d1]() -> std::unique_ptr<runtime::Backend> {
+    return std::make_unique<ReferenceBackend>(n, d1);
+  };
+}
+
+MetaConfig config(int64_t iterations, int64_t batch, int64_t trials, int threads) {
+  MetaConfig c;
+  c.iterations = iterations;
+  c.batch = batch;
+  c.trials = trials;
+  c.threads = threads;
+  c.seed = 1234;
+  c.adam.lr = 0.05;
+  return c;
+}
+
+/// Records what the learner reports.
+struct Recorder : TrainingObserver {
+  std::vector<std::string> failures;
+  std::vector<bool> skipped;
+  int iterations = 0;
+  void onFailure(const NetworkFailure &f, bool skip) override {
+    failures.push_back(f.describe());
+    skipped.push_back(skip);
+  }
+  bool onIteration(const IterationRecord &, const TrainingState &) override {
+    ++iterations;
+    return true;
+  }
+};
+
+std::string tempDir(const std::string &name) {
+  auto dir = std::filesystem::temp_directory_path() / ("plasticc-meta-test-" + name + "-" +
+                                                        std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir.string();
+}
+
+} // namespace
+
+TEST(NetworkRunner, FeedsTheTaskAndReadsTheOutputThroughTheQuantityTable) {
+  Rig rig(loadShipped("cue_delay_response"), quadratic());
+  auto ws = rig.runner.workspace(0);
+  const double meta[2] = {0.3, -0.2};
+  NetworkOptions opt;
+  opt.trials = 4;
+  NetworkResult res = rig.runner.run(77, meta, opt, *ws);
+  ASSERT_FALSE(res.divergence);
+  ASSERT_EQ(res.trials.size(), 4u);
+  // Independently: the fake's z = W . u with W drawn from the seed and moved
+  // by eta * theta after each trial; the task's reward is -mse of z vs y.
+  double w0 = random::uniform(77, 0, 0, -1, 1), w1 = random::uniform(77, 0, 1, -1, 1);
+  tasks::Trial trial;
+  for (int k = 0; k < 4; ++k) {
+    rig.gen.generate(taskSeed(77), k, trial);
+    double err = 0, scored = 0;
+    for (int t = 0; t < trial.steps; ++t) {
+      double z = w0 * trial.u[2 * t] + w1 * trial.u[2 * t + 1];
+      err += trial.m[t] * (z - trial.y[t]) * (z - trial.y[t]);
+      scored += trial.m[t];
+    }
+    EXPECT_NEAR(res.trials[k].score.reward, -err / scored, 1e-14) << k;
+    w0 += 0.05 * meta[0];
+    w1 += 0.05 * meta[1];
+  }
+}
+
+TEST(MetaLearner, MeasuresJFromTheNoiseAndTheExactGradient) {
+  Rig rig(loadShipped("cue_delay_response"), quadratic());
+  MetaLearner learner(rig.runner, config(1, 3, 4, 2));
+  std::vector<double> meta{0.25, 0.5};
+  IterationOutcome o = learner.measure(5, meta);
+  // J by hand: R_k = -(t0 - 1)^2 - (t1 + 0.5)^2 + 0.01 * mean_t xi_t[1],
+  // with xi drawn as Seeds.h documents.
+  double J = 0;
+  for (int b = 0; b < 3; ++b) {
+    uint64_t seed = networkSeed(1234, SeedDomain::Training, 5, b);
+    for (int k = 0; k < 4; ++k) {
+      double s = 0;
+      for (int t = 0; t < 50; ++t)
+        s += random::normal(noiseSeed(seed), k, t * 3 + 1, 0, 1);
+      J += -(0.25 - 1) * (0.25 - 1) - (0.5 + 0.5) * (0.5 + 0.5) + 0.01 * s / 50;
+    }
+  }
+  J /= 12;
+  EXPECT_NEAR(o.record.J, J, 1e-14);
+  EXPECT_DOUBLE_EQ(o.record.grad[0], 1.5); // -2 (0.25 - 1)
+  EXPECT_DOUBLE_EQ(o.record.grad[1], -2.0);
+  EXPECT_DOUBLE_EQ(o.record.gradNorm, 2.5);
+  EXPECT_EQ(o.record.networks, 3);
+  EXPECT_EQ(o.record.iteration, 6);
+}
+
+TEST(MetaLearner, AdamFindsTheKnownOptimum) {
+  Rig rig(loadShipped("cue_delay_response"), quadratic(), 10);
+  MetaLearner learner(rig.runner, config(300, 2, 2, 2));
+  TrainingState s = learner.initialState({0, 0});
+  Recorder rec;
+  std::string why;
+  ASSERT_EQ(learner.train(s, rec, why), MetaLearner::Status::Completed) << why;
+  EXPECT_EQ(rec.iterations, 300);
+  EXPECT_NEAR(s.meta[0], 1.0, 0.02);
+  EXPECT_NEAR(s.meta[1], -0.5, 0.02);
+  EXPECT_GT(s.history.back().J, s.history.front().J + 1.0);
+}
+
+TEST(MetaLearner, GradientMatchesCentralDifferencesOfTheMeasuredJ) {
+  // The runtime's J at a fixed meta-iteration is a deterministic function of
+  // theta (same networks, trials and noise), so its tangent gradient must be
+  // the derivative of that very function.
+  Rig rig(loadShipped("cue_delay_response"), referenceModel(8, 2));
+  MetaLearner learner(rig.runner, config(1, 2, 3, 2));
+  std::vector<double> theta{0.1, -0.2, 0.3, 0.5};
+  IterationOutcome o = learner.measure(0, theta);
+  for (int p = 0; p < 4; ++p) {
+    const double h = 1e-5;
+    std::vector<double> plus = theta, minus = theta;
+    plus[p] += h;
+    minus[p] -= h;
+    double fd = (learner.measure(0, plus).record.J - learner.measure(0, minus).record.J) / (2 * h);
+    EXPECT_NEAR(o.record.grad[p], fd, 1e-6 + 1e-4 * std::fabs(fd)) << "theta lane " << p;
+  }
+  EXPECT_GT(o.record.gradNorm, 1e-6); // not trivially zero
+}
+
+TEST(MetaLearner, ResultsDoNotDependOnTheThreadCount) {
+  std::vector<TrainingState> runs;
+  for (int threads : {1, 2, 3}) {
+    Rig rig(loadShipped("cue_delay_response"), referenceModel(8, 2));
+    MetaLearner learner(rig.runner, config(3, 5, 3, threads));
+    TrainingState s = learner.initialState({0.05, 0, 0, 0.05});
+    Recorder rec;
+    std::string why;
+    ASSERT_EQ(learner.train(s, rec, why), MetaLearner::Status::Completed) << why;
+    runs.push_back(std::move(s));
+  }
+  for (size_t i = 1; i < runs.size(); ++i) {
+    EXPECT_EQ(runs[i].meta, runs[0].meta); // bit for bit
+    for (size_t it = 0; it < runs[0].history.size(); ++it) {
+      EXPECT_EQ(runs[i].history[it].J, runs[0].history[it].J);
+      EXPECT_EQ(runs[i].history[it].grad, runs[0].history[it].grad);
+    }
+  }
+  EXPECT_NE(runs[0].history[0].grad, runs[0].history[1].grad); // fresh networks each iteration
+}
+
+TEST(MetaLearner, ResumingFromACheckpointGivesTheUninterruptedResult) {
+  std::string dir = tempDir("resume");
+  Rig rig(loadShipped("cue_delay_response"), referenceModel(8, 2));
+  Recorder rec;
+  std::string why, err;
+
+  MetaLearner full(rig.runner, config(6, 2, 3, 2));
+  TrainingState whole = full.initialState({0, 0, 0, 0});
+  ASSERT_EQ(full.train(whole, rec, why), MetaLearner::Status::Completed);
+
+  MetaLearner firstHalf(rig.runner, config(3, 2, 3, 2));
+  TrainingState part = firstHalf.initialState({0, 0, 0, 0});
+  ASSERT_EQ(firstHalf.train(part, rec, why), MetaLearner::Status::Completed);
+  Checkpoint cp;
+  cp.identity.modelName = "reference";
+  cp.totalIterations = 6;
+  cp.state = part;
+  ASSERT_TRUE(writeCheckpoint(dir + "/checkpoint.json", cp, err)) << err;
+  auto back = readCheckpoint(dir + "/checkpoint.json", err);
+  ASSERT_TRUE(back) << err;
+  TrainingState resumed = back->state;
+  ASSERT_EQ(full.train(resumed, rec, why), MetaLearner::Status::Completed);
+
+  EXPECT_EQ(resumed.iteration, 6);
+  EXPECT_EQ(resumed.meta, whole.meta);
+  EXPECT_EQ(resumed.adam.m, whole.adam.m);
+  EXPECT_EQ(resumed.adam.v, whole.adam.v);
+  ASSERT_EQ(resumed.history.size(), whole.history.size());
+  for (size_t i = 0; i < whole.history.size(); ++i) {
+    EXPECT_EQ(resumed.history[i].J, whole.history[i].J);
+    EXPECT_EQ(resumed.history[i].grad, whole.history[i].grad);
+  }
+  // Atomic write: no temporary file is left behind.
+  int files = 0;
+  for (auto &e : std::filesystem::directory_iterator(dir))
+    files += e.is_regular_file();
+  EXPECT_EQ(files, 1);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(MetaLearner, DivergedNetworkIsNamedAndSkipped) {
+  QuadraticBackend::Options o;
+  o.badSeed = networkSeed(1234, SeedDomain::Training, 1, 1); // meta-iteration 2, network 1
+  o.badTrial = 2;
+  Rig rig(loadShipped("cue_delay_response"), quadratic(o), 10);
+  MetaLearner learner(rig.runner, config(3, 3, 4, 2));
+  TrainingState s = learner.initialState({0, 0});
+  Recorder rec;
+  std::string why;
+  ASSERT_EQ(learner.train(s, rec, why), MetaLearner::Status::Completed);
+  ASSERT_EQ(rec.failures.size(), 1u);
+  char seed[32];
+  std::snprintf(seed, sizeof seed, "%#018llx", static_cast<unsigned long long>(o.badSeed));
+  EXPECT_EQ(rec.failures[0], std::string("meta-iteration 2, network 1 (seed ") + seed +
+                                 "), trial 3: W[1] is NaN");
+  EXPECT_TRUE(rec.skipped[0]);
+  EXPECT_EQ(s.history[1].networks, 2);
+  EXPECT_EQ(s.history[1].skipped, 1);
+  EXPECT_EQ(s.history[0].skipped, 0);
+  EXPECT_TRUE(std::isfinite(s.meta[0]) && std::isfinite(s.meta[1]));
+}
+
+TEST(MetaLearner, StopPolicyEndsBeforeTheUpdate) {
+  QuadraticBackend::Options o;
+  o.badSeed = networkSeed(1234, SeedDomain::Training, 1, 0);
+  o.badTrial = 0;
+  o.nan = false; // a runaway weight this time
+  Rig rig(loadShipped("cue_delay_response"), quadratic(o), 10);
+  MetaConfig c = config(5, 2, 2, 1);
+  c.onDivergence = DivergencePolicy::Stop;
+  MetaLearner learner(rig.runner, c);
+  TrainingState s = learner.initialState({0, 0});
+  Recorder rec;
+  std::string why;
+  ASSERT_EQ(learner.train(s, rec, why), MetaLearner::Status::Stopped);
+  EXPECT_EQ(s.iteration, 1);
+  EXPECT_EQ(s.history.size(), 1u);
+  ASSERT_EQ(rec.failures.size(), 1u);
+  EXPECT_FALSE(rec.skipped[0]);
+  EXPECT_NE(why.find("meta-iteration 2, network 0"), std::string::npos) << why;
+  EXPECT_NE(why.find("trial 1: W[0] = 1e+06 exceeds the weight bound 1000 (--weight-bound)"),
+            std::string::npos)
+      << why;
+}
+
+TEST(Evaluator, BaselinesTheModelCanExpress) {
+  Rig d4(loadShipped("cue_delay_response"), referenceModel(4, 4));
+  Evaluator e4(d4.runner, {});
+  std::vector<std::string> notes;
+  std::vector<Rule> rules = e4.baselines(notes);
+  ASSERT_EQ(rules.size(), 3u);
+  EXPECT_TRUE(notes.empty());
+  EXPECT_EQ(rules[0].name, "no plasticity");
+  EXPECT_EQ(rules[0].meta, std::vector<double>(16, 0.0));
+  EXPECT_EQ(rules[1].meta[1 * 4 + 1], 1.0); // theta[1,1], row-major
+  EXPECT_EQ(rules[2].meta[3 * 4 + 3], 1.0); // theta[3,3]
+  EXPECT_TRUE(rules[1].sweep && rules[2].sweep && !rules[0].sweep);
+
+  Rig d2(loadShipped("cue_delay_response"), referenceModel(4, 2));
+  Evaluator e2(d2.runner, {});
+  notes.clear();
+  rules = e2.baselines(notes);
+  ASSERT_EQ(rules.size(), 2u);
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0], "baseline 'Miconi supralinear' skipped: model 'reference' has no theta[3,3]");
+}
+
+TEST(Evaluator, SweepPicksTheBestLearningRate) {
+  // A task whose target is 0.3 throughout, and a fake whose output is
+  // eta * sum(theta): the task's reward is -(eta * sum(theta) - 0.3)^2.
+  std::string err;
+  auto task = tasks::parseTask(R"(dt = 1
+inputs = 2
+outputs = 1
+[[epoch]]
+name = "hold"
+duration = 5
+target = [0.3]
+scored = true
+)",
+                               "const.toml", err);
+  ASSERT_TRUE(task) << err;
+  QuadraticBackend::Options o;
+  o.rewardFromEta = true;
+  Rig rig(std::move(*task), quadratic(o));
+  EvalConfig c;
+  c.seeds = 3;
+  c.trials = 4;
+  c.sweepSeeds = 2;
+  c.threads = 2;
+  c.sweep = {0.1, 1, 10}; // eta 0.005, 0.05, 0.5: rewards -0.087, -0.0625, -0.04
+  Evaluator e(rig.runner, c);
+  RuleResult r = e.evaluate({"rule", "theta[0] = 1", {1.0, 0.0}, true});
+  EXPECT_DOUBLE_EQ(r.eta, 0.5);
+  EXPECT_DOUBLE_EQ(r.scale, 10);
+  EXPECT_NEAR(r.meanReward, -0.04, 1e-12);
+  EXPECT_NEAR(r.finalReward, -0.04, 1e-12);
+  EXPECT_TRUE(std::isnan(r.fractionCorrect)); // not a discrete task
+  EXPECT_EQ(r.networks, 3);
+
+  c.sweep = {0.1, 1, 3}; // eta 0.15 is best now: -(0.15 - 0.3)^2
+  Evaluator e2(rig.runner, c);
+  RuleResult r2 = e2.evaluate({"rule", "", {1.0, 0.0}, true});
+  EXPECT_NEAR(r2.eta, 0.15, 1e-15);
+  EXPECT_NEAR(r2.meanReward, -0.0225, 1e-12);
+
+  RuleResult fixed = e2.evaluate({"learned", "", {1.0, 0.0}, false}); // no sweep: model's eta
+  EXPECT_DOUBLE_EQ(fixed.eta, 0.05);
+  EXPECT_NEAR(fixed.meanReward, -0.0625, 1e-12);
+}
+
+TEST(Evaluator, TableNumbersAggregateHeldOutRuns) {
+  Rig rig(loadShipped("cue_delay_response"), referenceModel(8, 4));
+  EvalConfig c;
+  c.seeds = 3;
+  c.trials = 20;
+  c.threads = 2;
+  c.seed = 99;
+  Evaluator e(rig.runner, c);
+  std::vector<double> theta(16, 0.0);
+  theta[5] = 0.5;
+  RuleResult r = e.evaluate({"learned", "", theta, false});
+  // Independently, from the runner on the same held-out seeds.
+  std::vector<double> curve(20, 0.0);
+  double correct = 0;
+  auto ws = rig.runner.workspace(0);
+  NetworkOptions opt;
+  opt.trials = 20;
+  opt.tangents = false;
+  for (int i = 0; i < 3; ++i) {
+    NetworkResult n = rig.runner.run(networkSeed(99, SeedDomain::HeldOut, 0, i), theta.data(),
+                                     opt, *ws);
+    for (int k = 0; k < 20; ++k)
+      curve[k] += n.trials[k].score.reward / 3;
+    for (int k = 18; k < 20; ++k) // the last 10% of 20 trials
+      correct += n.trials[k].score.correct;
+  }
+  ASSERT_EQ(r.curve.size(), 20u);
+  double mean = 0;
+  for (int k = 0; k < 20; ++k) {
+    EXPECT_NEAR(r.curve[k], curve[k], 1e-12);
+    mean += curve[k] / 20;
+  }
+  EXPECT_NEAR(r.meanReward, mean, 1e-12);
+  EXPECT_NEAR(r.finalReward, (curve[18] + curve[19]) / 2, 1e-12);
+  EXPECT_DOUBLE_EQ(r.fractionCorrect, correct / 6);
+
+  std::string table = formatTable({r}, rig.task, c, {"a note"});
+  EXPECT_NE(table.find("Evaluation on 3 held-out networks x 20 trials of cue_delay_response"),
+            std::string::npos)
+      << table;
+  EXPECT_NE(table.find("learned"), std::string::npos);
+  EXPECT_NE(table.find("  a note"), std::string::npos);
+}
+
+TEST(Evaluator, DivergedHeldOutNetworkIsCountedAndNamed) {
+  QuadraticBackend::Options o;
+  o.badSeed = networkSeed(5, SeedDomain::HeldOut, 0, 1);
+  o.badTrial = 1;
+  Rig rig(loadShipped("cue_delay_response"), quadratic(o));
+  EvalConfig c;
+  c.seeds = 3;
+  c.trials = 4;
+  c.seed = 5;
+  Evaluator e(rig.runner, c);
+  RuleResult r = e.evaluate({"rule", "", {0.1, 0.1}, false});
+  EXPECT_EQ(r.diverged, 1);
+  EXPECT_EQ(r.networks, 2);
+  ASSERT_EQ(r.notes.size(), 1u);
+  EXPECT_NE(r.notes[0].find("trial 2: W[1] is NaN"), std::string::npos) << r.notes[0];
+}
+
+TEST(ModelBinding, TaskThatDoesNotFitTheModelIsALocatedError) {
+  std::string err;
+  auto task = tasks::parseTask(R"(dt = 1
+inputs = 3
+outputs = 1
+[[epoch]]
+name = "a"
+duration = 2
+scored = true
+)",
+                               "wide.toml", err);
+  ASSERT_TRUE(task) << err;
+  QuadraticBackend fake;
+  EXPECT_FALSE(ModelBinding::make(fake.info(), *task, err));
+  EXPECT_NE(err.find("wide.toml:2:10: error: task has inputs = 3 but model 'quadratic' declares "
+                     "input 'u' with shape [2] (2 elements)"),
+            std::string::npos)
+      << err;
+
+  runtime::ModelInfo info = fake.info();
+  info.quantities.push_back({"extra", "input", {}, 4, -1});
+  tasks::Task ok = loadShipped("cue_delay_response");
+  EXPECT_FALSE(ModelBinding::make(info, ok, err));
+  EXPECT_NE(err.find("model 'quadratic' has input 'extra' that task 'cue_delay_response' does not "
+                     "provide"),
+            std::string::npos)
+      << err;
+
+  info = fake.info();
+  info.quantities.pop_back();
+  info.quantities.pop_back(); // drop z
+  info.quantities.push_back({"trials", "baseline", {}, 384, -1});
+  EXPECT_FALSE(ModelBinding::make(info, ok, err));
+  EXPECT_NE(err.find("has no output 'z'"), std::string::npos) << err;
+}
+
+TEST(ModelBinding, NamesMetaScalarsRowMajor) {
+  ReferenceBackend ref(4, 4);
+  tasks::Task task = loadShipped("cue_delay_response");
+  std::string err;
+  auto b = ModelBinding::make(ref.info(), task, err);
+  ASSERT_TRUE(b) << err;
+  EXPECT_EQ(b->metaScalars(), 16);
+  EXPECT_EQ(b->metaScalarName(0), "theta[0,0]");
+  EXPECT_EQ(b->metaScalarName(7), "theta[1,3]");
+  EXPECT_EQ(b->metaIndex("theta[3,3]"), 15);
+  EXPECT_EQ(b->metaIndex("theta[4,0]"), -1);
+  EXPECT_EQ(elementName("W", {3, 5}, 7), "W[1,2]");
+  EXPECT_EQ(elementName("R", {}, 0), "R");
+}
+
+TEST(Checkpoint, RoundTripsExactlyAndRejectsOtherRuns) {
+  std::string dir = tempDir("checkpoint"), err;
+  Checkpoint cp;
+  cp.identity = {"m", "hash1", "t", "th", 4, 20, 50, 7, {0.01, 0.9, 0.999, 1e-8, 0}, 1e3, "skip"};
+  cp.totalIterations = 10;
+  cp.state.iteration = 1;
+  cp.state.meta = {0.1, 1.0 / 3.0, -2e-300};
+  cp.state.adam = {{1e-17, 2, 3}, {4, 5, 6.000000000000001}, 1};
+  IterationRecord r;
+  r.iteration = 1;
+  r.J = NAN; // survives as null
+  r.meta = cp.state.meta;
+  r.grad = {1, 2, 3};
+  cp.state.history = {r};
+  ASSERT_TRUE(writeCheckpoint(dir + "/c.json", cp, err)) << err;
+  auto back = readCheckpoint(dir + "/c.json", err);
+  ASSERT_TRUE(back) << err;
+  EXPECT_EQ(back->state.meta, cp.state.meta);
+  EXPECT_EQ(back->state.adam.m, cp.state.adam.m);
+  EXPECT_EQ(back->state.adam.v, cp.state.adam.v);
+  EXPECT_TRUE(std::isnan(back->state.history[0].J));
+  EXPECT_EQ(back->identity.mismatch(cp.identity), "");
+
+  RunIdentity other = cp.identity;
+  other.batch = 8;
+  EXPECT_EQ(cp.identity.mismatch(other), "--batch is 8 but the checkpoint was made with 4");
+  other = cp.identity;
+  other.modelHash = "hash2";
+  EXPECT_NE(cp.identity.mismatch(other).find("the model (m) differs"), std::string::npos);
+
+  std::ofstream(dir + "/bad.json") << "{ not json";
+  EXPECT_FALSE(readCheckpoint(dir + "/bad.json", err));
+  EXPECT_NE(err.find("is malformed"), std::string::npos) << err;
+  EXPECT_FALSE(readCheckpoint(dir + "/none.json", err));
+  EXPECT_NE(err.find("cannot open checkpoint"), std::string::npos) << err;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Logs, CsvAndRuleJson) {
+  std::string dir = tempDir("logs"), err;
+  ReferenceBackend ref(4, 2);
+  tasks::Task task = loadShipped("cue_delay_response");
+  auto b = ModelBinding::make(ref.info(), task, err);
+  ASSERT_TRUE(b) << err;
+  EXPECT_EQ(csvHeader(*b), "iteration,J,task_reward,grad_norm,networks,skipped,seconds,"
+                           "\"theta[0,0]\",\"theta[0,1]\",\"theta[1,0]\",\"theta[1,1]\","
+                           "\"dJ/dtheta[0,0]\",\"dJ/dtheta[0,1]\",\"dJ/dtheta[1,0]\","
+                           "\"dJ/dtheta[1,1]\"");
+  IterationRecord r;
+  r.iteration = 1;
+  r.J = -0.5;
+  r.meta = {1, 2, 3, 4};
+  r.grad = {0.5, 0, 0, -1};
+  TrainingState s;
+  s.iteration = 1;
+  s.history = {r};
+  {
+    CsvLog log;
+    ASSERT_TRUE(log.open(dir + "/log.csv", *b, s.history, err)) << err;
+    r.iteration = 2;
+    ASSERT_TRUE(log.append(r, err)) << err;
+  }
+  std::ifstream in(dir + "/log.csv");
+  std::string line;
+  int lines = 0;
+  while (std::getline(in, line))
+    ++lines;
+  EXPECT_EQ(lines, 3);
+  EXPECT_EQ(csvRow(r).substr(0, 8), "2,-0.5,0");
+
+  ASSERT_TRUE(writeRuleJson(dir + "/rule.json", *b, {1, 2, 3, 4}, s, err)) << err;
+  std::ifstream rj(dir + "/rule.json");
+  nlohmann::json j = nlohmann::json::parse(rj);
+  EXPECT_EQ(j["meta"][0]["name"], "theta");
+  EXPECT_EQ(j["meta"][0]["shape"], nlohmann::json::array({2, 2}));
+  EXPECT_EQ(j["meta"][0]["values"], nlohmann::json::parse("[[1.0, 2.0], [3.0, 4.0]]"));
+  EXPECT_EQ(j["scalars"]["theta[1,0]"], 3.0);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Progress, RendersIterationJGradientAndEta) {
+  EXPECT_EQ(Progress::render(5, 10, -0.41234, 0.0123, 83),
+            "[############............]    5/10  J -0.4123  |g| 1.23e-02  ETA 1m23s");
+  EXPECT_EQ(Progress::render(0, 10, 0, 0, -1).substr(27), "   0/10  J 0  |g| 0.00e+00  ETA --");
+  EXPECT_NE(Progress::render(1, 100, 0, 0, 7300).find("ETA 2h01m"), std::string::npos);
+}
+
+TEST(ParallelFor, RunsEveryIndexOnceAndPassesExceptionsOn) {
+  std::vector<std::atomic<int>> hits(50);
+  parallelFor(3, 50, [&](int64_t i, int worker) {
+    EXPECT_LT(worker, 3);
+    ++hits[i];
+  });
+  for (auto &h : hits)
+    EXPECT_EQ(h.load(), 1);
+  EXPECT_THROW(parallelFor(2, 10,
+                           [](int64_t i, int) {
+                             if (i == 7)
+                               throw std::runtime_error("boom");
+                           }),
+               std::runtime_error);
+}
+
+TEST(BackendPool, OneBackendPerWorker) {
+  int made = 0;
+  BackendPool pool([&made]() -> std::unique_ptr<runtime::Backend> {
+    ++made;
+    return std::make_unique<QuadraticBackend>();
+  });
+  EXPECT_EQ(made, 1);
+  EXPECT_EQ(&pool.forWorker(0), &pool.forWorker(0));
+  EXPECT_NE(&pool.forWorker(0), &pool.forWorker(2));
+  EXPECT_EQ(made, 3);
+  EXPECT_EQ(pool.info().name, "quadratic");
+}

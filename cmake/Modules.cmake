@@ -7,6 +7,11 @@ plasticc_library(plasticc_frontend compiler/frontend plasticc_support)
 plasticc_library(plasticc_lowering compiler/lowering plasticc_frontend plasticc_dialect)
 plasticc_library(plasticc_runtime runtime plasticc_dialect Eigen3::Eigen)
 plasticc_library(plasticc_reference bench/reference Eigen3::Eigen)
+plasticc_library(plasticc_codegen compiler/codegen plasticc_dialect LLVM)
+target_include_directories(plasticc_codegen SYSTEM PUBLIC ${LLVM_INCLUDE_DIRS} PUBLIC ${PROJECT_SOURCE_DIR}/include)
+separate_arguments(PLASTICC_LLVM_DEFS NATIVE_COMMAND ${LLVM_DEFINITIONS})
+target_compile_definitions(plasticc_codegen PUBLIC ${PLASTICC_LLVM_DEFS})
+plasticc_library(plasticc_jit runtime/jit plasticc_codegen plasticc_runtime ${CMAKE_DL_LIBS})
 plasticc_library(plasticc_tasks runtime/tasks plasticc_support tomlplusplus::tomlplusplus)
 plasticc_library(plasticc_meta runtime/meta plasticc_tasks nlohmann_json::nlohmann_json Threads::Threads)
 
@@ -16,11 +21,13 @@ list(APPEND PLASTICC_UNIT_TEST_LIBS plasticc_reference)
 list(APPEND PLASTICC_UNIT_TEST_LIBS plasticc_frontend plasticc_lowering)
 list(APPEND PLASTICC_UNIT_TEST_LIBS plasticc_transforms plasticc_runtime)
 list(APPEND PLASTICC_UNIT_TEST_LIBS plasticc_tasks plasticc_meta)
+list(APPEND PLASTICC_UNIT_TEST_LIBS plasticc_codegen plasticc_jit)
 
 # plasticc: the compiler driver (compiler/driver; main.cpp parses options only).
 file(GLOB plasticc_driver_srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/compiler/driver/*.cpp)
 add_executable(plasticc ${plasticc_driver_srcs})
 target_link_libraries(plasticc PRIVATE plasticc_lowering plasticc_frontend plasticc_dialect CLI11::CLI11)
+target_link_libraries(plasticc PRIVATE plasticc_codegen plasticc_transforms)
 target_compile_definitions(plasticc PRIVATE PLASTICC_VERSION="${PROJECT_VERSION}")
 
 # plasticc-meta: the meta-learning tool (runtime/tool).

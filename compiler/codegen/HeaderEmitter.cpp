@@ -58,6 +58,18 @@ std::string emitHeader(const ModelDescriptor &d) {
     if (q.tangentOffset >= 0)
       def(qm + "_TANGENT_OFFSET", std::to_string(q.tangentOffset));
   }
+  // An X-macro over the table, so C code can walk it without knowing names.
+  static const char *enums[] = {"PLASTICC_META",  "PLASTICC_PARAM",  "PLASTICC_INPUT",
+                                "PLASTICC_NOISE", "PLASTICC_STATE",  "PLASTICC_WEIGHT",
+                                "PLASTICC_TRACE", "PLASTICC_BASELINE", "PLASTICC_OUTPUT"};
+  h << "\n/* X(name, kind, rank, dim0, dim1, offset, init_offset, tangent_offset) per quantity,\n"
+    << " * in the order of plasticc_info()->quantities. */\n";
+  h << "#define " << m << "_FOR_EACH_QUANTITY(X)";
+  for (const QuantityDescriptor &q : d.quantities)
+    h << " \\\n  X(" << q.name << ", " << enums[static_cast<int>(q.kind)] << ", " << q.rank << ", "
+      << q.shape[0] << ", " << q.shape[1] << ", " << q.offset << ", " << q.initOffset << ", "
+      << q.tangentOffset << ")";
+  h << "\n";
   h << "\n#endif /* PLASTICC_MODEL_" << m << "_H */\n";
   return h.str();
 }

@@ -19,6 +19,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "compiler/driver/NativeFlags.h"
 #include "compiler/frontend/AST.h"
 #include "dialect/IR.h"
 #include "support/Diagnostics.h"
@@ -39,6 +40,7 @@ struct Options {
   std::string input;        // FILE: a .plast model or a .plir dialect module
   std::string output = "-"; // -o FILE; "-" is stdout
   std::string emit = "ir";  // --emit=KIND (see emitKinds())
+  NativeFlags native;       // -c, -O<n>, --target-cpu, --fp32, --time-passes
 };
 
 /// One compilation of one input file (see file comment). Diagnostics go to

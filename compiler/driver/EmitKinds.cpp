@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/driver/Driver.h"
+#include "compiler/driver/EmitNative.h"
 
 #include "compiler/frontend/ASTPrinter.h"
 #include "dialect/Printer.h"
@@ -42,6 +43,13 @@ int emitIR(Compilation &c, std::ostream &out) {
 constexpr EmitKind kEmitKinds[] = {
     {"ast", "the checked syntax tree", emitAST},
     {"ir", "the dialect IR after lowering and verification (default)", emitIR},
+    {"loops", "the fused loop nests of the five entry points (after tangents)", emitLoops},
+    {"llvm-unopt", "LLVM IR before optimisation", emitLLVMUnopt},
+    {"llvm", "LLVM IR after optimisation (-O3 for the host CPU by default)", emitLLVMOpt},
+    {"asm", "assembly for the target CPU", emitAsm},
+    {"obj", "an object file (also: -c -o FILE.o)", emitObject},
+    {"so", "a shared library (also: -o FILE.so)", emitSharedLibrary},
+    {"header", "the model's C header (descriptor macros; see plasticc/abi.h)", emitHeaderFile},
 };
 
 } // namespace

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/driver/Driver.h"
+#include "compiler/driver/EmitNative.h"
 
 #include <CLI/CLI.hpp>
 
@@ -27,11 +28,13 @@ int main(int argc, char **argv) {
     kinds += std::string("\n  ") + k.name + ": " + k.help;
   app.add_option("--emit", options.emit, "what to write (default ir):" + kinds);
   app.add_option("-o", options.output, "output file (default: stdout)");
+  addNativeOptions(app, options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError &e) {
     int code = app.exit(e);
     return code == 0 ? ExitOk : ExitUsage;
   }
+  chooseNativeEmit(app, options);
   return run(options, std::cerr);
 }

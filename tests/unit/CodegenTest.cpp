@@ -14,6 +14,9 @@
 #include "TangentTestModels.h"
 
 #include "compiler/codegen/HeaderEmitter.h"
+#include "compiler/frontend/Parser.h"
+#include "compiler/frontend/Sema.h"
+#include "compiler/lowering/LowerToDialect.h"
 #include "compiler/codegen/LowerToLoops.h"
 #include "compiler/codegen/ObjectEmitter.h"
 #include "compiler/codegen/Pipeline.h"
@@ -318,6 +321,48 @@ TEST(CodegenTest, CallerMetaReplacesDefaults) {
   jit->init(b.data(), meta.data(), 3);
   std::string where;
   EXPECT_EQ(compareStates(interp.info(), a.data(), b.data(), m->lanes, 8, where), 0.0) << where;
+}
+
+/// An example model through the front end, lowering and tangent pass.
+std::unique_ptr<ir::Module> loadExample(const std::string &path, std::string &source) {
+  std::string err;
+  auto file = SourceFile::read(path, err);
+  EXPECT_TRUE(file) << err;
+  if (!file)
+    return nullptr;
+  source = file->text();
+  std::ostringstream diagText;
+  DiagnosticEngine diag(file, diagText);
+  auto ast = parseSource(*file, diag);
+  EXPECT_TRUE(ast && checkModule(*ast, diag)) << diagText.str();
+  if (diag.hasErrors())
+    return nullptr;
+  auto m = lowerToDialect(*ast);
+  EXPECT_TRUE(transforms::computeTangents(*m, diag)) << diagText.str();
+  return m;
+}
+
+/// Every example: the JIT and the shared library equal the interpreter,
+/// primal and tangents, over 3 trials of 20 steps.
+TEST(CodegenTest, EveryExampleMatchesInterpreter) {
+  std::vector<std::string> paths;
+  for (auto &entry : std::filesystem::directory_iterator(std::string(PLASTICC_SOURCE_DIR) + "/examples"))
+    if (entry.path().extension() == ".plast")
+      paths.push_back(entry.path().string());
+  std::sort(paths.begin(), paths.end());
+  ASSERT_GE(paths.size(), 1u);
+  for (const std::string &path : paths) {
+    SCOPED_TRACE(path);
+    std::string source;
+    auto m = loadExample(path, source);
+    ASSERT_TRUE(m);
+    auto jit = buildJIT(*m);
+    ASSERT_TRUE(jit);
+    expectSameRun(*m, *jit, 1e-12);
+    auto lib = buildSharedLibrary(*m, "example-" + m->name);
+    ASSERT_TRUE(lib);
+    expectSameRun(*m, *lib, 1e-12);
+  }
 }
 
 TEST(CodegenDebug, DumpDe) {

@@ -1,0 +1,171 @@
+//===- compiler/driver/EmitNative.cpp - the native stages of `plasticc` ---===//
+#include "compiler/driver/EmitNative.h"
+
+#include "compiler/codegen/HeaderEmitter.h"
+#include "compiler/codegen/ObjectEmitter.h"
+#include "compiler/codegen/Pipeline.h"
+#include "compiler/transforms/Tangent.h"
+
+#include <CLI/CLI.hpp>
+#include <llvm/IR/Module.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include <chrono>
+#include <iostream>
+
+namespace plasticc::driver {
+
+namespace {
+
+/// The differentiated dialect module, or nullptr after (reported) errors.
+ir::Module *differentiated(Compilation &c) {
+  ir::Module *m = c.dialect();
+  if (!m)
+    return nullptr;
+  if (m->lanes == 0 && m->numMetaScalars() > 0 && !transforms::computeTangents(*m, c.diag()))
+    return nullptr;
+  return m;
+}
+
+/// Runs the native pipeline; prints stage times with --time-passes.
+bool build(Compilation &c, bool optimize, codegen::NativeModule &out, int &code) {
+  auto start = std::chrono::steady_clock::now();
+  ir::Module *m = differentiated(c);
+  if (!m) {
+    code = ExitUserError;
+    return false;
+  }
+  double front = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const NativeFlags &f = c.options().native;
+  codegen::NativeOptions opts;
+  opts.target.cpu = f.targetCpu;
+  opts.target.optLevel = f.optLevel;
+  opts.fp32 = f.fp32;
+  opts.optimize = optimize;
+  std::string error;
+  if (!codegen::buildNative(*m, c.source().text(), opts, out, error)) {
+    std::cerr << "plasticc: error: " << error << "\n";
+    code = ExitUsage;
+    return false;
+  }
+  out.times.insert(out.times.begin(), {"front end, dialect, tangents", front});
+  return true;
+}
+
+void reportTimes(Compilation &c, codegen::NativeModule &m) {
+  if (c.options().native.timePasses)
+    std::cerr << codegen::formatTimes(m.times);
+}
+
+int printModule(Compilation &c, std::ostream &out, bool optimize) {
+  codegen::NativeModule m;
+  int code = ExitOk;
+  if (!build(c, optimize, m, code))
+    return code;
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  m.module->print(os, nullptr);
+  os.flush();
+  out << text;
+  reportTimes(c, m);
+  return ExitOk;
+}
+
+int emitMachineCode(Compilation &c, std::ostream &out, codegen::FileKind kind) {
+  codegen::NativeModule m;
+  int code = ExitOk;
+  if (!build(c, true, m, code))
+    return code;
+  auto start = std::chrono::steady_clock::now();
+  std::string bytes, error;
+  if (!codegen::emitToString(*m.module, *m.targetMachine, kind, bytes, error)) {
+    std::cerr << "plasticc: error: " << error << "\n";
+    return ExitUsage;
+  }
+  m.times.push_back({kind == codegen::FileKind::Object ? "object code" : "assembly",
+                     std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
+  out << bytes;
+  reportTimes(c, m);
+  return ExitOk;
+}
+
+} // namespace
+
+int emitLoops(Compilation &c, std::ostream &out) {
+  codegen::NativeModule m;
+  int code = ExitOk;
+  if (!build(c, false, m, code))
+    return code;
+  loops::printProgram(m.loops, out);
+  reportTimes(c, m);
+  return ExitOk;
+}
+
+int emitLLVMUnopt(Compilation &c, std::ostream &out) { return printModule(c, out, false); }
+int emitLLVMOpt(Compilation &c, std::ostream &out) { return printModule(c, out, true); }
+int emitAsm(Compilation &c, std::ostream &out) { return emitMachineCode(c, out, codegen::FileKind::Assembly); }
+int emitObject(Compilation &c, std::ostream &out) { return emitMachineCode(c, out, codegen::FileKind::Object); }
+
+int emitSharedLibrary(Compilation &c, std::ostream &out) {
+  codegen::NativeModule m;
+  int code = ExitOk;
+  if (!build(c, true, m, code))
+    return code;
+  auto start = std::chrono::steady_clock::now();
+  llvm::SmallString<128> obj, so;
+  llvm::sys::fs::createTemporaryFile("plasticc", "o", obj);
+  llvm::sys::fs::createTemporaryFile("plasticc", "so", so);
+  std::string error;
+  bool ok = codegen::emitFile(*m.module, *m.targetMachine, codegen::FileKind::Object, obj.str().str(), error);
+  m.times.push_back({"object code", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
+  start = std::chrono::steady_clock::now();
+  ok = ok && codegen::linkSharedLibrary(obj.str().str(), so.str().str(), error);
+  m.times.push_back({"link (system toolchain)", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
+  if (ok) {
+    auto bytes = llvm::MemoryBuffer::getFile(so, false, false);
+    if (bytes)
+      out << (*bytes)->getBuffer().str();
+    else
+      ok = false, error = "cannot read the linked library " + so.str().str();
+  }
+  llvm::sys::fs::remove(obj);
+  llvm::sys::fs::remove(so);
+  if (!ok) {
+    std::cerr << "plasticc: error: " << error << "\n";
+    return ExitUsage;
+  }
+  reportTimes(c, m);
+  return ExitOk;
+}
+
+int emitHeaderFile(Compilation &c, std::ostream &out) {
+  ir::Module *m = differentiated(c);
+  if (!m)
+    return ExitUserError;
+  ir::ElemType elem = c.options().native.fp32 ? ir::ElemType::F32 : ir::ElemType::F64;
+  out << codegen::emitHeader(codegen::describeModel(*m, elem, c.source().text()));
+  return ExitOk;
+}
+
+void addNativeOptions(CLI::App &app, Options &options) {
+  NativeFlags &f = options.native;
+  app.add_flag("-c", f.compileOnly, "compile to an object file (with -o FILE.o)");
+  app.add_option("-O", f.optLevel, "LLVM optimisation level 0-3 (default 3)")->check(CLI::Range(0, 3));
+  app.add_option("--target-cpu", f.targetCpu, "CPU to generate code for (default: this machine's, like -march=native)");
+  app.add_flag("--fp32", f.fp32, "single precision state and arithmetic (default double)");
+  app.add_flag("--time-passes", f.timePasses, "print the time of each compilation stage on stderr");
+}
+
+void chooseNativeEmit(CLI::App &app, Options &options) {
+  if (app.count("--emit"))
+    return;
+  const std::string &o = options.output;
+  if (options.native.compileOnly)
+    options.emit = "obj";
+  else if (o.size() > 3 && o.compare(o.size() - 3, 3, ".so") == 0)
+    options.emit = "so";
+}
+
+} // namespace plasticc::driver

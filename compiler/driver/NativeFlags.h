@@ -1,0 +1,23 @@
+//===- compiler/driver/NativeFlags.h - command-line flags of native output -===//
+//
+// The flags of the native stages (EmitNative.cpp): -c, -O0..-O3,
+// --target-cpu, --fp32, --time-passes. Kept apart from Driver.h's Options so
+// the native stages can grow flags without touching the front end's driver.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <string>
+
+namespace plasticc::driver {
+
+/// Flags of the native stages (see file comment).
+struct NativeFlags {
+  bool compileOnly = false; ///< -c: write an object file
+  int optLevel = 3;         ///< -O0..-O3
+  std::string targetCpu;    ///< --target-cpu (default: the host CPU, like -march=native)
+  bool fp32 = false;        ///< --fp32: single precision throughout
+  bool timePasses = false;  ///< --time-passes: stage times on stderr
+};
+
+} // namespace plasticc::driver

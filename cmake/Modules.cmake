@@ -28,6 +28,7 @@ file(GLOB plasticc_driver_srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/com
 add_executable(plasticc ${plasticc_driver_srcs})
 target_link_libraries(plasticc PRIVATE plasticc_lowering plasticc_frontend plasticc_dialect CLI11::CLI11)
 target_link_libraries(plasticc PRIVATE plasticc_codegen plasticc_transforms)
+target_link_libraries(plasticc PRIVATE plasticc_transforms plasticc_runtime)
 target_compile_definitions(plasticc PRIVATE PLASTICC_VERSION="${PROJECT_VERSION}")
 
 # plasticc-meta: the meta-learning tool (runtime/tool).

@@ -7,10 +7,14 @@
 // every run draws the same network, inputs and noise, so J is a smooth
 // deterministic function of meta and both must agree to rounding.
 //
-// The finite difference is Richardson-extrapolated central differences,
-//   D(h) = (J(m + h) - J(m - h)) / 2h,   FD = (4 D(h/2) - D(h)) / 3,
-// with h = 1e-3 * max(1, |m_p|): its truncation error is O(h^4) and its
-// rounding error about 1e-13 |J| / h, both far below the tolerance.
+// The finite difference is central, D(h) = (J(m + h) - J(m - h)) / 2h, on
+// a grid of steps h = 1e-4 * 10^(-k/2) * max(1, |m_p|), k = 0..7 (down to
+// 3e-8), and the estimate is the mean of the two neighbouring steps that
+// agree best. A fixed step does not do: models with clip, relu or max over
+// N^2 synapses have kinks everywhere, which a large step crosses (an error
+// of 1e-3 at h = 1e-4 in examples/miconi2017.plast), and chaotic networks
+// have third derivatives so large that truncation needs h ~ 1e-6; too small
+// a step drowns in rounding (about 1e-16 |J| / h).
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -41,6 +45,8 @@ struct GradCheckEntry {
   double tangent = 0;
   double finiteDiff = 0;
   double relError = 0; // |tangent - fd| / max(|tangent|, |fd|), 0 if both 0
+  double step = 0;     // the finite-difference step the estimate comes from
+  double fdSpread = 0; // |D(h1) - D(h2)| of the two steps chosen
   bool ok = false;
 };
 

@@ -138,6 +138,12 @@ int run(const Options &options, std::ostream &errs) {
     return ExitUsage;
   }
   std::ostringstream buffer;
+  if (options.checkGrad.enabled) { // the table is written even on a mismatch
+    int code = runCheckGrad(compilation, options.checkGrad, buffer, errs);
+    if (code == ExitUsage || !writeOutput(options.output, buffer.str(), errs))
+      return ExitUsage;
+    return code;
+  }
   int code = emit->run(compilation, buffer);
   if (code != ExitOk)
     return code;

@@ -19,6 +19,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "compiler/driver/TangentStages.h"
 #include "compiler/driver/NativeFlags.h"
 #include "compiler/frontend/AST.h"
 #include "dialect/IR.h"
@@ -41,6 +42,7 @@ struct Options {
   std::string output = "-"; // -o FILE; "-" is stdout
   std::string emit = "ir";  // --emit=KIND (see emitKinds())
   NativeFlags native;       // -c, -O<n>, --target-cpu, --fp32, --time-passes
+  CheckGradOptions checkGrad; // --check-grad and its options (TangentStages.h)
 };
 
 /// One compilation of one input file (see file comment). Diagnostics go to

@@ -43,6 +43,8 @@ int emitIR(Compilation &c, std::ostream &out) {
 constexpr EmitKind kEmitKinds[] = {
     {"ast", "the checked syntax tree", emitAST},
     {"ir", "the dialect IR after lowering and verification (default)", emitIR},
+    {"tangent", "the dialect IR after the tangent pass (forward-mode tangents w.r.t. meta)",
+     emitTangent},
     {"loops", "the fused loop nests of the five entry points (after tangents)", emitLoops},
     {"llvm-unopt", "LLVM IR before optimisation", emitLLVMUnopt},
     {"llvm", "LLVM IR after optimisation (-O3 for the host CPU by default)", emitLLVMOpt},

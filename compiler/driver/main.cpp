@@ -29,6 +29,7 @@ int main(int argc, char **argv) {
   app.add_option("--emit", options.emit, "what to write (default ir):" + kinds);
   app.add_option("-o", options.output, "output file (default: stdout)");
   addNativeOptions(app, options);
+  addCheckGradOptions(app, options.checkGrad);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError &e) {

@@ -72,7 +72,7 @@ TangentEmitter::Partial TangentEmitter::powiPartial(Op *x) {
   PLASTICC_INTERNAL_ASSERT(n >= 1, "powi with n = 0 has no tangent");
   if (n == 1)
     return identity();
-  return mul(constant(static_cast<double>(n)), b_.powi(x, n - 1));
+  return mul(constant(static_cast<double>(n)), n == 2 ? x : b_.powi(x, n - 1));
 }
 
 Op *TangentEmitter::unaryRule(const Op &op, Op *dx) {

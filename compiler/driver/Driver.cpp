@@ -53,10 +53,13 @@ ast::Module *Compilation::parsedAST() {
   return astOk_ ? ast_.get() : nullptr;
 }
 
+// Sema runs even after syntax errors, on what the parser recovered, so that
+// one run reports the independent errors of both kinds.
 ast::Module *Compilation::checkedAST() {
   if (!checked_) {
     checked_ = true;
-    checkOk_ = parsedAST() && checkModule(*ast_, *diag_);
+    parsedAST();
+    checkOk_ = checkModule(*ast_, *diag_);
   }
   return checkOk_ ? ast_.get() : nullptr;
 }

@@ -43,6 +43,7 @@ struct Options {
   std::string emit = "ir";  // --emit=KIND (see emitKinds())
   NativeFlags native;       // -c, -O<n>, --target-cpu, --fp32, --time-passes
   CheckGradOptions checkGrad; // --check-grad and its options (TangentStages.h)
+  bool simplify = false;      // --simplify: fold, CSE and DCE before --emit=ir prints
 };
 
 /// One compilation of one input file (see file comment). Diagnostics go to

@@ -9,6 +9,7 @@
 #include "compiler/driver/EmitNative.h"
 
 #include "compiler/frontend/ASTPrinter.h"
+#include "compiler/transforms/Simplify.h"
 #include "dialect/Printer.h"
 
 #include <iterator>
@@ -36,6 +37,8 @@ int emitIR(Compilation &c, std::ostream &out) {
   ir::Module *m = c.dialect();
   if (!m)
     return ExitUserError;
+  if (c.options().simplify)
+    transforms::simplify(*m);
   ir::printModule(*m, out);
   return ExitOk;
 }

@@ -3,14 +3,17 @@
 
 #include "compiler/driver/Driver.h"
 #include "compiler/transforms/Tangent.h"
+#include "dialect/Parser.h"
 #include "dialect/Printer.h"
 #include "runtime/GradCheck.h"
 #include "runtime/Interpreter.h"
 
 #include <CLI/CLI.hpp>
 
+#include <memory>
 #include <ostream>
 #include <sstream>
+#include <unordered_map>
 
 namespace plasticc::driver {
 
@@ -30,14 +33,51 @@ void addCheckGradOptions(CLI::App &app, CheckGradOptions &o) {
                                    "declaration order (default: seeded near the defaults)");
 }
 
+namespace {
+
+/// For a .plir input, whose op locations are the original .plast places:
+/// the place of each op in the .plir text, found by parsing the text again
+/// (the same text gives the same ops in the same order) and matching ops by
+/// region and position.
+class PlirLocator {
+public:
+  PlirLocator(const ir::Module &m, const SourceFile &file) {
+    std::ostringstream sink;
+    DiagnosticEngine quiet(std::make_shared<SourceFile>(file.path(), file.text()), sink);
+    std::unique_ptr<ir::Module> again = ir::parseModule(file, quiet, locations_);
+    if (!again)
+      return;
+    auto mine = m.regions();
+    auto theirs = again->regions();
+    for (size_t r = 0; r < mine.size(); ++r)
+      for (size_t i = 0; i < mine[r]->ops.size() && i < theirs[r]->ops.size(); ++i)
+        twin_[mine[r]->ops[i].get()] = theirs[r]->ops[i].get();
+    reparsed_ = std::move(again);
+  }
+  Loc operator()(const ir::Op &op) const {
+    auto it = twin_.find(&op);
+    Loc at = it == twin_.end() ? locations_.module : locations_.at(it->second);
+    return at.valid() ? at : Loc{1, 1};
+  }
+
+private:
+  ir::ParsedLocations locations_;
+  std::unique_ptr<ir::Module> reparsed_;
+  std::unordered_map<const ir::Op *, const ir::Op *> twin_;
+};
+
+} // namespace
+
 ir::Module *differentiate(Compilation &c) {
   ir::Module *m = c.dialect();
   if (!m)
     return nullptr;
-  // A .plir input's op locations are .plast places; report at its first line.
   transforms::OpLocator locate;
-  if (c.isIRInput())
-    locate = [](const ir::Op &) { return Loc{1, 1}; };
+  std::shared_ptr<PlirLocator> plir;
+  if (c.isIRInput()) {
+    plir = std::make_shared<PlirLocator>(*m, c.source());
+    locate = [plir](const ir::Op &op) { return (*plir)(op); };
+  }
   return transforms::computeTangents(*m, c.diag(), locate) ? m : nullptr;
 }
 

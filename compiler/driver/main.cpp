@@ -28,6 +28,8 @@ int main(int argc, char **argv) {
     kinds += std::string("\n  ") + k.name + ": " + k.help;
   app.add_option("--emit", options.emit, "what to write (default ir):" + kinds);
   app.add_option("-o", options.output, "output file (default: stdout)");
+  app.add_flag("--simplify", options.simplify,
+               "with --emit=ir: run the simplification pass (exact folding, CSE, DCE) first");
   addNativeOptions(app, options);
   addCheckGradOptions(app, options.checkGrad);
   try {

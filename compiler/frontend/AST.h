@@ -342,6 +342,8 @@ struct QuantityDecl : Decl {
 struct BlockDecl : Decl {
   BlockDecl(DeclKind kind, SourceRange r) : Decl(kind, r) {}
   std::vector<StmtPtr> stmts;
+  /// Targets of statements the parser had to skip (see Module::incomplete).
+  std::vector<std::string> brokenTargets;
 };
 
 /// `reward R = expr`.
@@ -364,6 +366,12 @@ struct Module {
   std::vector<std::unique_ptr<Symbol>> symbols;
   /// True once Sema has run without errors (lowering requires it).
   bool checked = false;
+  /// Set by the parser when it skipped broken text. Sema still checks the
+  /// rest, but stays quiet about what the skipped text may have defined: the
+  /// names in skippedNames (targets and declared names of broken statements
+  /// and declarations) and a step block it may have contained.
+  bool incomplete = false;
+  std::vector<std::string> skippedNames;
 
   /// The step block, the on-reward block and the reward declaration, or
   /// nullptr when absent (the first one if the file has several).

@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <deque>
 #include <cmath>
 #include <optional>
 #include <system_error>
@@ -87,8 +88,11 @@ std::optional<QuantityKind> quantityKindOf(TokenKind k) {
 
 class Parser {
 public:
-  Parser(const SourceFile &file, DiagnosticEngine &diag)
-      : diag_(diag), toks_(Lexer(file, diag).lexAll()) {}
+  // Tokens are lexed on demand (one ahead of the parser), so lexical and
+  // syntax errors come out in source order.
+  Parser(const SourceFile &file, DiagnosticEngine &diag) : diag_(diag), lexer_(file, diag) {
+    toks_.push_back(lexer_.next());
+  }
 
   std::unique_ptr<Module> parseFile();
   ExprPtr parseWholeExpression();
@@ -98,10 +102,16 @@ private:
   const Token &tok() const { return toks_[pos_]; }
   const Token &prev() const { return toks_[pos_ ? pos_ - 1 : 0]; }
   /// The token after the current one (Eof at the end).
-  const Token &lookahead() const { return toks_[std::min(pos_ + 1, toks_.size() - 1)]; }
+  const Token &lookahead() {
+    if (pos_ + 1 == toks_.size() && !toks_.back().is(TokenKind::Eof))
+      toks_.push_back(lexer_.next());
+    return toks_[std::min(pos_ + 1, toks_.size() - 1)];
+  }
   void consume() {
-    if (!tok().is(TokenKind::Eof))
-      ++pos_;
+    if (tok().is(TokenKind::Eof))
+      return;
+    lookahead();
+    ++pos_;
   }
   bool accept(TokenKind k) {
     if (!tok().is(k))
@@ -119,6 +129,12 @@ private:
   void error(SourceRange r, std::string message);
   bool expect(TokenKind k, const char *context);
   void recoverStatement(size_t start);
+  /// Records the name a broken declaration starting at `start` declared (the
+  /// token `offset` after its keyword), so that Sema does not call it undeclared.
+  void skipped(Module &m, size_t start, size_t offset) {
+    if (start + offset < toks_.size() && toks_[start + offset].is(TokenKind::Ident))
+      m.skippedNames.push_back(std::string(toks_[start + offset].text));
+  }
   void recoverDeclaration(size_t start);
   bool expectEndOfStatement(const char *what);
 
@@ -163,7 +179,10 @@ private:
   bool reportTooDeep();
 
   DiagnosticEngine &diag_;
-  std::vector<Token> toks_;
+  Lexer lexer_;
+  // Lexed so far; toks_[pos_] is the current token. A deque, so that
+  // references to tokens stay valid while more are lexed.
+  std::deque<Token> toks_;
   size_t pos_ = 0;
   unsigned nesting_ = 0;        // open ( and [ in the current statement
   unsigned depth_ = 0;          // recursion depth of the expression parser
@@ -295,6 +314,7 @@ std::unique_ptr<Module> Parser::parseFile() {
     }
     DeclPtr decl = parseDecl();
     if (!decl) {
+      skipped(*module, start, 1);
       recoverDeclaration(start);
       continue;
     }
@@ -303,6 +323,11 @@ std::unique_ptr<Module> Parser::parseFile() {
     if (!block && !expectEndOfStatement("declaration"))
       recoverDeclaration(start);
   }
+  module->incomplete = diag_.hasErrors();
+  for (auto &d : module->decls)
+    if (d->kind == DeclKind::Step || d->kind == DeclKind::Event)
+      for (auto &name : static_cast<BlockDecl &>(*d).brokenTargets)
+        module->skippedNames.push_back(name);
   return module;
 }
 
@@ -455,10 +480,13 @@ DeclPtr Parser::parseBlock(DeclKind kind, Loc begin, const char *what) {
     }
     size_t start = pos_;
     StmtPtr stmt = parseStmt();
-    if (stmt && expectEndOfStatement("statement"))
+    if (stmt && expectEndOfStatement("statement")) {
       block->stmts.push_back(std::move(stmt));
-    else
+    } else {
+      if (toks_[start].is(TokenKind::Ident))
+        block->brokenTargets.push_back(std::string(toks_[start].text));
       recoverStatement(start);
+    }
   }
   block->range = from(begin);
   return block;
@@ -552,11 +580,6 @@ ExprPtr Parser::makeBinary(BinaryOp op, SourceRange opRange, ExprPtr lhs, ExprPt
 /// expr ::= additive (('<' | '<=' | '>' | '>=' | '==' | '!=') additive)?
 /// (comparisons do not associate: `a < b < c` is an error)
 ExprPtr Parser::parseExpr() {
-  NestingGuard guard(*this);
-  if (guard.tooDeep()) {
-    reportTooDeep();
-    return nullptr;
-  }
   ExprPtr lhs = parseAdditive();
   if (!lhs || atBreak() || !isComparisonToken(tok().kind))
     return lhs;
@@ -605,6 +628,8 @@ ExprPtr Parser::parseMultiplicative() {
 }
 
 /// unary ::= '-' unary | power
+/// (every nested expression passes here once per level, so this is where
+/// the nesting depth is counted)
 ExprPtr Parser::parseUnary() {
   NestingGuard guard(*this);
   if (guard.tooDeep()) {

@@ -148,11 +148,11 @@ void Checker::checkStructure() {
                std::string("the first ") + what + " is here");
   }
   SourceRange modelAt = m_.nameRange.begin.valid() ? m_.nameRange : SourceRange{{1, 1}, {1, 1}};
-  if (!first[static_cast<size_t>(DeclKind::Step)])
+  if (!first[static_cast<size_t>(DeclKind::Step)] && !m_.incomplete)
     diag_.error(modelAt, "model " + quote(m_.name) +
                              " has no 'step' block; every model needs 'step { ... }'");
   const Decl *event = first[static_cast<size_t>(DeclKind::Event)];
-  if (event && !first[static_cast<size_t>(DeclKind::Reward)])
+  if (event && !first[static_cast<size_t>(DeclKind::Reward)] && !m_.incomplete)
     diag_.error(SourceRange{event->range.begin, event->range.begin},
                 "'on reward' needs a reward to react to: declare it with 'reward R = ...'");
 }
@@ -188,7 +188,8 @@ bool Checker::resolveShape(QuantityDecl &q, Shape &shape) {
     } else {
       auto it = globals_.find(ref.name);
       if (it == globals_.end()) {
-        suggest(ref.name, ref.range, "unknown dim " + quote(ref.name) + " in the shape of " + quote(q.name));
+        if (!skippedNames_.count(ref.name))
+          suggest(ref.name, ref.range, "unknown dim " + quote(ref.name) + " in the shape of " + quote(q.name));
         ok = false;
       } else if (it->second->kind != SymbolKind::Dim) {
         diag_.error(ref.range, quote(ref.name) + " is " + describe(*it->second) +
@@ -210,10 +211,13 @@ bool Checker::resolveShape(QuantityDecl &q, Shape &shape) {
 
 void Checker::checkQuantity(QuantityDecl &q) {
   Symbol *s = const_cast<Symbol *>(q.symbol);
+  // A quantity whose shape could not be resolved gets a placeholder shape;
+  // its uses are skipped quietly rather than reported as mismatches.
   Shape shape;
-  unsigned errors = diag_.errorCount();
-  if (!resolveShape(q, shape))
+  if (!resolveShape(q, shape)) {
     shape = Shape::scalar();
+    poisoned_.insert(s);
+  }
   q.shape = shape;
   s->shape = shape;
   if (q.plastic && q.qkind != QuantityKind::Weight)
@@ -221,10 +225,6 @@ void Checker::checkQuantity(QuantityDecl &q) {
                                     quantityKindName(q.qkind) + " " + quote(q.name));
   checkInitialiser(q);
   s->unit = q.unit;
-  // A quantity whose declaration had an error has an unreliable shape or
-  // unit: its uses are skipped quietly rather than reported as mismatches.
-  if (diag_.errorCount() != errors)
-    poisoned_.insert(s);
 }
 
 void Checker::checkInitialiser(QuantityDecl &q) {
@@ -527,6 +527,7 @@ void Checker::checkStmt(AssignStmt &s, const std::unordered_map<std::string, con
 }
 
 bool Checker::run() {
+  skippedNames_.insert(m_.skippedNames.begin(), m_.skippedNames.end());
   declareGlobals();
   checkStructure();
   for (auto &d : m_.decls) {

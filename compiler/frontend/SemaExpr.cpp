@@ -21,21 +21,21 @@ namespace plasticc::sema {
 
 namespace {
 
-/// Levenshtein distance, for "did you mean" suggestions on short names.
+/// Edit distance with adjacent transpositions (optimal string alignment),
+/// for "did you mean" suggestions: 'sigam' is one edit from 'sigma'.
 size_t editDistance(const std::string &a, const std::string &b) {
-  std::vector<size_t> row(b.size() + 1);
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i)
+    d[i][0] = i;
   for (size_t j = 0; j <= b.size(); ++j)
-    row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diag = row[0];
-    row[0] = i;
+    d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i)
     for (size_t j = 1; j <= b.size(); ++j) {
-      size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1])});
-      diag = up;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }
-  }
-  return row[b.size()];
+  return d[a.size()][b.size()];
 }
 
 constexpr int64_t kMaxUnitExponent = 1000;
@@ -43,12 +43,19 @@ constexpr int64_t kMaxUnitExponent = 1000;
 } // namespace
 
 void Checker::suggest(const std::string &name, SourceRange at, const std::string &message) {
+  // Close means at most one edit per three characters (so a one- or
+  // two-letter name is only matched by a change of case).
   std::string best;
-  size_t bestDist = std::max<size_t>(1, name.size() / 3) + 1;
+  size_t bestDist = name.size() / 3 + 1;
+  auto lower = [](std::string t) {
+    for (char &c : t)
+      c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    return t;
+  };
   auto consider = [&](const std::string &cand) {
     if (cand.size() > 64 || name.size() > 64)
       return;
-    size_t d = editDistance(name, cand);
+    size_t d = lower(cand) == lower(name) ? 0 : editDistance(name, cand);
     if (d < bestDist || (d == bestDist && !best.empty() && cand < best)) {
       if (d < bestDist) {
         bestDist = d;
@@ -138,7 +145,8 @@ const Symbol *Checker::lookup(const std::string &name, SourceRange range) {
   }
   auto it = globals_.find(name);
   if (it == globals_.end()) {
-    suggest(name, range, "use of undeclared name " + quote(name));
+    if (!skippedNames_.count(name))
+      suggest(name, range, "use of undeclared name " + quote(name));
     return nullptr;
   }
   const Symbol &s = *it->second;

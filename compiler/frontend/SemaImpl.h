@@ -100,6 +100,7 @@ private:
   std::vector<Symbol *> sumIndices_;                  // enclosing index sums, innermost last
   std::unordered_map<const Symbol *, SourceRange> sumIndexFirstUse_;
   std::unordered_set<const Symbol *> poisoned_; // locals whose value had an error
+  std::unordered_set<std::string> skippedNames_; // defined by text the parser skipped
   /// The current block's locals by defining statement (uses before definition).
   const std::unordered_map<std::string, const AssignStmt *> *later_ = nullptr;
 

@@ -243,6 +243,9 @@ void printGradCheck(const GradCheckResult &r, const GradCheckOptions &o, const M
     out << line;
     failed += e.ok ? 0 : 1;
   }
+  if (!std::isfinite(r.J))
+    out << "J is not finite: the model diverges at this meta point (try --meta, or fewer "
+           "--steps or --trials)\n";
   if (r.entries.empty())
     out << "no meta parameters: nothing to check\n";
   else if (failed == 0)

@@ -114,38 +114,53 @@ bool neverNegativeZero(const Op *v) {
   }
 }
 
-/// An operand (or earlier value) equal to the op's result bit for bit.
-Op *foldIdentity(const Op &op) {
+/// An operand (or earlier value) equal to the op's result bit for bit, up
+/// to a broadcast along `axis` (-1: none needed or a scalar's).
+struct Identity {
+  Op *value = nullptr;
+  int64_t axis = -1;
+};
+
+Identity foldIdentity(const Op &op) {
   const auto &x = op.operands;
   switch (op.kind) {
   case OpKind::Add:
     // x + (-0) == x for every x; x + (+0) only where x is not -0.
     for (int k = 0; k < 2; ++k) {
       if (isConst(x[1 - k], -0.0) || (isConst(x[1 - k], 0.0) && neverNegativeZero(x[k])))
-        return x[k];
+        return {x[k]};
     }
-    return nullptr;
-  case OpKind::Sub: return isConst(x[1], 0.0) ? x[0] : nullptr; // x - (+0) = x + (-0)
+    return {};
+  case OpKind::Sub: return {isConst(x[1], 0.0) ? x[0] : nullptr}; // x - (+0) = x + (-0)
   case OpKind::Mul:
     if (isConst(x[1], 1.0))
-      return x[0];
-    return isConst(x[0], 1.0) ? x[1] : nullptr;
-  case OpKind::MulChecked: return isConst(x[1], 1.0) ? x[0] : nullptr; // y != 0: x * 1
-  case OpKind::Div: return isConst(x[1], 1.0) ? x[0] : nullptr;
-  case OpKind::Powi: return op.attrs.ints[0] == 1 ? x[0] : nullptr; // 1 * x
-  case OpKind::Neg: return x[0]->kind == OpKind::Neg ? x[0]->operands[0] : nullptr;
+      return {x[0]};
+    return {isConst(x[0], 1.0) ? x[1] : nullptr};
+  case OpKind::MulChecked: return {isConst(x[1], 1.0) ? x[0] : nullptr}; // y != 0: x * 1
+  case OpKind::Div: return {isConst(x[1], 1.0) ? x[0] : nullptr};
+  case OpKind::Powi: return {op.attrs.ints[0] == 1 ? x[0] : nullptr}; // 1 * x
+  case OpKind::Neg: return {x[0]->kind == OpKind::Neg ? x[0]->operands[0] : nullptr};
   case OpKind::Min:
-  case OpKind::Max: return x[0] == x[1] ? x[0] : nullptr; // either branch is x
+  case OpKind::Max: return {x[0] == x[1] ? x[0] : nullptr}; // either branch is x
   case OpKind::Select: {
     if (x[1] == x[2])
-      return x[1];
+      return {x[1]};
     auto c = constantOf(x[0]);
-    return c ? ew::select(*c, 1, 0) != 0 ? x[1] : x[2] : nullptr;
+    return {c ? ew::select(*c, 1, 0) != 0 ? x[1] : x[2] : nullptr};
   }
+  case OpKind::Bcast: // a broadcast of a broadcast scalar: one broadcast
+    return {x[0]->kind == OpKind::Bcast && x[0]->operands[0]->type.isScalar() ? x[0]->operands[0]
+                                                                              : nullptr};
   case OpKind::Extract: // one element of a broadcast scalar is that scalar
-    return x[0]->kind == OpKind::Bcast && x[0]->operands[0]->type.isScalar() ? x[0]->operands[0]
-                                                                             : nullptr;
-  default: return nullptr;
+    return {x[0]->kind == OpKind::Bcast && x[0]->operands[0]->type.isScalar() ? x[0]->operands[0]
+                                                                              : nullptr};
+  case OpKind::Outer: // outer(1, v)[i,j] = 1 * v[j]; outer(u, 1)[i,j] = u[i] * 1
+    if (isConst(x[0], 1.0))
+      return {x[1], 1};
+    if (isConst(x[1], 1.0))
+      return {x[0], 0};
+    return {};
+  default: return {};
   }
 }
 
@@ -165,9 +180,16 @@ Folded fold(const Op &op) {
     f.constant = op.kind == OpKind::Powi ? 1.0 : 0.0;
     return f;
   }
-  Op *v = foldIdentity(op);
-  if (v && v->type == op.type)
+  Identity id = foldIdentity(op);
+  Op *v = id.value;
+  if (!v || v->type.lanes != op.type.lanes || v->type.elem != op.type.elem)
+    return f;
+  if (v->type == op.type) {
     f.value = v;
+  } else if (v->type.rank < op.type.rank && (v->type.isScalar() || id.axis >= 0)) {
+    f.broadcast = v; // the same elements, repeated to the op's shape
+    f.axis = v->type.isScalar() ? -1 : id.axis;
+  }
   return f;
 }
 

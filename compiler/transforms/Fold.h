@@ -17,13 +17,17 @@
 
 namespace plasticc::transforms {
 
-/// What folding one op gives: nothing, an existing value that equals the
-/// op's result (one of its operands, of the op's exact type), or the value
-/// of a splat constant of the op's type.
+/// What folding one op gives: nothing; an existing value that equals the
+/// op's result (one of its operands, of the op's exact type); the value of a
+/// splat constant of the op's type; or an existing value to broadcast to the
+/// op's type (`bcast value {axis}`, axis -1 for a scalar), as for s * 1 with
+/// s a scalar and 1 a vector, or outer(1, v).
 struct Folded {
   ir::Op *value = nullptr;
   std::optional<double> constant;
-  bool any() const { return value || constant; }
+  ir::Op *broadcast = nullptr;
+  int64_t axis = -1;
+  bool any() const { return value || constant || broadcast; }
 };
 
 /// Folds `op` (see file comment); effects, reads and random draws never fold.

@@ -17,6 +17,7 @@
 #include <map>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace plasticc::transforms {
 
@@ -75,10 +76,12 @@ private:
   }
 
   /// Keeps `op` unless an identical op came before; returns the value to use.
-  Op *keepOrMerge(std::unique_ptr<Op> op, bool countMerge) {
+  Op *keepOrMerge(std::unique_ptr<Op> op) {
     auto [it, fresh] = seen_.emplace(keyOf(*op), op.get());
     if (!fresh) {
-      stats_.merged += countMerge;
+      // An op made by a fold that matches an earlier one is part of the
+      // fold, not a merge of the input's ops.
+      stats_.merged += !made_.count(op.get());
       dropped_.push_back(std::move(op));
       return it->second;
     }
@@ -92,37 +95,52 @@ private:
     ir::Builder b(module_, scratch);
     b.setLoc(like.loc);
     b.constant(value, like.type, like.name);
+    made_.insert(scratch.ops.back().get());
     return std::move(scratch.ops.back());
   }
 
-  void visit(std::unique_ptr<Op> op) {
+  /// `bcast value` to `like`'s type, name and location, made by the builder.
+  std::unique_ptr<Op> makeBroadcast(const Op &like, Op *value, int64_t axis) {
+    ir::Region scratch;
+    ir::Builder b(module_, scratch);
+    b.setLoc(like.loc);
+    b.bcast(value, like.type, axis, like.name);
+    made_.insert(scratch.ops.back().get());
+    return std::move(scratch.ops.back());
+  }
+
+  /// Folds, merges or keeps `op`; returns the value that stands for it. An
+  /// op made by a fold is visited in turn (it may fold again: the bcast of
+  /// outer(1, bcast s) is a bcast of s).
+  Op *visit(std::unique_ptr<Op> op) {
     for (Op *&v : op->operands)
       v = remap(v);
+    Op *self = op.get();
     if (isEffect(*op)) {
       if (op->kind == OpKind::Write)
         ++writes_[op->quantity];
       if (op->kind == OpKind::WriteTangent)
         ++tangentWrites_[op->quantity];
       kept_.push_back(std::move(op));
-      return;
+      return self;
     }
     Folded f = fold(*op);
-    Op *self = op.get();
-    if (f.value) {
-      replaced_[self] = f.value;
+    Op *value = nullptr;
+    if (f.value)
+      value = f.value;
+    else if (f.constant)
+      value = visit(makeConstant(*op, *f.constant));
+    else if (f.broadcast)
+      value = visit(makeBroadcast(*op, f.broadcast, f.axis));
+    if (value) {
       ++stats_.folded;
       dropped_.push_back(std::move(op));
-      return;
+    } else {
+      value = keepOrMerge(std::move(op));
     }
-    if (f.constant) {
-      ++stats_.folded;
-      replaced_[self] = keepOrMerge(makeConstant(*op, *f.constant), false);
-      dropped_.push_back(std::move(op));
-      return;
-    }
-    Op *value = keepOrMerge(std::move(op), true);
     if (value != self)
       replaced_[self] = value;
+    return value;
   }
 
   /// DCE: walks backwards; a pure op is live if a live op uses it.
@@ -152,6 +170,7 @@ private:
   std::vector<std::unique_ptr<Op>> kept_, dropped_;
   std::unordered_map<const Op *, Op *> replaced_;
   std::map<CseKey, Op *> seen_;
+  std::unordered_set<const Op *> made_; // ops created by folds
   std::unordered_map<const ir::Quantity *, int> writes_, tangentWrites_;
 };
 

@@ -8,8 +8,10 @@
 //            exact identities are applied: x*1, x/1, x+(-0), x-0, x+0 where x
 //            cannot be -0, powi(x,0) = 1, powi(x,1) = x, neg(neg x) = x,
 //            select of a constant condition or of equal branches, min/max of
-//            equal operands, extract of a broadcast scalar, bcast and extract
-//            of a constant. IEEE semantics are kept: x*0 is *not* folded
+//            equal operands, extract or bcast of a broadcast scalar, bcast
+//            and extract of a constant; where the identity's value is smaller than the
+//            result (s*1 with a scalar s and a vector 1, outer(1, v)), it is
+//            broadcast to the result's type. IEEE semantics are kept: x*0 is *not* folded
 //            (0*inf = nan); only `mul.checked x, 0` is, because its
 //            definition makes it 0 (docs/tangents.md, "A zero tangent stays
 //            zero"). Reductions and matvec of constants are not folded:

@@ -11,6 +11,7 @@
 #include "compiler/frontend/Parser.h"
 #include "compiler/frontend/Sema.h"
 #include "compiler/lowering/LowerToDialect.h"
+#include "compiler/transforms/Fold.h"
 #include "compiler/transforms/Simplify.h"
 #include "compiler/transforms/Tangent.h"
 #include "dialect/Builder.h"
@@ -215,17 +216,63 @@ TEST(Simplify, DoubleNegationSelectMinMax) {
   EXPECT_EQ(t.result(v), t.xv) << printModule(t.m);
 }
 
-TEST(Simplify, IdentitiesNeverChangeTheType) {
-  // x * 1 with x a scalar and 1 a vector is a vector: not replaced by x.
+TEST(Simplify, IdentityOfASmallerValueBecomesABroadcast) {
+  // s * 1 with s a scalar and 1 a vector is s repeated: bcast s.
   StepModule t;
-  const Op *r = t.result(t.b.binary(OpKind::Mul, t.sv, t.c(1, Type::vector(3))));
-  EXPECT_EQ(r->kind, OpKind::Mul);
+  t.b.setLoc({7, 3});
+  const Op *r = t.result(t.b.binary(OpKind::Mul, t.sv, t.c(1, Type::vector(3)), "m"));
+  ASSERT_EQ(r->kind, OpKind::Bcast);
+  EXPECT_EQ(r->operands[0], t.sv);
+  EXPECT_EQ(r->type, Type::vector(3));
+  EXPECT_EQ(r->loc, (Loc{7, 3}));
+  EXPECT_EQ(r->name, "m");
+}
+
+TEST(Simplify, OuterWithOnesIsABroadcast) {
+  {
+    StepModule t(Type::matrix(2, 3)); // outer(1, v)[i,j] = v[j]: rows are v
+    Op *v = t.b.bcast(t.sv, Type::vector(3));
+    Op *v2 = t.b.binary(OpKind::Add, v, t.xv);
+    const Op *r = t.result(t.b.outer(t.c(1, Type::vector(2)), v2));
+    ASSERT_EQ(r->kind, OpKind::Bcast);
+    EXPECT_EQ(r->attrs.ints, std::vector<int64_t>{1});
+    EXPECT_EQ(r->operands[0]->kind, OpKind::Add);
+  }
+  {
+    StepModule t(Type::matrix(3, 2)); // outer(u, 1)[i,j] = u[i]: columns are u
+    const Op *r = t.result(t.b.outer(t.xv, t.c(1, Type::vector(2))));
+    ASSERT_EQ(r->kind, OpKind::Bcast);
+    EXPECT_EQ(r->attrs.ints, std::vector<int64_t>{0});
+    EXPECT_EQ(r->operands[0], t.xv);
+  }
+  {
+    StepModule t(Type::matrix(3, 3)); // 2 is not an identity
+    const Op *r = t.result(t.b.outer(t.xv, t.c(2, Type::vector(3))));
+    EXPECT_EQ(r->kind, OpKind::Outer);
+  }
+}
+
+TEST(Simplify, IdentitiesNeverChangeTangentLanes) {
+  // x * 1 with 1 a tangent constant has lanes and x has none: no fold.
+  StepModule t;
+  Op *w = t.b.binary(OpKind::Mul, t.xv, t.c(1, Type::vector(3).withLanes(2)));
+  EXPECT_FALSE(transforms::fold(*w).any());
 }
 
 TEST(Simplify, ExtractOfABroadcastScalar) {
   StepModule t(Type::scalar());
   Op *e = t.b.extract(t.b.bcast(t.sv, Type::vector(3)), {2});
   EXPECT_EQ(t.result(e), t.sv);
+}
+
+TEST(Simplify, BroadcastOfABroadcastScalar) {
+  StepModule t(Type::matrix(2, 3));
+  Op *v = t.b.bcast(t.sv, Type::vector(3));
+  const Op *r = t.result(t.b.bcast(v, Type::matrix(2, 3), 1));
+  ASSERT_EQ(r->kind, OpKind::Bcast);
+  EXPECT_EQ(r->operands[0], t.sv);
+  EXPECT_TRUE(r->attrs.ints.empty());
+  EXPECT_EQ(t.m.step.ops.size(), 3u) << printModule(t.m); // read @s, bcast, write; read @x dead
 }
 
 // --- CSE ------------------------------------------------------------------

@@ -27,8 +27,9 @@ void expectFinding(const Module &m, const Op *op, const std::string &message, bo
   for (const auto &e : errors)
     found = found || (e.op == op && e.message.find(message) != std::string::npos);
   EXPECT_TRUE(found) << "wanted: " << message << "\ngot:\n" << all << printModule(m);
-  if (only)
+  if (only) {
     EXPECT_EQ(errors.size(), 1u) << all;
+  }
 }
 
 std::unique_ptr<Module> fresh() { return samples::miniModel(false); }

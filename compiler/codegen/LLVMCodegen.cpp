@@ -316,8 +316,21 @@ private:
     block(s.body);
     llvm::Value *next = b_.CreateAdd(iv, i64c(1), name + ".next", true, true);
     iv->addIncoming(next, b_.GetInsertBlock());
-    b_.CreateCondBr(b_.CreateICmpULT(next, i64c(s.extent)), header, exit);
+    auto *br = b_.CreateCondBr(b_.CreateICmpULT(next, i64c(s.extent)), header, exit);
+    bool outer = false;
+    for (const Stmt &inner : s.body)
+      outer = outer || inner.kind == Stmt::For;
+    if (outer) // only innermost loops unroll: keeps blocks (and compile time) small
+      br->setMetadata(llvm::LLVMContext::MD_loop, noUnroll());
     b_.SetInsertPoint(exit);
+  }
+
+  /// Self-referential loop metadata {self, !"llvm.loop.unroll.disable"}.
+  llvm::MDNode *noUnroll() {
+    llvm::Metadata *disable = llvm::MDNode::get(ctx_, llvm::MDString::get(ctx_, "llvm.loop.unroll.disable"));
+    llvm::MDNode *md = llvm::MDNode::getDistinct(ctx_, {nullptr, disable});
+    md->replaceOperandWith(0, md);
+    return md;
   }
 
   llvm::Value *index(const loops::Index &ix) {

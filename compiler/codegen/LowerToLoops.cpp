@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/codegen/LowerToLoops.h"
 
+#include "compiler/codegen/Factorize.h"
 #include "dialect/Layout.h"
 
 #include <algorithm>
@@ -286,8 +287,16 @@ private:
           break;
         }
       if (chosen < 0) {
-        groups_.push_back(Group{dom, {}});
-        chosen = static_cast<int>(groups_.size()) - 1;
+        // A new neuron or scalar group goes right after what it needs, so
+        // that the synapse nests after it can still take later ops (e.g.
+        // coefficient vectors of a factored sum); a new synapse nest goes
+        // last, where everything it may fuse with can still join it.
+        chosen = dom.rank == 2 ? static_cast<int>(groups_.size())
+                               : std::min(lowest, static_cast<int>(groups_.size()));
+        groups_.insert(groups_.begin() + chosen, Group{dom, {}});
+        for (auto &[o, g] : groupOf_)
+          if (g >= chosen)
+            ++g;
       }
       groupOf_[op] = chosen;
       groups_[chosen].ops[section(op)].push_back(op);
@@ -745,10 +754,16 @@ Program lowerToLoops(const ir::Module &module, const LowerOptions &options) {
   body = RegionLowering(ctx, module.trial, false, false).run();
   begin.body.insert(begin.body.end(), body.begin(), body.end());
 
-  Function step{"plasticc_step", RegionLowering(ctx, module.step, false, false).run(), false};
-  Function stepPrimal{"plasticc_step_primal", RegionLowering(ctx, module.step, true, false).run(),
-                      false};
-  Function end{"plasticc_end_trial", RegionLowering(ctx, module.reward, false, false).run(), true};
+  ir::Region stepRegion, rewardRegion;
+  if (options.factorize) {
+    stepRegion = codegen::factorizeSeparableSums(module, module.step);
+    rewardRegion = codegen::factorizeSeparableSums(module, module.reward);
+  }
+  const ir::Region &stepR = options.factorize ? stepRegion : module.step;
+  const ir::Region &rewardR = options.factorize ? rewardRegion : module.reward;
+  Function step{"plasticc_step", RegionLowering(ctx, stepR, false, false).run(), false};
+  Function stepPrimal{"plasticc_step_primal", RegionLowering(ctx, stepR, true, false).run(), false};
+  Function end{"plasticc_end_trial", RegionLowering(ctx, rewardR, false, false).run(), true};
   bool returns = false;
   for (const Stmt &s : end.body)
     returns = returns || s.kind == Stmt::Return;

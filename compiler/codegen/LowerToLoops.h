@@ -25,6 +25,7 @@ namespace plasticc::loops {
 /// Options of the lowering.
 struct LowerOptions {
   ir::ElemType elem = ir::ElemType::F64; ///< element type of state and temporaries
+  bool factorize = true; ///< factor separable synapse sums first (Factorize.h)
 };
 
 /// Lowers `module` to the loop IR of plasticc_init, plasticc_begin_trial,

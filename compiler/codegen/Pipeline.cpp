@@ -40,7 +40,10 @@ bool buildNative(const ir::Module &module, const std::string &source, const Nati
   out.times.push_back({"target setup", lap(clock)});
   ir::ElemType elem = options.fp32 ? ir::ElemType::F32 : ir::ElemType::F64;
   out.descriptor = describeModel(module, elem, source);
-  out.loops = loops::lowerToLoops(module, {elem});
+  loops::LowerOptions lower;
+  lower.elem = elem;
+  lower.factorize = options.factorize;
+  out.loops = loops::lowerToLoops(module, lower);
   out.times.push_back({"lower to loops", lap(clock)});
   out.context = std::make_unique<llvm::LLVMContext>();
   out.module = emitLLVM(out.loops, out.descriptor, *out.context);

@@ -29,6 +29,7 @@ struct NativeOptions {
   TargetOptions target; ///< CPU (host by default) and -O level
   bool fp32 = false;    ///< single precision state and arithmetic
   bool optimize = true; ///< false: stop before the LLVM pipeline (--emit=llvm-unopt)
+  bool factorize = true; ///< factor separable synapse sums (Factorize.h)
 };
 
 /// The products of the pipeline (see file comment).

@@ -32,6 +32,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <random>
 #include <sstream>
 
@@ -63,9 +64,11 @@ std::unique_ptr<runtime::NativeModel> buildSharedLibrary(const ir::Module &modul
   return lib;
 }
 
-std::unique_ptr<runtime::NativeModel> buildJIT(const ir::Module &module, bool fp32 = false) {
+std::unique_ptr<runtime::NativeModel> buildJIT(const ir::Module &module, bool fp32 = false,
+                                              bool factorize = true) {
   codegen::NativeOptions opts;
   opts.fp32 = fp32;
+  opts.factorize = factorize;
   std::string error;
   auto jit = runtime::jitCompile(module, "source of " + module.name, opts, error);
   EXPECT_TRUE(jit) << error;
@@ -83,20 +86,31 @@ std::vector<double> slice(const void *state, int64_t offset, int64_t n, int64_t 
   return out;
 }
 
-/// Normwise relative difference of b against reference a.
-double relDiff(const std::vector<double> &a, const std::vector<double> &b) {
-  double scale = 0, diff = 0;
+/// Normwise relative difference of b against reference a: max |a - b| over
+/// max |a|. `scale`, when given, is the running max |a| of this quantity over
+/// the run so far (updated here): a value crossing zero, e.g. a readout
+/// z = sum_j Wout_j r_j in a step where the terms cancel, is then compared
+/// at the size it has over the trajectory rather than at its momentary one,
+/// where any reordering of the sum would count as a large relative error.
+double relDiff(const std::vector<double> &a, const std::vector<double> &b, double *scale = nullptr) {
+  double now = 0, diff = 0;
   for (size_t k = 0; k < a.size(); ++k) {
-    scale = std::max(scale, std::fabs(a[k]));
+    now = std::max(now, std::fabs(a[k]));
     diff = std::max(diff, std::fabs(a[k] - b[k]));
   }
-  return scale == 0 ? diff : diff / scale;
+  if (scale)
+    now = *scale = std::max(*scale, now);
+  return now == 0 ? diff : diff / now;
 }
+
+/// Running scales of the quantities of a run, by name ("x", "d.x").
+using Scales = std::map<std::string, double>;
 
 /// Compares every quantity of two states; returns the worst difference and
 /// names it in `where`.
 double compareStates(const runtime::ModelInfo &info, const void *ref, const void *got, int64_t lanes,
-                     int64_t gotElemBytes, std::string &where, const runtime::ModelInfo *gotInfo = nullptr) {
+                     int64_t gotElemBytes, std::string &where, const runtime::ModelInfo *gotInfo = nullptr,
+                     Scales *scales = nullptr) {
   double worst = 0;
   for (size_t k = 0; k < info.quantities.size(); ++k) {
     const runtime::QuantityInfo &q = info.quantities[k];
@@ -104,14 +118,16 @@ double compareStates(const runtime::ModelInfo &info, const void *ref, const void
     if (q.kind == "input" || q.kind == "noise")
       continue;
     int64_t n = q.numElements();
-    double d = relDiff(slice(ref, q.offset, n, 8), slice(got, g.offset, n, gotElemBytes));
+    double d = relDiff(slice(ref, q.offset, n, 8), slice(got, g.offset, n, gotElemBytes),
+                       scales ? &(*scales)[q.name] : nullptr);
     if (d > worst) {
       worst = d;
       where = q.name;
     }
     if (q.tangentOffset >= 0) {
       d = relDiff(slice(ref, q.tangentOffset, n * lanes, 8),
-                  slice(got, g.tangentOffset, n * lanes, gotElemBytes));
+                  slice(got, g.tangentOffset, n * lanes, gotElemBytes),
+                  scales ? &(*scales)[("d." + q.name)] : nullptr);
       if (d > worst) {
         worst = d;
         where = "d." + q.name;
@@ -137,6 +153,9 @@ void expectSameRun(const ir::Module &m, runtime::Backend &backend, double tol, i
   EXPECT_LE(compareStates(info, a.data(), b.data(), lanes, elemBytes, where, &backend.info()), tol) << "after init: " << where;
   std::mt19937_64 gen(7);
   std::normal_distribution<double> normal;
+  double worst = 0;
+  std::string worstWhere;
+  Scales scales;
   std::vector<double> in(std::max<int64_t>(1, info.inputLength)), noise(std::max<int64_t>(1, info.noiseLength));
   std::vector<double> dRa(std::max<int64_t>(1, info.metaScalars)), dRb(dRa.size());
   for (int t = 0; t < trials; ++t) {
@@ -154,8 +173,12 @@ void expectSameRun(const ir::Module &m, runtime::Backend &backend, double tol, i
         interp.step(a.data(), in.data(), noise.data());
         backend.step(b.data(), in.data(), noise.data());
       }
-      double d = compareStates(info, a.data(), b.data(), lanes, elemBytes, where, &backend.info());
+      double d = compareStates(info, a.data(), b.data(), lanes, elemBytes, where, &backend.info(), &scales);
       ASSERT_LE(d, tol) << "trial " << t << " step " << s << ": " << where;
+      if (d > worst) {
+        worst = d;
+        worstWhere = where + " (trial " + std::to_string(t) + " step " + std::to_string(s) + ")";
+      }
     }
     double Ra = interp.endTrial(a.data(), lanes ? dRa.data() : nullptr);
     double Rb = backend.endTrial(b.data(), lanes ? dRb.data() : nullptr);
@@ -165,6 +188,8 @@ void expectSameRun(const ir::Module &m, runtime::Backend &backend, double tol, i
     EXPECT_LE(compareStates(info, a.data(), b.data(), lanes, elemBytes, where, &backend.info()), tol)
         << "after trial " << t << ": " << where;
   }
+  std::cout << "[ model " << m.name << " ] worst normwise relative difference " << worst << " in "
+            << worstWhere << "\n";
 }
 
 std::unique_ptr<ir::Module> differentiatedReference(int64_t n = 8, int64_t d1 = 3) {
@@ -190,6 +215,14 @@ TEST(CodegenTest, ReferenceModelSharedLibraryMatchesInterpreter) {
   expectSameRun(*m, *lib, 1e-12);
 }
 
+TEST(CodegenTest, ReferenceModelUnfactoredMatchesInterpreter) {
+  // Without factoring, the code evaluates the sums as written.
+  auto m = differentiatedReference(10, 4);
+  auto jit = buildJIT(*m, false, false);
+  ASSERT_TRUE(jit);
+  expectSameRun(*m, *jit, 1e-12);
+}
+
 TEST(CodegenTest, ReferenceModelPrimalSteps) {
   auto m = differentiatedReference();
   auto jit = buildJIT(*m);
@@ -205,13 +238,14 @@ TEST(CodegenTest, PrimalModuleWithoutTangents) {
 }
 
 TEST(CodegenTest, ReferenceModelFp32WithinTolerance) {
-  // Single precision: rounding of 2^-24 per op, amplified over 60 steps of
-  // a contracting network; 1e-3 normwise is the documented tolerance.
+  // Single precision: rounding of 2^-24 (6e-8) per op, accumulated over 60
+  // steps; measured 6e-7 normwise (over the trajectory). The documented
+  // tolerance of --fp32 against the f64 interpreter is 1e-4.
   auto m = differentiatedReference();
   auto jit = buildJIT(*m, true);
   ASSERT_TRUE(jit);
   EXPECT_EQ(jit->elem(), PLASTICC_F32);
-  expectSameRun(*m, *jit, 1e-3, 4);
+  expectSameRun(*m, *jit, 1e-4, 4);
 }
 
 TEST(CodegenTest, LoopIRHasOneSynapseNestPerStep) {

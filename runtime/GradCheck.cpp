@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <memory>
 #include <ostream>
 
@@ -22,6 +23,8 @@ constexpr uint64_t kMetaSalt = 0x0f1e2d3c4b5a6978ULL;
 // The finite-difference steps: kLargestStep * 10^(-k/2), k < kStepLevels.
 constexpr double kLargestStep = 1e-4;
 constexpr int kStepLevels = 8;
+// Rounding error of J in units of eps |J|: J sums thousands of products.
+constexpr double kRoundingUlps = 10;
 
 std::string formatG(double v, int digits) {
   char buf[64];
@@ -184,18 +187,23 @@ GradCheckResult checkGradient(Backend &backend, const GradCheckOptions &o) {
     e.name = names.at(q);
     e.tangent = base.dJ.at(q);
     // Central differences on a grid of steps; the estimate is taken where
-    // two neighbours agree best (below: truncation and kinks crossed, above:
-    // rounding), see the file comment.
+    // two neighbours agree best, counting the rounding error each step must
+    // have (two neighbours can agree by chance where rounding dominates),
+    // see the file comment.
     double scaleH = std::max(1.0, std::fabs(res.meta[q]));
-    std::vector<double> hs, ds;
+    std::vector<double> hs, ds, noise;
     for (int k = 0; k < kStepLevels; ++k) {
       double h = kLargestStep * std::pow(10.0, -0.5 * k) * scaleH;
+      double jp = J(q, h), jm = J(q, -h);
       hs.push_back(h);
-      ds.push_back((J(q, h) - J(q, -h)) / (2 * h));
+      ds.push_back((jp - jm) / (2 * h));
+      noise.push_back(kRoundingUlps * std::numeric_limits<double>::epsilon() *
+                      std::max(std::fabs(jp), std::fabs(jm)) / h);
     }
+    auto badness = [&](size_t k) { return std::fabs(ds[k] - ds[k + 1]) + noise[k + 1]; };
     size_t best = 0;
     for (size_t k = 1; k + 1 < ds.size(); ++k)
-      if (std::fabs(ds[k] - ds[k + 1]) < std::fabs(ds[best] - ds[best + 1]))
+      if (badness(k) < badness(best))
         best = k;
     e.finiteDiff = 0.5 * (ds[best] + ds[best + 1]);
     e.step = std::sqrt(hs[best] * hs[best + 1]);

@@ -10,7 +10,9 @@
 // The finite difference is central, D(h) = (J(m + h) - J(m - h)) / 2h, on
 // a grid of steps h = 1e-4 * 10^(-k/2) * max(1, |m_p|), k = 0..7 (down to
 // 3e-8), and the estimate is the mean of the two neighbouring steps that
-// agree best. A fixed step does not do: models with clip, relu or max over
+// agree best, where agreement is |D(h1) - D(h2)| plus the rounding error
+// that the smaller step must have, 10 eps |J| / h (two steps deep in the
+// rounding regime can agree by chance). A fixed step does not do: models with clip, relu or max over
 // N^2 synapses have kinks everywhere, which a large step crosses (an error
 // of 1e-3 at h = 1e-4 in examples/miconi2017.plast), and chaotic networks
 // have third derivatives so large that truncation needs h ~ 1e-6; too small

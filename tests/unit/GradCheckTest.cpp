@@ -353,3 +353,49 @@ TEST(CueDelayResponse, EpochsScaleWithTheTrialLength) {
   EXPECT_EQ(s.m[16], 1.0);
   EXPECT_EQ(s.y[19], 1.0);
 }
+
+// The models users start from (examples/), through the real front end and
+// lowering, at a small size (every dim above 8 becomes 8): the tangent
+// gradient of J equals finite differences, with random inputs and, where the
+// model has them, the inputs of cue-delay-response.
+TEST(GradCheck, EveryExampleAtSmallSize) {
+  std::vector<std::string> files = testmodels::exampleFiles();
+  ASSERT_GE(files.size(), 1u);
+  for (const std::string &path : files) {
+    auto m = testmodels::compileModel(path);
+    ASSERT_TRUE(m) << path;
+    ASSERT_TRUE(differentiate(*m)) << path;
+    runtime::Interpreter interp(*m);
+    for (std::string task : {"", "cue_delay_response"}) {
+      auto o = quick(3, 20);
+      o.task = task;
+      auto r = runtime::checkGradient(interp, o);
+      if (!task.empty() && !r.error.empty())
+        continue; // the model lacks the task's inputs
+      EXPECT_TRUE(r.ok()) << path << " task '" << task << "'\n" << report(r, o, interp.info());
+      EXPECT_TRUE(std::isfinite(r.J)) << path;
+    }
+  }
+}
+
+namespace {
+
+/// examples/rnn_poly.plast with N = 8 and D = d1, on cue-delay-response.
+void checkReferenceExample(int64_t d1) {
+  auto m = testmodels::compileModel(PLASTICC_SOURCE_DIR "/examples/rnn_poly.plast", 8,
+                                    {{"N", 8}, {"D", d1}});
+  ASSERT_TRUE(m);
+  ASSERT_TRUE(differentiate(*m));
+  runtime::Interpreter interp(*m);
+  auto o = quick(3, 20);
+  o.task = "cue_delay_response";
+  auto r = runtime::checkGradient(interp, o);
+  EXPECT_TRUE(r.ok()) << report(r, o, interp.info());
+  EXPECT_EQ(static_cast<int64_t>(r.entries.size()), d1 * d1);
+}
+
+} // namespace
+
+TEST(GradCheck, ExampleRnnPolyOnCueDelayResponseD2) { checkReferenceExample(2); }
+TEST(GradCheck, ExampleRnnPolyOnCueDelayResponseD3) { checkReferenceExample(3); }
+TEST(GradCheck, ExampleRnnPolyOnCueDelayResponseD4) { checkReferenceExample(4); }

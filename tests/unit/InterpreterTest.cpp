@@ -223,11 +223,12 @@ struct ReferenceInputs {
   }
 };
 
-void compareWithHandWritten(int64_t d1) {
-  testmodels::ReferenceSizes sizes;
-  sizes.n = 8;
-  sizes.d1 = d1;
-  auto m = testmodels::referenceModel(sizes);
+/// Runs `m` (the reference model with N = 8, I = 2, O = 1 and D = d1, as
+/// built by referenceModel or compiled from examples/rnn_poly.plast) and
+/// the hand-written ReferenceModel from the same initial values and inputs,
+/// and compares R, dR/dtheta and dW/dtheta over three trials.
+void compareWithHandWritten(std::unique_ptr<Module> m, int64_t d1) {
+  ASSERT_TRUE(m);
   ASSERT_TRUE(differentiate(*m));
   runtime::Interpreter interp(*m);
   runtime::StateBuffer buf(interp.info());
@@ -276,10 +277,25 @@ void compareWithHandWritten(int64_t d1) {
       ASSERT_NEAR(dW[q * 64 + k], ref.dw()[q].data()[k], 1e-10) << q << "," << k;
 }
 
+std::unique_ptr<Module> builtReference(int64_t d1) {
+  testmodels::ReferenceSizes sizes;
+  sizes.n = 8;
+  sizes.d1 = d1;
+  return testmodels::referenceModel(sizes);
+}
+
+std::unique_ptr<Module> exampleReference(int64_t d1) {
+  return testmodels::compileModel(PLASTICC_SOURCE_DIR "/examples/rnn_poly.plast", 8,
+                                  {{"N", 8}, {"D", d1}});
+}
+
 } // namespace
 
-TEST(Interpreter, MatchesHandWrittenReferenceModelD2) { compareWithHandWritten(2); }
-TEST(Interpreter, MatchesHandWrittenReferenceModelD4) { compareWithHandWritten(4); }
+TEST(Interpreter, MatchesHandWrittenReferenceModelD2) { compareWithHandWritten(builtReference(2), 2); }
+TEST(Interpreter, MatchesHandWrittenReferenceModelD4) { compareWithHandWritten(builtReference(4), 4); }
+TEST(Interpreter, ExampleRnnPolyMatchesHandWrittenReference) {
+  compareWithHandWritten(exampleReference(3), 3);
+}
 
 TEST(Interpreter, PrimalStepsEqualFullSteps) {
   auto m = testmodels::referenceModel();

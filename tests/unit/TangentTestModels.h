@@ -9,6 +9,9 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "compiler/frontend/Parser.h"
+#include "compiler/frontend/Sema.h"
+#include "compiler/lowering/LowerToDialect.h"
 #include "compiler/transforms/Tangent.h"
 #include "dialect/Builder.h"
 #include "runtime/Interpreter.h"
@@ -16,7 +19,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <memory>
+#include <regex>
 #include <sstream>
 #include <vector>
 
@@ -224,6 +232,48 @@ inline std::unique_ptr<Module> kitchenSinkModel() {
   b.write(mq, b.binary(OpKind::Add, b.read(mq), dm, "M"));
   b.ret({R});
   return m;
+}
+
+/// The .plast files of examples/, sorted.
+inline std::vector<std::string> exampleFiles() {
+  std::vector<std::string> files;
+  for (const auto &f : std::filesystem::directory_iterator(PLASTICC_SOURCE_DIR "/examples"))
+    if (f.path().extension() == ".plast")
+      files.push_back(f.path().string());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+/// Compiles a .plast model (front end, lowering) after rewriting its `dim`
+/// lines: a dim named in `dims` gets that value, any other dim larger than
+/// `maxDim` becomes `maxDim`, so that tests run the examples at a small size.
+/// Fails the current test (and returns nullptr) on diagnostics.
+inline std::unique_ptr<Module> compileModel(const std::string &path, int64_t maxDim = 8,
+                                            const std::map<std::string, int64_t> &dims = {}) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string out, line;
+  std::regex dimLine(R"(^(\s*dim\s+)([A-Za-z_][A-Za-z0-9_]*)(\s*=\s*)([0-9]+)(.*)$)");
+  while (std::getline(text, line)) {
+    std::smatch mt;
+    if (std::regex_match(line, mt, dimLine)) {
+      int64_t v = std::stoll(mt[4].str());
+      auto it = dims.find(mt[2].str());
+      v = it != dims.end() ? it->second : std::min(v, maxDim);
+      line = mt[1].str() + mt[2].str() + mt[3].str() + std::to_string(v) + mt[5].str();
+    }
+    out += line + "\n";
+  }
+  auto file = std::make_shared<SourceFile>(path, out);
+  std::ostringstream diagText;
+  DiagnosticEngine diag(file, diagText);
+  std::unique_ptr<ast::Module> ast = parseSource(*file, diag);
+  if (!ast || diag.hasErrors() || !checkModule(*ast, diag)) {
+    ADD_FAILURE() << path << ":\n" << diagText.str();
+    return nullptr;
+  }
+  return lowerToDialect(*ast);
 }
 
 } // namespace plasticc::testmodels

@@ -21,6 +21,7 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <tuple>
 
 namespace plasticc::ir {
 
@@ -35,15 +36,16 @@ Loc ParsedLocations::at(const Op *op) const {
 
 bool reportVerifierErrors(const std::vector<VerifierError> &errors,
                           const ParsedLocations &locations, DiagnosticEngine &diag) {
-  // In file order, which need not be the verifier's region order.
-  std::vector<std::pair<Loc, const std::string *>> located;
-  for (const VerifierError &e : errors)
-    located.push_back({locations.at(e.op), &e.message});
-  std::stable_sort(located.begin(), located.end(), [](const auto &a, const auto &b) {
-    return a.first.line != b.first.line ? a.first.line < b.first.line : a.first.col < b.first.col;
-  });
-  for (const auto &[loc, message] : located)
-    diag.error(loc, *message);
+  // In file order, which need not be the verifier's region order; findings
+  // at one place keep the verifier's order.
+  std::vector<std::tuple<uint32_t, uint32_t, size_t>> order;
+  for (size_t i = 0; i < errors.size(); ++i) {
+    Loc loc = locations.at(errors[i].op);
+    order.emplace_back(loc.line, loc.col, i);
+  }
+  std::sort(order.begin(), order.end());
+  for (const auto &[line, col, i] : order)
+    diag.error(Loc{line, col}, errors[i].message);
   return !errors.empty();
 }
 
@@ -129,7 +131,24 @@ private:
   bool parseRegion();
 
   // --- ops --------------------------------------------------------------
+  /// One op line as written, before its semantic checks.
+  struct OpText {
+    Loc start, loc;
+    std::optional<IRToken> result;
+    IRToken mnemonic, typeTok, operandTypeTok;
+    OpKind kind = OpKind::Const;
+    std::vector<Op *> operands;
+    bool poisoned = false; // an operand's definition failed
+    Attrs attrs;
+    Quantity *quantity = nullptr;
+    std::optional<Type> written, writtenOperand;
+  };
   bool parseOp(Builder &b, ValueScope &scope);
+  bool parseOpBody(ValueScope &scope, OpText &op);
+  bool parseOperandList(ValueScope &scope, OpText &op);
+  bool parseResultType(OpText &op);
+  bool buildOp(Builder &b, ValueScope &scope, const OpText &op);
+  std::optional<Type> declaredType(const OpText &op) const;
   bool parseOperand(ValueScope &scope, std::vector<Op *> &operands, bool &poisoned);
   bool parseAttrs(OpKind kind, Attrs &attrs);
   Quantity *parseQuantityRef();
@@ -508,150 +527,153 @@ bool IRParser::parseAttrs(OpKind kind, Attrs &attrs) {
 }
 
 // op   ::= (SSA '=')? body loc? NL
+bool IRParser::parseOp(Builder &b, ValueScope &scope) {
+  OpText op;
+  op.start = tok_.loc;
+  if (is(IRTok::Ssa)) {
+    op.result = tok_;
+    consume();
+    if (!expect(IRTok::Equal, "'='"))
+      return false;
+  }
+  bool ok = parseOpBody(scope, op) && parseOptionalLoc(op.loc) && endOfLine("the op");
+  // A poisoned operand's definition failed and was reported already.
+  if (ok && !op.poisoned && buildOp(b, scope, op))
+    return true;
+  // The name of a failed op is poisoned (unless it is already taken).
+  if (op.result)
+    scope.values.emplace(std::string(op.result->text), nullptr);
+  return false;
+}
+
 // body ::= 'const' double ':' type
 //        | ('read' | 'read.tangent') SYM ':' type
 //        | ('write' | 'write.tangent') SYM ',' SSA
 //        | 'ret' (SSA (',' SSA)*)?
 //        | 'bcast' SSA attrs? ':' type '->' type
 //        | MNEMONIC SSA (',' SSA)* attrs? ':' type
-bool IRParser::parseOp(Builder &b, ValueScope &scope) {
-  Loc start = tok_.loc;
-  std::optional<IRToken> result;
-  if (is(IRTok::Ssa)) {
-    result = tok_;
-    consume();
-    if (!expect(IRTok::Equal, "'='"))
-      return false;
-  }
-  std::string resultName = result ? std::string(result->text) : "";
-  // From here on a failure poisons the result name (unless it is taken).
-  auto fail = [&]() {
-    if (result)
-      scope.values.emplace(resultName, nullptr);
-    return false;
-  };
-
+bool IRParser::parseOpBody(ValueScope &scope, OpText &op) {
   if (!is(IRTok::Word))
-    return fail(), expected("an op mnemonic");
-  IRToken mnemonicTok = tok_;
-  OpKind kind;
-  if (!opKindFromMnemonic(std::string(tok_.text), kind))
-    return fail(), error("unknown op '" + std::string(tok_.text.substr(0, 40)) + "'");
+    return expected("an op mnemonic");
+  op.mnemonic = tok_;
+  if (!opKindFromMnemonic(std::string(tok_.text), op.kind))
+    return error("unknown op '" + std::string(tok_.text.substr(0, 40)) + "'");
   consume();
-  bool hasResult = family(kind) != OpFamily::Effect;
-  if (hasResult && !result)
-    return errorAt(mnemonicTok, "'" + std::string(mnemonic(kind)) +
-                                    "' produces a value: write '%name = " + mnemonic(kind) +
-                                    " ...'");
-  if (!hasResult && result)
-    return errorAt(*result, "'" + std::string(mnemonic(kind)) + "' has no result to name");
-
-  std::vector<Op *> operands;
-  bool poisoned = false;
-  Attrs attrs;
-  Quantity *quantity = nullptr;
-  std::optional<Type> declared, written, writtenOperand;
-  IRToken typeTok, operandTypeTok;
-  switch (kind) {
-  case OpKind::Const: {
-    if (!parseDouble(attrs.value))
-      return fail();
+  std::string name = mnemonic(op.kind);
+  bool hasResult = family(op.kind) != OpFamily::Effect;
+  if (hasResult && !op.result)
+    return errorAt(op.mnemonic, "'" + name + "' produces a value: write '%name = " + name + " ...'");
+  if (!hasResult && op.result)
+    return errorAt(*op.result, "'" + name + "' has no result to name");
+  switch (op.kind) {
+  case OpKind::Const:
+    if (!parseDouble(op.attrs.value))
+      return false;
     break;
-  }
   case OpKind::Read:
   case OpKind::ReadTangent:
+    if (!(op.quantity = parseQuantityRef()))
+      return false;
+    break;
   case OpKind::Write:
   case OpKind::WriteTangent:
-    if (!(quantity = parseQuantityRef()))
-      return fail();
-    if (kind == OpKind::Write || kind == OpKind::WriteTangent)
-      if (!expect(IRTok::Comma, "','") || !parseOperand(scope, operands, poisoned))
-        return fail();
+    if (!(op.quantity = parseQuantityRef()) || !expect(IRTok::Comma, "','") ||
+        !parseOperand(scope, op.operands, op.poisoned))
+      return false;
     break;
   case OpKind::Ret:
-    if (is(IRTok::Ssa))
-      do
-        if (!parseOperand(scope, operands, poisoned))
-          return fail();
-      while (is(IRTok::Comma) && (consume(), true));
+    if (is(IRTok::Ssa) && !parseOperandList(scope, op))
+      return false;
     break;
   default:
-    do
-      if (!parseOperand(scope, operands, poisoned))
-        return fail();
-    while (is(IRTok::Comma) && (consume(), true));
-    if (is(IRTok::LBrace) && !parseAttrs(kind, attrs))
-      return fail();
+    if (!parseOperandList(scope, op) || (is(IRTok::LBrace) && !parseAttrs(op.kind, op.attrs)))
+      return false;
     break;
   }
-  if (hasResult) {
-    Type t;
-    if (!expect(IRTok::Colon, "':'"))
-      return fail();
-    typeTok = tok_;
-    if (!parseType(t))
-      return fail();
-    if (kind == OpKind::Bcast) {
-      writtenOperand = t;
-      operandTypeTok = typeTok;
-      if (!expect(IRTok::Arrow, "'->' and the result type"))
-        return fail();
-      typeTok = tok_;
-      if (!parseType(t))
-        return fail();
-    }
-    written = t;
-  }
-  Loc loc;
-  if (!parseOptionalLoc(loc) || !endOfLine("the op"))
-    return fail();
-  if (poisoned)
-    return fail(); // an operand's definition already failed and was reported
+  return !hasResult || parseResultType(op);
+}
 
-  // Semantics: the same rules as the builder, as user diagnostics.
-  if (result) {
-    auto [it, fresh] = scope.defs.emplace(resultName, result->loc);
+// SSA (',' SSA)*
+bool IRParser::parseOperandList(ValueScope &scope, OpText &op) {
+  do
+    if (!parseOperand(scope, op.operands, op.poisoned))
+      return false;
+  while (is(IRTok::Comma) && (consume(), true));
+  return true;
+}
+
+// ':' type, or for bcast ':' type '->' type (operand type, then result type)
+bool IRParser::parseResultType(OpText &op) {
+  Type t;
+  if (!expect(IRTok::Colon, "':'"))
+    return false;
+  op.typeTok = tok_;
+  if (!parseType(t))
+    return false;
+  if (op.kind == OpKind::Bcast) {
+    op.writtenOperand = t;
+    op.operandTypeTok = op.typeTok;
+    if (!expect(IRTok::Arrow, "'->' and the result type"))
+      return false;
+    op.typeTok = tok_;
+    if (!parseType(t))
+      return false;
+  }
+  op.written = t;
+  return true;
+}
+
+/// The semantic checks of a parsed op (the builder's rules, as user
+/// diagnostics), then the op itself, built through ir::Builder.
+bool IRParser::buildOp(Builder &b, ValueScope &scope, const OpText &op) {
+  std::string resultName = op.result ? std::string(op.result->text) : "";
+  if (op.result) {
+    auto [it, fresh] = scope.defs.emplace(resultName, op.result->loc);
     if (!fresh) {
-      errorAt(*result, "redefinition of '%" + resultName + "'");
+      errorAt(*op.result, "redefinition of '%" + resultName + "'");
       diag_.note(it->second, "previous definition is here");
       return false;
     }
   }
-  if (writtenOperand && *writtenOperand != operands[0]->type)
-    return fail(), errorAt(operandTypeTok, "operand type " + writtenOperand->str() +
-                                                " does not match its definition, " +
-                                                operands[0]->type.str());
-  switch (kind) {
-  case OpKind::Read: declared = quantity->type; break;
+  if (op.writtenOperand && *op.writtenOperand != op.operands[0]->type)
+    return errorAt(op.operandTypeTok, "operand type " + op.writtenOperand->str() +
+                                          " does not match its definition, " +
+                                          op.operands[0]->type.str());
+  std::optional<Type> declared = declaredType(op);
+  std::vector<Type> types;
+  for (Op *o : op.operands)
+    types.push_back(o->type);
+  std::string why;
+  std::optional<Type> inferred = inferType(op.kind, types, op.attrs, declared, why);
+  if (!inferred)
+    return errorAt(op.mnemonic, why.empty() ? "ill-formed '" + std::string(mnemonic(op.kind)) + "'"
+                                            : why);
+  if (op.written && *inferred != *op.written)
+    return errorAt(op.typeTok, "written type " + op.written->str() +
+                                   " does not match the inferred type " + inferred->str());
+  b.setLoc(op.loc);
+  bool numbered = resultName.find_first_not_of("0123456789") == std::string::npos;
+  Op *built = b.create(op.kind, op.operands, op.attrs, declared, op.quantity,
+                       numbered ? "" : resultName);
+  locs_.ops[built] = op.start;
+  if (op.result)
+    scope.values[resultName] = built;
+  return true;
+}
+
+/// The result type that inferType takes as given (see Builder.h).
+std::optional<Type> IRParser::declaredType(const OpText &op) const {
+  switch (op.kind) {
+  case OpKind::Read: return op.quantity->type;
   case OpKind::ReadTangent:
     // Without lanes the verifier says why a tangent is out of place.
-    declared = m_->lanes > 0 ? quantity->type.withLanes(m_->lanes) : *written;
-    break;
+    return m_->lanes > 0 ? op.quantity->type.withLanes(m_->lanes) : *op.written;
   case OpKind::Const:
   case OpKind::Bcast:
   case OpKind::RandNormal:
-  case OpKind::RandUniform: declared = written; break;
-  default: break;
+  case OpKind::RandUniform: return op.written;
+  default: return std::nullopt;
   }
-  std::vector<Type> types;
-  for (Op *o : operands)
-    types.push_back(o->type);
-  std::string why;
-  std::optional<Type> inferred = inferType(kind, types, attrs, declared, why);
-  if (!inferred)
-    return fail(), errorAt(mnemonicTok, why.empty() ? "ill-formed '" + std::string(mnemonic(kind)) + "'"
-                                                    : why);
-  if (written && *inferred != *written)
-    return fail(), errorAt(typeTok, "written type " + written->str() +
-                                        " does not match the inferred type " + inferred->str());
-  b.setLoc(loc);
-  Op *op = b.create(kind, std::move(operands), attrs, declared, quantity,
-                    resultName.find_first_not_of("0123456789") == std::string::npos ? ""
-                                                                                   : resultName);
-  locs_.ops[op] = start;
-  if (result)
-    scope.values[resultName] = op;
-  return true;
 }
 
 } // namespace

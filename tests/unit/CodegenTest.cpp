@@ -31,6 +31,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <random>
@@ -399,38 +400,79 @@ TEST(CodegenTest, EveryExampleMatchesInterpreter) {
   }
 }
 
-TEST(CodegenDebug, DumpDe) {
-  if (!std::getenv("PLASTICC_DEBUG"))
-    GTEST_SKIP();
-  auto m = differentiatedReference();
+/// A model whose step reads values it also overwrites, where fusing would
+/// read new values in place of old ones unless the code generator notices:
+/// the tangent of e' = 0.5 e*e + ... needs the old e after e's primal row is
+/// written (other section of the same nest), x' = W @ x + ... reads every
+/// old x, and xbar reads the new x. Compared with the interpreter.
+std::unique_ptr<ir::Module> hazardModel() {
+  auto m = std::make_unique<ir::Module>();
+  m->name = "hazards";
+  int64_t n = 6;
+  auto scalar = ir::Type::scalar();
+  ir::Quantity *k = m->addQuantity("k", ir::QuantityKind::Meta, ir::Type::vector(2), {});
+  ir::Quantity *x = m->addQuantity("x", ir::QuantityKind::State, ir::Type::vector(n), {});
+  ir::Quantity *xbar = m->addQuantity("xbar", ir::QuantityKind::State, ir::Type::vector(n), {});
+  ir::Quantity *w = m->addQuantity("W", ir::QuantityKind::Weight, ir::Type::matrix(n, n), {}, true);
+  ir::Quantity *e = m->addQuantity("e", ir::QuantityKind::Trace, ir::Type::matrix(n, n), {});
+  ir::Quantity *acc = m->addQuantity("acc", ir::QuantityKind::Trace, scalar, {});
+  ir::Builder b(*m, m->init);
+  b.write(k, b.constant(0.3, k->type));
+  b.write(x, b.random(ir::OpKind::RandUniform, b.constant(-1, scalar), b.constant(1, scalar), x->type, 0));
+  b.write(xbar, b.constant(0.0, xbar->type));
+  b.write(w, b.random(ir::OpKind::RandNormal, b.constant(0, scalar), b.constant(0.2, scalar), w->type, 1));
+  b.setRegion(m->trial);
+  b.write(e, b.constant(0.1, e->type));
+  b.write(acc, b.constant(0.0, scalar));
+  b.setRegion(m->step);
+  ir::Op *xv = b.read(x);
+  ir::Op *ev = b.read(e);
+  ir::Op *k0 = b.extract(b.read(k), {0}), *k1 = b.extract(b.read(k), {1});
+  ir::Op *sq = b.binary(ir::OpKind::Mul, b.binary(ir::OpKind::Mul, b.constant(0.5, scalar), ev), ev);
+  b.write(e, b.binary(ir::OpKind::Add, sq, b.binary(ir::OpKind::Mul, k0, b.outer(b.unary(ir::OpKind::Tanh, xv), xv))));
+  ir::Op *drive = b.matvec(b.binary(ir::OpKind::Add, b.read(w), ev), xv);
+  b.write(x, b.binary(ir::OpKind::Add, b.binary(ir::OpKind::Mul, k1, b.unary(ir::OpKind::Tanh, drive)),
+                      b.binary(ir::OpKind::Mul, b.constant(0.5, scalar), xv)));
+  b.write(xbar, b.binary(ir::OpKind::Add, b.read(xbar), b.read(x)));
+  b.write(acc, b.binary(ir::OpKind::Add, b.read(acc), b.reduce(ir::OpKind::Sum, b.binary(ir::OpKind::Mul, ev, ev))));
+  b.setRegion(m->reward);
+  ir::Op *R = b.unary(ir::OpKind::Neg, b.read(acc), "R");
+  b.write(w, b.binary(ir::OpKind::Add, b.read(w), b.binary(ir::OpKind::Mul, b.constant(0.01, scalar), b.read(e))));
+  b.ret({R});
+  EXPECT_TRUE(differentiate(*m));
+  return m;
+}
+
+TEST(CodegenTest, ReadsOfOverwrittenValuesSeeOldValues) {
+  auto m = hazardModel();
   auto jit = buildJIT(*m);
+  ASSERT_TRUE(jit);
+  expectSameRun(*m, *jit, 1e-12, 8, 3, 8);
+  auto plain = buildJIT(*m, false, false);
+  ASSERT_TRUE(plain);
+  expectSameRun(*m, *plain, 1e-12, 8, 3, 8);
+}
+
+TEST(CodegenTest, LibraryOfAnotherABIVersionIsRefused) {
+  // A library that exports the entry points but speaks ABI version 99.
+  std::string dir = tempDir(), c = dir + "/abi99.c", so = dir + "/abi99.so";
   {
-    codegen::NativeOptions o;
-    o.optimize = false;
-    codegen::NativeModule nm;
-    std::string err;
-    codegen::buildNative(*m, "", o, nm, err);
-    std::error_code ec;
-    llvm::raw_fd_ostream os("/tmp/h4-debug.ll", ec);
-    nm.module->print(os, nullptr);
+    std::ofstream f(c);
+    f << "#include \"plasticc/abi.h\"\n"
+         "static const plasticc_model_info info = {99, 0, \"old\", \"\", 0, 0, 64, 64, 0, 0, 0, 0};\n"
+         "const plasticc_model_info *plasticc_info(void) { return &info; }\n"
+         "void plasticc_init(void *s, const double *m, uint64_t seed) { (void)s; (void)m; (void)seed; }\n"
+         "void plasticc_begin_trial(void *s) { (void)s; }\n"
+         "void plasticc_step(void *s, const double *i, const double *n) { (void)s; (void)i; (void)n; }\n"
+         "void plasticc_step_primal(void *s, const double *i, const double *n) { (void)s; (void)i; (void)n; }\n"
+         "double plasticc_end_trial(void *s, double *d) { (void)s; (void)d; return 0; }\n";
   }
-  runtime::Interpreter interp(*m);
-  runtime::StateBuffer a(interp.info()), b(jit->info());
-  interp.init(a.data(), nullptr, 42);
-  jit->init(b.data(), nullptr, 42);
-  interp.beginTrial(a.data());
-  jit->beginTrial(b.data());
-  std::vector<double> in(4, 0.5), noise(8, 0.1);
-  interp.step(a.data(), in.data(), noise.data());
-  jit->step(b.data(), in.data(), noise.data());
-  const auto *q = interp.info().find("e");
-  auto x = slice(a.data(), q->tangentOffset, 64 * 9, 8), y = slice(b.data(), q->tangentOffset, 64 * 9, 8);
-  for (int p = 0; p < 9; ++p) {
-    std::cerr << "lane " << p << ":";
-    for (int k = 0; k < 10; ++k)
-      std::cerr << " " << x[p * 64 + k] << "/" << y[p * 64 + k];
-    std::cerr << "\n";
-  }
+  std::string cmd = "clang-19 -shared -fPIC -I" + std::string(PLASTICC_SOURCE_DIR) + "/include " + c + " -o " + so;
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  std::string error;
+  EXPECT_FALSE(runtime::loadSharedLibrary(so, error));
+  EXPECT_NE(error.find("ABI version mismatch"), std::string::npos) << error;
+  EXPECT_NE(error.find("abi99.so"), std::string::npos) << error;
 }
 
 TEST(CodegenTest, HeaderHasTheDescriptorNumbers) {

@@ -37,7 +37,7 @@ struct EvalConfig {
   int64_t sweepSeeds = 4;   // networks per sweep point
   /// Learning rates tried for baselines, as multiples of the model's `eta`
   /// (or of the rule's coefficient when the model has no `eta` param).
-  std::vector<double> sweep = {0.1, 0.3, 1, 3, 10};
+  std::vector<double> sweep = {0.1, 0.3, 1, 3, 10, 30, 100, 300, 1000};
   int threads = 1;
   uint64_t seed = 1;
   double weightBound = 1e3;

@@ -104,13 +104,8 @@ NetworkResult NetworkRunner::run(uint64_t seed, const double *meta, const Networ
 std::optional<Divergence> NetworkRunner::check(const void *state, double R,
                                                const std::vector<double> *dR, int64_t trial,
                                                double bound) const {
-  if (!std::isfinite(R))
-    return Divergence{trial, "R (the model's reward)", R, 0};
-  if (dR)
-    for (size_t p = 0; p < dR->size(); ++p)
-      if (!std::isfinite((*dR)[p]))
-        return Divergence{trial, "dR/d" + binding_.metaScalarName(static_cast<int64_t>(p)),
-                          (*dR)[p], 0};
+  // The network's quantities first: a NaN weight is the cause worth naming,
+  // a NaN reward only its consequence.
   const char *base = static_cast<const char *>(state);
   for (const runtime::QuantityInfo *q : binding_.watched()) {
     const int64_t n = q->numElements();
@@ -133,6 +128,13 @@ std::optional<Divergence> NetworkRunner::check(const void *state, double R,
                               binding_.metaScalarName(i / n),
                           d[i], 0};
   }
+  if (!std::isfinite(R))
+    return Divergence{trial, "R (the model's reward)", R, 0};
+  if (dR)
+    for (size_t p = 0; p < dR->size(); ++p)
+      if (!std::isfinite((*dR)[p]))
+        return Divergence{trial, "dR/d" + binding_.metaScalarName(static_cast<int64_t>(p)),
+                          (*dR)[p], 0};
   return std::nullopt;
 }
 

@@ -11,13 +11,19 @@
 #include "runtime/tool/ModelLoader.h"
 #include "runtime/tool/Plots.h"
 
+#include <nlohmann/json.hpp>
+
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <set>
+#include <sstream>
+#include <unistd.h>
 
 #ifndef PLASTICC_SOURCE_DIR
 #define PLASTICC_SOURCE_DIR "."
@@ -32,7 +38,10 @@ namespace {
 constexpr const char *kTool = "plasticc-meta";
 
 int fail(int code, const std::string &message) {
-  std::cerr << kTool << ": error: " << message;
+  // Located diagnostics (file:line:col: error: ...) already say what they are.
+  if (message.find(": error: ") == std::string::npos)
+    std::cerr << kTool << ": error: ";
+  std::cerr << message;
   if (message.empty() || message.back() != '\n')
     std::cerr << '\n';
   return code;
@@ -98,11 +107,69 @@ bool checkTimeStep(const meta::ModelBinding &b, const tasks::Task &task, const v
   double want = task.dtMs * 1e-3; // the model stores SI seconds
   if (std::fabs(v - want) <= 1e-9 * std::max(std::fabs(v), want))
     return true;
-  err = task.locatedError(task.dtLoc.valid() ? task.dtLoc : Loc{1, 1},
-                          "task time step dt = " + std::to_string(task.dtMs) +
-                              " ms but model '" + b.info().name + "' has param dt = " +
-                              std::to_string(v * 1e3) + " ms");
+  char text[160];
+  std::snprintf(text, sizeof text, "task time step dt = %g ms but model '%s' has param dt = %g ms",
+                task.dtMs, b.info().name.c_str(), v * 1e3);
+  err = task.locatedError(task.dtLoc.valid() ? task.dtLoc : Loc{1, 1}, text);
   return false;
+}
+
+/// Applies --init to `meta`: "NAME=V,NAME=V" (commas inside [...] belong to
+/// the name) or a rule.json (its "scalars"). False and `err` on a bad spec.
+bool applyInit(const std::string &spec, const meta::ModelBinding &b, std::vector<double> &meta,
+               std::string &err) {
+  std::vector<std::pair<std::string, double>> values;
+  if (spec.ends_with(".json")) {
+    std::ifstream in(spec);
+    if (!in) {
+      err = "--init: cannot read '" + spec + "'";
+      return false;
+    }
+    try {
+      nlohmann::json j = nlohmann::json::parse(in);
+      for (const auto &[name, v] : j.at("scalars").items())
+        values.push_back({name, v.get<double>()});
+    } catch (const nlohmann::json::exception &e) {
+      err = "--init: '" + spec + "' is not a rule.json of plasticc-meta: " + e.what();
+      return false;
+    }
+  } else {
+    int depth = 0;
+    std::string item;
+    auto flush = [&]() {
+      size_t eq = item.find('=');
+      if (eq == std::string::npos)
+        return false;
+      char *end = nullptr;
+      std::string num = item.substr(eq + 1);
+      double v = std::strtod(num.c_str(), &end);
+      if (num.empty() || *end != '\0')
+        return false;
+      values.push_back({item.substr(0, eq), v});
+      item.clear();
+      return true;
+    };
+    for (char c : spec + ",") {
+      depth += c == '[' ? 1 : c == ']' ? -1 : 0;
+      if (c == ',' && depth == 0) {
+        if (!flush()) {
+          err = "--init: expected NAME=VALUE, got '" + item + "'";
+          return false;
+        }
+      } else if (c != ' ') {
+        item += c;
+      }
+    }
+  }
+  for (const auto &[name, v] : values) {
+    int64_t k = b.metaIndex(name);
+    if (k < 0) {
+      err = "--init: model '" + b.info().name + "' has no meta scalar '" + name + "'";
+      return false;
+    }
+    meta[static_cast<size_t>(k)] = v;
+  }
+  return true;
 }
 
 std::string readAll(const std::string &path) {
@@ -150,9 +217,12 @@ int runMeta(const Options &o) {
     return fail(ExitUsage, err);
 
   std::error_code ec;
-  if (!fs::is_regular_file(o.model, ec) || ::access(o.model.c_str(), R_OK) != 0)
-    return fail(ExitUsage, "cannot read model '" + o.model + "'" +
-                               (fs::exists(o.model, ec) ? "" : ": no such file"));
+  if (!fs::exists(o.model, ec))
+    return fail(ExitUsage, "cannot read model '" + o.model + "': no such file");
+  if (fs::is_directory(o.model, ec))
+    return fail(ExitUsage, "cannot read model '" + o.model + "': it is a directory");
+  if (::access(o.model.c_str(), R_OK) != 0)
+    return fail(ExitUsage, "cannot read model '" + o.model + "': " + std::strerror(errno));
   std::unique_ptr<LoadedModel> model = loadModel(o.model, {o.interpret}, err);
   if (!model)
     return fail(ExitUsage, err);
@@ -173,6 +243,8 @@ int runMeta(const Options &o) {
       return fail(ExitUsage, err);
     binding->readMeta(ws->state(), defaults.data());
   }
+  if (!o.init.empty() && !applyInit(o.init, *binding, defaults, err))
+    return fail(ExitUsage, err);
 
   fs::create_directories(o.out, ec);
   if (ec || !fs::is_directory(o.out))

@@ -1,9 +1,24 @@
 //===- runtime/tool/ModelLoader.cpp - dispatch on the model file's kind ---===//
+//
+// .plast: parse, check and lower (the front end), verify, tangent pass;
+// .plir: parse and verify the dialect text, tangent pass; then either the
+// JIT (compiled once, shared by every worker: compiled entry points keep no
+// state of their own) or one interpreter per worker. .so: dlopen. Compiled
+// models must be f64 and carry tangents for every meta scalar, since the
+// runtime reads the state as doubles and needs dR/dmeta.
+//
+//===----------------------------------------------------------------------===//
 #include "runtime/tool/ModelLoader.h"
 
+#include "compiler/frontend/Parser.h"
+#include "compiler/frontend/Sema.h"
+#include "compiler/lowering/LowerToDialect.h"
 #include "compiler/transforms/Tangent.h"
 #include "dialect/Parser.h"
+#include "dialect/Verifier.h"
 #include "runtime/Interpreter.h"
+#include "runtime/jit/JIT.h"
+#include "runtime/jit/SharedLibrary.h"
 #include "runtime/meta/Checkpoint.h"
 #include "support/Diagnostics.h"
 
@@ -17,7 +32,8 @@ bool endsWith(const std::string &s, const std::string &suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-/// A dialect module after the tangent pass, run by interpreter instances.
+/// A dialect module after the tangent pass, run by interpreter instances
+/// (each keeps scratch arrays, so one per worker).
 class InterpretedModel final : public LoadedModel {
 public:
   InterpretedModel(std::unique_ptr<ir::Module> module, std::string hash)
@@ -32,45 +48,122 @@ private:
   std::string hash_;
 };
 
-/// The tangent pass on a freshly parsed or lowered module; diagnostics into `out`.
-bool addTangents(ir::Module &module, DiagnosticEngine &diag) {
-  return transforms::computeTangents(module, diag);
+/// Forwards to a shared compiled model (stateless entry points).
+class SharedBackend final : public runtime::Backend {
+public:
+  explicit SharedBackend(std::shared_ptr<runtime::Backend> b) : b_(std::move(b)) {}
+  const runtime::ModelInfo &info() const override { return b_->info(); }
+  void init(void *s, const double *meta, uint64_t seed) override { b_->init(s, meta, seed); }
+  void beginTrial(void *s) override { b_->beginTrial(s); }
+  void step(void *s, const double *in, const double *xi) override { b_->step(s, in, xi); }
+  void stepPrimal(void *s, const double *in, const double *xi) override {
+    b_->stepPrimal(s, in, xi);
+  }
+  double endTrial(void *s, double *dR) override { return b_->endTrial(s, dR); }
+
+private:
+  std::shared_ptr<runtime::Backend> b_;
+};
+
+/// A compiled model (JIT or shared library), shared by all workers.
+class CompiledModel final : public LoadedModel {
+public:
+  CompiledModel(std::shared_ptr<runtime::NativeModel> m, std::string name)
+      : model_(std::move(m)), name_(std::move(name)) {}
+  std::unique_ptr<runtime::Backend> makeBackend() override {
+    return std::make_unique<SharedBackend>(model_);
+  }
+  std::string backendName() const override { return name_; }
+
+private:
+  std::shared_ptr<runtime::NativeModel> model_;
+  std::string name_;
+};
+
+/// What the runtime needs of compiled code: doubles and a full set of tangents.
+bool checkCompiled(const runtime::NativeModel &m, const std::string &path, std::string &err) {
+  if (m.elem() != PLASTICC_F64) {
+    err = "'" + path + "' was compiled for single precision (--fp32); plasticc-meta runs f64 models";
+    return false;
+  }
+  if (m.info().metaScalars > 0 && m.tangentLanes() != m.info().metaScalars) {
+    err = "'" + path + "' carries " + std::to_string(m.tangentLanes()) + " tangent lanes but the "
+          "model has " + std::to_string(m.info().metaScalars) + " meta scalars; rebuild it with "
+          "plasticc (tangents are needed for dJ/dmeta)";
+    return false;
+  }
+  return true;
 }
 
-std::unique_ptr<LoadedModel> loadPlir(const std::string &path, const LoadOptions &options,
-                                      std::string &err) {
+/// Front end and tangent pass: the differentiated dialect module of a .plast
+/// or .plir file, or nullptr with every diagnostic in `err`.
+std::unique_ptr<ir::Module> compileToDialect(const SourceFile &file, bool isPlir,
+                                             std::string &err) {
+  std::ostringstream out;
+  DiagnosticEngine diag(std::make_shared<SourceFile>(file), out);
+  std::unique_ptr<ir::Module> module;
+  if (isPlir) {
+    module = ir::parseModule(file, diag);
+  } else {
+    std::unique_ptr<ast::Module> ast = parseSource(file, diag);
+    // Sema runs after syntax errors too (on what the parser recovered), as
+    // in `plasticc`, so one run lists every independent error.
+    bool ok = ast && checkModule(*ast, diag) && !diag.hasErrors();
+    if (ok) {
+      module = lowerToDialect(*ast);
+      std::vector<ir::VerifierError> errors = ir::verify(*module);
+      PLASTICC_INTERNAL_ASSERT(errors.empty(), "the lowered module does not verify: " +
+                                                   (errors.empty() ? "" : errors[0].message));
+    }
+  }
+  if (!module || diag.hasErrors() || !transforms::computeTangents(*module, diag) ||
+      diag.hasErrors()) {
+    err = out.str();
+    if (err.empty())
+      err = "cannot compile '" + file.path() + "'";
+    return nullptr;
+  }
+  return module;
+}
+
+std::unique_ptr<LoadedModel> loadSource(const std::string &path, bool isPlir,
+                                        const LoadOptions &options, std::string &err) {
   auto file = SourceFile::read(path, err);
   if (!file)
     return nullptr;
-  std::ostringstream out;
-  DiagnosticEngine diag(file, out);
-  std::unique_ptr<ir::Module> module = ir::parseModule(*file, diag);
-  if (!module || !addTangents(*module, diag) || diag.hasErrors()) {
-    err = out.str();
-    if (err.empty())
-      err = "cannot load '" + path + "'";
+  std::unique_ptr<ir::Module> module = compileToDialect(*file, isPlir, err);
+  if (!module)
+    return nullptr;
+  if (options.interpret)
+    return std::make_unique<InterpretedModel>(std::move(module), meta::textHash(file->text()));
+  codegen::NativeOptions native; // host CPU, f64, optimised
+  std::unique_ptr<runtime::NativeModel> jit =
+      runtime::jitCompile(*module, file->text(), native, err);
+  if (!jit) {
+    err = "cannot JIT-compile '" + path + "': " + err + " (--interpret runs it interpreted)";
     return nullptr;
   }
-  // Compiled code for .plir arrives with the JIT; until then it is interpreted.
-  (void)options;
-  return std::make_unique<InterpretedModel>(std::move(module), meta::textHash(file->text()));
+  if (!checkCompiled(*jit, path, err))
+    return nullptr;
+  // The JIT session owns the code; the dialect module is no longer needed.
+  return std::make_unique<CompiledModel>(std::move(jit), "JIT");
 }
 
 } // namespace
 
 std::unique_ptr<LoadedModel> loadModel(const std::string &path, const LoadOptions &options,
                                        std::string &err) {
-  if (endsWith(path, ".plir"))
-    return loadPlir(path, options, err);
-  if (endsWith(path, ".plast")) {
-    err = "cannot compile '" + path + "': this plasticc-meta is built without the .plast "
-          "front end (not available yet); give a .plir module (plasticc --emit=ir) instead";
-    return nullptr;
-  }
+  if (endsWith(path, ".plast") || endsWith(path, ".plir"))
+    return loadSource(path, endsWith(path, ".plir"), options, err);
   if (endsWith(path, ".so")) {
-    err = "cannot load '" + path + "': loading compiled shared libraries is not available "
-          "in this plasticc-meta yet";
-    return nullptr;
+    if (options.interpret) {
+      err = "--interpret needs the model's source (.plast or .plir), not a compiled '" + path + "'";
+      return nullptr;
+    }
+    std::unique_ptr<runtime::NativeModel> lib = runtime::loadSharedLibrary(path, err);
+    if (!lib || !checkCompiled(*lib, path, err))
+      return nullptr;
+    return std::make_unique<CompiledModel>(std::move(lib), "shared library");
   }
   err = "'" + path + "' is not a model: expected a .plast source, a .plir module or a .so library";
   return nullptr;

@@ -1,13 +1,13 @@
 //===- runtime/tool/ModelLoader.h - from a model file to backends ---------===//
 //
 // plasticc-meta takes a model as a file and dispatches on its extension:
-//   .plast  compiled in-process (front end, tangent pass, then the JIT, or
-//           the reference interpreter with --interpret)
+//   .plast  compiled in-process (front end, tangent pass, then the ORC JIT,
+//           or the reference interpreter with --interpret)
 //   .plir   a dialect module (`plasticc --emit=ir` output), run the same way
-//   .so     a shared library built by `plasticc`, loaded with dlopen
+//   .so     a shared library built by `plasticc FILE -o model.so` (dlopen)
 // The result makes one Backend per worker thread (BackendPool): the
-// interpreter keeps per-instance scratch, compiled code does not. Backends
-// that are not built into this binary yet fail with a message that says so.
+// interpreter keeps per-instance scratch, so each worker gets its own;
+// compiled entry points keep none, so workers share one compiled model.
 //
 //===----------------------------------------------------------------------===//
 #pragma once

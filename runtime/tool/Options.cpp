@@ -33,6 +33,9 @@ int parseOptions(int argc, char **argv, Options &o) {
                                  "evaluation)");
   app.add_flag("--resume", o.resume, "continue the run whose checkpoint is in --out");
   app.add_flag("--interpret", o.interpret, "run the reference interpreter, not compiled code");
+  app.add_option("--init", o.init,
+                 "initial meta values instead of the model's defaults: NAME=V,... (e.g. "
+                 "theta[1,1]=1) or the rule.json of an earlier run");
   app.add_option("--checkpoint-every", o.checkpointEvery, "write a checkpoint every N iterations")
       ->check(CLI::PositiveNumber);
   app.add_option("--on-divergence", o.onDivergence,

@@ -41,6 +41,7 @@ struct Options {
   bool resume = false;
 
   bool interpret = false;
+  std::string init; // initial meta values: "theta[1,1]=1,..." or a rule.json
   int64_t checkpointEvery = 5;
   std::string onDivergence = "skip";
   double weightBound = 1e3;
@@ -49,7 +50,7 @@ struct Options {
   int64_t evalSeeds = 16;
   int64_t evalTrials = 0; // 0: --trials
   int64_t sweepSeeds = 4;
-  std::vector<double> sweep = {0.1, 0.3, 1, 3, 10};
+  std::vector<double> sweep = {0.1, 0.3, 1, 3, 10, 30, 100, 300, 1000};
   bool plots = true;
   std::string python = "/usr/bin/python3";
   std::string plotScript; // empty: scripts/plot.py of the source tree

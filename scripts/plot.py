@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""plot.py DIR: draw the plots of a plasticc-meta run from the files in DIR.
+
+Reads what plasticc-meta writes (docs/runtime.md "Outputs"):
+  log.csv      one row per meta-iteration (J, gradient norm, meta values)
+  curves.csv   held-out learning curves per rule (after the evaluation)
+  rule.json    the learned meta parameters with names and shapes
+and writes, next to them:
+  J.png                 J over meta-iterations
+  learning_curves.png   reward per trial on held-out networks, learned rule
+                        against the baselines (mean and standard error)
+  <meta>.png            a heat map of each meta parameter that is a matrix
+                        (theta.png for the reference model)
+Any file that is missing is skipped with a note; the script never draws by
+hand, only through matplotlib (Agg backend, no display needed).
+"""
+import csv
+import json
+import math
+import os
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
+
+
+def read_csv(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def number(s):
+    try:
+        return float(s)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def plot_j(out, rows):
+    it = [int(r["iteration"]) for r in rows]
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.plot(it, [number(r["J"]) for r in rows], label="J (model reward)", color="C0")
+    if rows and "task_reward" in rows[0]:
+        tr = [number(r["task_reward"]) for r in rows]
+        if any(abs(a - b) > 1e-12 for a, b in zip(tr, (number(r["J"]) for r in rows))):
+            ax.plot(it, tr, label="task reward", color="C1", alpha=0.7)
+    ax.set_xlabel("meta-iteration")
+    ax.set_ylabel("mean reward during learning")
+    ax.set_title("Meta-objective J")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "J.png"), dpi=120)
+    plt.close(fig)
+
+
+def plot_curves(out, rows):
+    rules = []
+    for r in rows:
+        if r["rule"] not in rules:
+            rules.append(r["rule"])
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    for i, rule in enumerate(rules):
+        pts = [r for r in rows if r["rule"] == rule]
+        k = [int(r["trial"]) for r in pts]
+        m = [number(r["mean_reward"]) for r in pts]
+        s = [number(r["sem"]) for r in pts]
+        style = dict(lw=2.2) if rule == "learned" else dict(lw=1.2, alpha=0.85)
+        ax.plot(k, m, label=rule, color="C%d" % i, **style)
+        ax.fill_between(k, [a - b for a, b in zip(m, s)], [a + b for a, b in zip(m, s)],
+                        color="C%d" % i, alpha=0.15)
+    ax.set_xlabel("trial")
+    ax.set_ylabel("reward (held-out networks)")
+    ax.set_title("Learning curves: learned rule vs baselines")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "learning_curves.png"), dpi=120)
+    plt.close(fig)
+
+
+def plot_matrices(out, rule):
+    for q in rule.get("meta", []):
+        if len(q["shape"]) != 2:
+            continue
+        values = q["values"]
+        fig, ax = plt.subplots(figsize=(4.2, 3.6))
+        lim = max((abs(v) for row in values for v in row), default=1.0) or 1.0
+        im = ax.imshow(values, cmap="RdBu_r", vmin=-lim, vmax=lim)
+        rows, cols = q["shape"]
+        for a in range(rows):
+            for b in range(cols):
+                ax.text(b, a, "%.2g" % values[a][b], ha="center", va="center", fontsize=7)
+        ax.set_xticks(range(cols))
+        ax.set_yticks(range(rows))
+        if q["name"] == "theta":
+            ax.set_xlabel("b (power of post)")
+            ax.set_ylabel("a (power of pre)")
+        ax.set_title("learned %s" % q["name"])
+        fig.colorbar(im, ax=ax, shrink=0.85)
+        fig.tight_layout()
+        fig.savefig(os.path.join(out, "%s.png" % q["name"]), dpi=120)
+        plt.close(fig)
+
+
+def main(argv):
+    if len(argv) != 2:
+        print("usage: plot.py DIR", file=sys.stderr)
+        return 2
+    out = argv[1]
+    drew = []
+    log = os.path.join(out, "log.csv")
+    if os.path.exists(log):
+        rows = read_csv(log)
+        if rows:
+            plot_j(out, rows)
+            drew.append("J.png")
+    curves = os.path.join(out, "curves.csv")
+    if os.path.exists(curves):
+        plot_curves(out, read_csv(curves))
+        drew.append("learning_curves.png")
+    rule_path = os.path.join(out, "rule.json")
+    if os.path.exists(rule_path):
+        with open(rule_path) as f:
+            rule = json.load(f)
+        plot_matrices(out, rule)
+        drew += ["%s.png" % q["name"] for q in rule.get("meta", []) if len(q["shape"]) == 2]
+    if not drew:
+        print("plot.py: nothing to plot in %s" % out, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

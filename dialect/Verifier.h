@@ -6,7 +6,10 @@
 // may write what where (e.g. no write to a meta or input; plastic weights and
 // baselines only in the reward region), at most one write per quantity per
 // region, tangent ops only when module.lanes > 0, random draws only in init,
-// and the reward region ends in `ret`.
+// and the reward region ends in `ret`. The full list of rules is in
+// docs/ir.md ("Verifier rules"). For a module parsed from .plir text,
+// ir::reportVerifierErrors (Parser.h) reports the findings at their places
+// in that text.
 //
 //===----------------------------------------------------------------------===//
 #pragma once

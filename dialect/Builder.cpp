@@ -67,8 +67,12 @@ std::optional<Type> inferBcast(const Type &x, const Attrs &attrs, std::optional<
     return std::nullopt;
   }
   Type out = to->withLanes(x.lanes);
-  if (x.isScalar())
-    return attrs.ints.empty() ? std::optional<Type>(out) : std::nullopt;
+  if (x.isScalar()) {
+    if (attrs.ints.empty())
+      return out;
+    why = "a scalar broadcasts without an axis";
+    return std::nullopt;
+  }
   if (x.rank == 1 && out.rank == 2 && attrs.ints.size() == 1 &&
       (attrs.ints[0] == 0 || attrs.ints[0] == 1) && out.dims[attrs.ints[0]] == x.dims[0])
     return out;

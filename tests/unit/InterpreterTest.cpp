@@ -265,8 +265,9 @@ void compareWithHandWritten(std::unique_ptr<Module> m, int64_t d1) {
     for (double g : dRref)
       scale = std::max(scale, std::fabs(g));
     // Trial 1's R does not depend on theta yet (W changes at its end).
-    if (k > 0)
+    if (k > 0) {
       EXPECT_GT(scale, 1e-9) << "trial " << k;
+    }
     for (int64_t q = 0; q < p; ++q)
       EXPECT_NEAR(dR[q], dRref[q], 1e-10 * scale) << "trial " << k << " lane " << q;
   }

@@ -93,10 +93,12 @@ TEST(TangentPass, TangentOpsFollowTheirPrimalOp) {
   // write of x by its tangent write.
   const auto &ops = m->step.ops;
   for (size_t i = 0; i + 1 < ops.size(); ++i) {
-    if (ops[i]->kind == OpKind::Read && ops[i]->quantity->name == "x")
+    if (ops[i]->kind == OpKind::Read && ops[i]->quantity->name == "x") {
       EXPECT_EQ(ops[i + 1]->kind, OpKind::ReadTangent);
-    if (ops[i]->kind == OpKind::Write)
+    }
+    if (ops[i]->kind == OpKind::Write) {
       EXPECT_EQ(ops[i + 1]->kind, OpKind::WriteTangent);
+    }
   }
   EXPECT_TRUE(m->lookup("x")->hasTangent);
 }
@@ -134,10 +136,12 @@ TEST(TangentPass, ValuesIndependentOfMetaGetNoTangent) {
     if (std::find(before.begin(), before.end(), op.get()) != before.end())
       kept.push_back(op.get());
   EXPECT_EQ(kept, before);
-  for (const auto &op : m.step.ops)
-    if (op->hasResult() && op->type.lanes > 0)
-      for (const Op *o : op->operands)
-        EXPECT_TRUE(o != uv && o != q) << mnemonic(op->kind) << " uses an inactive value";
+  for (const auto &op : m.step.ops) {
+    if (!op->hasResult() || op->type.lanes == 0)
+      continue;
+    for (const Op *o : op->operands)
+      EXPECT_TRUE(o != uv && o != q) << mnemonic(op->kind) << " uses an inactive value";
+  }
   // x + th where only th is active: the tangent of the sum is th's, fitted
   // to the vector shape.
   auto writes = opsOfKind(m.step, OpKind::WriteTangent);

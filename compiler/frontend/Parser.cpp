@@ -129,6 +129,8 @@ private:
   void error(SourceRange r, std::string message);
   bool expect(TokenKind k, const char *context);
   void recoverStatement(size_t start);
+  /// True at `IDENT =` (or += -=): the start of a statement.
+  bool startsAssignment();
   /// Records the name a broken declaration starting at `start` declared (the
   /// token `offset` after its keyword), so that Sema does not call it undeclared.
   void skipped(Module &m, size_t start, size_t offset) {
@@ -216,9 +218,9 @@ bool Parser::expect(TokenKind k, const char *context) {
   return false;
 }
 
-// Skips the rest of a broken statement: up to a `;`, a line break outside
-// brackets, a `}` or a declaration keyword at the start of a line. Always
-// makes progress past `start`.
+// Skips the rest of a broken statement: up to a `;` or a line break outside
+// brackets, a `}`, a declaration keyword at the start of a line, or a line
+// that starts with `name =`. Always makes progress past `start`.
 void Parser::recoverStatement(size_t start) {
   unsigned depth = nestingAtError_;
   for (;;) {
@@ -226,11 +228,12 @@ void Parser::recoverStatement(size_t start) {
     if (t.is(TokenKind::Eof))
       return;
     if (pos_ > start) {
-      if (t.is(TokenKind::RBrace) && depth == 0)
+      // A '}' or a declaration keyword cannot be inside brackets, and neither
+      // can `name =` at the start of a line: all of them end the skip even
+      // when a bracket of the broken statement was left open.
+      if (t.is(TokenKind::RBrace) || (t.startsDecl() && t.newlineBefore))
         return;
-      if (t.startsDecl() && t.newlineBefore)
-        return;
-      if (t.newlineBefore && depth == 0)
+      if (t.newlineBefore && (depth == 0 || startsAssignment()))
         return;
     }
     if (t.is(TokenKind::LParen) || t.is(TokenKind::LBracket))
@@ -254,6 +257,12 @@ void Parser::recoverDeclaration(size_t start) {
       return;
     consume();
   }
+}
+
+bool Parser::startsAssignment() {
+  TokenKind next = lookahead().kind;
+  return tok().is(TokenKind::Ident) &&
+         (next == TokenKind::Assign || next == TokenKind::PlusAssign || next == TokenKind::MinusAssign);
 }
 
 bool Parser::expectEndOfStatement(const char *what) {

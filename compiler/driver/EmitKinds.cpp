@@ -12,6 +12,7 @@
 #include "compiler/transforms/Simplify.h"
 #include "dialect/Printer.h"
 
+#include <iostream>
 #include <iterator>
 #include <ostream>
 
@@ -22,8 +23,8 @@ namespace {
 /// --emit=ast: the checked syntax tree (ASTPrinter.h describes the format).
 int emitAST(Compilation &c, std::ostream &out) {
   if (c.isIRInput()) {
-    c.diag().error(Loc{1, 1}, "--emit=ast needs a .plast model, not a .plir module");
-    return ExitUserError;
+    std::cerr << "plasticc: error: --emit=ast needs a .plast model, not a .plir module\n";
+    return ExitUsage;
   }
   ast::Module *m = c.checkedAST();
   if (!m)

@@ -430,7 +430,8 @@ ir::Op *Lowerer::lowerIndex(const IndexExpr &e) {
 }
 
 // x^n with a non-negative integer constant n (a literal or an unrolled
-// index-sum index) is powi; any other exponent is pow.
+// index-sum index) is powi; any other exponent is pow. The op takes the
+// builder's current location (the caller's '^' or pow call).
 ir::Op *Lowerer::power(ir::Op *base, const Expr &exponent) {
   int64_t n = -1;
   if (auto *num = dyn<NumberExpr>(&exponent);
@@ -438,10 +439,8 @@ ir::Op *Lowerer::power(ir::Op *base, const Expr &exponent) {
     n = static_cast<int64_t>(num->literal);
   else if (auto *name = dyn<NameExpr>(&exponent); name && name->symbol->kind == SymbolKind::SumIndex)
     n = sumValues_.at(name->symbol);
-  if (n >= 0) {
-    at(exponent);
+  if (n >= 0)
     return b_.powi(base, n);
-  }
   Loc loc = b_.loc();
   ir::Op *y = lower(exponent);
   b_.setLoc(loc);
@@ -477,10 +476,10 @@ ir::Op *Lowerer::lowerCall(const CallExpr &e) {
   std::vector<ir::Op *> args;
   for (auto &a : e.args)
     args.push_back(lower(*a));
+  at(e);
   if (e.callee != Builtin::Sum && e.callee != Builtin::Count && e.callee != Builtin::Mean)
     for (size_t k = 0; k < args.size(); ++k)
       args[k] = promote(args[k], e.args[k]->axes, e.axes);
-  at(e);
   switch (e.callee) {
   case Builtin::Sum:
     return b_.reduce(ir::OpKind::Sum, args[0]);

@@ -47,7 +47,19 @@
 //     reward` requires a `reward` declaration. R must be a scalar. A missing
 //     step block, and a second model, step, reward or on-reward, are errors.
 //  9. Dims are at most kMaxDim; numbers too large or too small for a double
-//     (1e999, 1e-400) are errors.
+//     (1e999, 1e-400) are errors; `5.` and `10ms` (no space) are accepted.
+// 10. Statement indices are any names, bound by position: the first to axis
+//     0 (post), the second to axis 1 (pre); a vector target's index binds
+//     axis 0. Reading a matrix with the two indices swapped is "transposed".
+// 11. Sema runs even after syntax errors, on what the parser recovered;
+//     names that broken statements or declarations may have defined are not
+//     reported as undeclared, and a missing step block is not reported then.
+//     Syntax errors are printed first, then semantic errors, each group in
+//     source order.
+// 12. Comments may contain any bytes (UTF-8 included); a block comment that
+//     spans lines ends the statement like a newline.
+// 13. Outputs are not written by init or trial; reading one in the step
+//     before writing it gives the value of the previous step.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/frontend/SemaImpl.h"
@@ -366,7 +378,7 @@ void Checker::checkBlock(BlockDecl &b) {
   for (auto &s : b.stmts) {
     if (diag_.atLimit())
       break;
-    checkStmt(*s, later);
+    checkStmt(*s);
   }
   later_ = nullptr;
   locals_.clear();
@@ -442,8 +454,7 @@ bool Checker::bindTargetIndices(AssignStmt &s, const Symbol &target) {
   return true;
 }
 
-bool Checker::checkTarget(AssignStmt &s,
-                          const std::unordered_map<std::string, const AssignStmt *> &later) {
+bool Checker::checkTarget(AssignStmt &s) {
   if (auto it = globals_.find(s.target); it != globals_.end()) {
     const Symbol &target = *it->second;
     s.symbol = &target;
@@ -477,15 +488,14 @@ bool Checker::checkTarget(AssignStmt &s,
                                              " = ...' without indices, or declare it");
     return false;
   }
-  (void)later;
   s.definesLocal = true;
   return true;
 }
 
-void Checker::checkStmt(AssignStmt &s, const std::unordered_map<std::string, const AssignStmt *> &later) {
+void Checker::checkStmt(AssignStmt &s) {
   stmtIndices_.clear();
   indexed_ = false;
-  if (!checkTarget(s, later)) {
+  if (!checkTarget(s)) {
     stmtIndices_.clear();
     return;
   }

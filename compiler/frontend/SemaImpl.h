@@ -47,8 +47,8 @@ private:
   bool checkRandomInit(QuantityDecl &q, CallExpr &call);
   void checkReward(RewardDecl &r);
   void checkBlock(BlockDecl &b);
-  void checkStmt(AssignStmt &s, const std::unordered_map<std::string, const AssignStmt *> &later);
-  bool checkTarget(AssignStmt &s, const std::unordered_map<std::string, const AssignStmt *> &later);
+  void checkStmt(AssignStmt &s);
+  bool checkTarget(AssignStmt &s);
   bool checkWritable(const AssignStmt &s, const Symbol &target);
   bool bindTargetIndices(AssignStmt &s, const Symbol &target);
   bool checkShadowing(const std::string &name, SourceRange range, const char *what);

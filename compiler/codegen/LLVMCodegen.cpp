@@ -27,8 +27,9 @@ using loops::Expr;
 using loops::ExprPtr;
 using loops::Stmt;
 
-/// Temporaries above this many bytes live on the heap, not the stack.
-constexpr int64_t kMaxStackTempBytes = 128 * 1024;
+/// Temporaries live on the stack up to this many bytes per entry point (so
+/// that a model runs on threads with small stacks), the rest on the heap.
+constexpr int64_t kMaxStackTempBytes = 256 * 1024;
 
 /// Emits one module; a class to share the builder and the types.
 class Emitter {
@@ -210,10 +211,12 @@ private:
       ptrs_[params[k]] = impl->getArg(k);
     seed_ = impl->getArg(params.size());
     int64_t elemBytes = p_.elem == ir::ElemType::F64 ? 8 : 4;
+    int64_t stackBytes = 0;
     for (int t : temps) {
       const Buffer &buf = p_.buffers[t];
-      int64_t bytes = std::max<int64_t>(1, buf.size) * elemBytes;
-      if (bytes <= kMaxStackTempBytes) {
+      int64_t bytes = (std::max<int64_t>(1, buf.size) * elemBytes + 63) / 64 * 64;
+      if (stackBytes + bytes <= kMaxStackTempBytes) {
+        stackBytes += bytes;
         auto *a = b_.CreateAlloca(elem_, i64c(std::max<int64_t>(1, buf.size)), buf.name);
         a->setAlignment(llvm::Align(64));
         ptrs_[t] = a;

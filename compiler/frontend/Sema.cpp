@@ -58,7 +58,9 @@
 //     source order.
 // 12. Comments may contain any bytes (UTF-8 included); a block comment that
 //     spans lines ends the statement like a newline.
-// 13. Outputs are not written by init or trial; reading one in the step
+// 13. Inputs and noise are readable only in the step block (they are
+//     supplied per step), not in the reward expression or 'on reward'.
+// 14. Outputs are not written by init or trial; reading one in the step
 //     before writing it gives the value of the previous step.
 //
 //===----------------------------------------------------------------------===//

@@ -154,6 +154,14 @@ const Symbol *Checker::lookup(const std::string &name, SourceRange range) {
     return nullptr;
   if (where_ == Where::Init)
     return mayReadInInit(s, range) ? &s : nullptr;
+  if (s.kind == SymbolKind::Quantity && where_ != Where::Step &&
+      (s.quantity->qkind == QuantityKind::Input || s.quantity->qkind == QuantityKind::Noise)) {
+    diag_.error(range, describe(s) + " is supplied only to the step: it cannot be read in " +
+                           (where_ == Where::Event ? "'on reward'" : "the reward expression") +
+                           " (store what the reward needs in a trace during the step)");
+    diag_.note(s.range, quote(name) + " declared here");
+    return nullptr;
+  }
   if (s.kind == SymbolKind::Reward && where_ != Where::Event) {
     diag_.error(range, "the reward " + quote(name) + " can be used only inside 'on reward' "
                        "(it is computed at the end of the trial)");

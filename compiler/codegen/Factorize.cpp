@@ -37,7 +37,7 @@ constexpr size_t kMaxTerms = 512;
 
 class Factorizer {
 public:
-  Factorizer(const ir::Module &m, const ir::Region &r) : m_(m), in_(r) {
+  Factorizer(const ir::Module &m, const ir::Region &r) : in_(r) {
     scratch_.lanes = m.lanes;
     out_.name = r.name;
   }
@@ -344,7 +344,6 @@ private:
     return result;
   }
 
-  const ir::Module &m_;
   const ir::Region &in_;
   ir::Module scratch_;
   ir::Region out_;

@@ -136,7 +136,6 @@ private:
     std::map<const Quantity *, const Op *> written, writtenTangent;
     for (size_t k = 0; k < region_.ops.size(); ++k) {
       const Op *op = region_.ops[k].get();
-      order_[op] = static_cast<int>(k);
       if (op->kind == OpKind::Write)
         written[op->quantity] = op->operands[0];
       else if (op->kind == OpKind::WriteTangent)
@@ -661,7 +660,6 @@ private:
   const ir::Region &region_;
   bool primalOnly_, isInit_;
   const Op *ret_ = nullptr;
-  std::unordered_map<const Op *, int> order_;
   std::unordered_map<const Op *, const Op *> forward_;
   std::set<const Op *> metaRead_;
   std::set<const Op *> live_;

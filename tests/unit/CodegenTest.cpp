@@ -184,8 +184,9 @@ void expectSameRun(const ir::Module &m, runtime::Backend &backend, double tol, i
     double Ra = interp.endTrial(a.data(), lanes ? dRa.data() : nullptr);
     double Rb = backend.endTrial(b.data(), lanes ? dRb.data() : nullptr);
     EXPECT_LE(std::fabs(Ra - Rb), tol * std::max(1.0, std::fabs(Ra))) << "R of trial " << t;
-    if (lanes > 0)
+    if (lanes > 0) {
       EXPECT_LE(relDiff(dRa, dRb), tol) << "dR of trial " << t;
+    }
     EXPECT_LE(compareStates(info, a.data(), b.data(), lanes, elemBytes, where, &backend.info()), tol)
         << "after trial " << t << ": " << where;
   }

@@ -50,7 +50,8 @@ def model():
             return "select(" + ex(d-1, kinds) + ", " + ex(d-1, kinds) + ", " + ex(d-1, kinds) + ")"
         if r < 0.9:
             return "clip(" + ex(d-1, kinds) + ", " + ex(d-1, kinds) + ", " + ex(d-1, kinds) + ")"
-        return "(sum(a, q) th[a, q] * " + ex(d-1, kinds) + " * k^a)"
+        n = rng.randrange(1000000)  # fresh index names: nested sums may not reuse them
+        return "(sum(a%d, q%d) th[a%d, q%d] * %s * k^a%d)" % (n, n, n, n, ex(d-1, kinds), n)
     step = ["step {"]
     step.append(f"  e[i, j] = {ex(4, ['i','j','ij'])}")
     step.append(f"  x[i] = {ex(3, ['i'])}")

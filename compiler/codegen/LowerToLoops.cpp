@@ -103,6 +103,7 @@ public:
     markLive();
     collectUses();
     place();
+    sink();
     checkHazards();
     decideStorage();
     std::vector<Stmt> out;
@@ -136,6 +137,7 @@ private:
     std::map<const Quantity *, const Op *> written, writtenTangent;
     for (size_t k = 0; k < region_.ops.size(); ++k) {
       const Op *op = region_.ops[k].get();
+      order_[op] = static_cast<int>(k);
       if (op->kind == OpKind::Write)
         written[op->quantity] = op->operands[0];
       else if (op->kind == OpKind::WriteTangent)
@@ -299,6 +301,65 @@ private:
       }
       groupOf_[op] = chosen;
       groups_[chosen].ops[section(op)].push_back(op);
+    }
+  }
+
+  /// The quantities `op` reads through its inline operands (not through
+  /// other computing ops, which keep their place).
+  /// `direct`: read at op's own iteration point.
+  void inlineReads(const Op *op, std::vector<std::pair<const Op *, bool>> &reads, bool top = true) {
+    for (const Op *o : operandsOf(op)) {
+      if (o->kind == OpKind::Read || o->kind == OpKind::ReadTangent)
+        reads.push_back({o, top && shapeOnly(o->type) == domain(op)});
+      else if (o->kind == OpKind::Bcast || o->kind == OpKind::Extract)
+        inlineReads(o, reads, false);
+    }
+  }
+
+  /// An elementwise op placed early (first fit) whose every use is at the
+  /// same point in one later group moves into that group: its value then
+  /// never needs a temporary (e.g. `0.9 * e` of a trace update that must
+  /// wait for a matvec's result). Not past a write of what it reads.
+  void sink() {
+    for (auto it = region_.ops.rbegin(); it != region_.ops.rend(); ++it) {
+      const Op *op = it->get();
+      auto at = groupOf_.find(op);
+      if (at == groupOf_.end() || isReduction(op->kind) || isWrite(op->kind))
+        continue;
+      int target = -1;
+      bool ok = !usesOf(op).empty();
+      for (const Use &u : usesOf(op)) {
+        if (!u.consumer || !u.direct) {
+          ok = false;
+          break;
+        }
+        int g = groupOf_.at(u.consumer);
+        if (target >= 0 && g != target)
+          ok = false;
+        target = g;
+      }
+      if (!ok || target <= at->second)
+        continue;
+      // A write of what op reads may not come first, unless it is the
+      // same point of the same section (stores come after all loads there).
+      std::vector<std::pair<const Op *, bool>> reads;
+      inlineReads(op, reads);
+      for (auto [r, direct] : reads)
+        for (auto &[w, g] : groupOf_) {
+          bool writesIt = isWrite(w->kind) && w->quantity == r->quantity &&
+                          (w->kind == OpKind::Write) == (r->kind == OpKind::Read);
+          bool samePoint = g == target && direct && section(w) == section(op);
+          if (writesIt && g <= target && !samePoint)
+            ok = false;
+        }
+      if (!ok)
+        continue;
+      auto &from = groups_[at->second].ops[section(op)];
+      from.erase(std::find(from.begin(), from.end(), op));
+      auto &to = groups_[target].ops[section(op)];
+      to.push_back(op);
+      std::sort(to.begin(), to.end(), [&](const Op *a, const Op *b) { return order_.at(a) < order_.at(b); });
+      at->second = target;
     }
   }
 
@@ -660,6 +721,7 @@ private:
   const ir::Region &region_;
   bool primalOnly_, isInit_;
   const Op *ret_ = nullptr;
+  std::unordered_map<const Op *, int> order_;
   std::unordered_map<const Op *, const Op *> forward_;
   std::set<const Op *> metaRead_;
   std::set<const Op *> live_;

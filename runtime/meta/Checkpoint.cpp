@@ -53,7 +53,8 @@ json toJson(const RunIdentity &id) {
           {"eps", id.adam.eps},
           {"clip", id.adam.clip},
           {"weight_bound", id.weightBound},
-          {"on_divergence", id.onDivergence}};
+          {"on_divergence", id.onDivergence},
+          {"frozen", id.frozen}};
 }
 
 RunIdentity identityFrom(const json &j) {
@@ -73,6 +74,7 @@ RunIdentity identityFrom(const json &j) {
   id.adam.clip = j.at("clip").get<double>();
   id.weightBound = j.at("weight_bound").get<double>();
   id.onDivergence = j.at("on_divergence").get<std::string>();
+  id.frozen = j.value("frozen", "");
   return id;
 }
 
@@ -120,6 +122,8 @@ std::string RunIdentity::mismatch(const RunIdentity &o) const {
   if (adam.beta1 != o.adam.beta1 || adam.beta2 != o.adam.beta2 || adam.eps != o.adam.eps)
     return "Adam's betas or eps differ from the checkpoint's";
   if (weightBound != o.weightBound) return differs("--weight-bound", o.weightBound, weightBound);
+  if (frozen != o.frozen)
+    return "--freeze gives {" + o.frozen + "} but the checkpoint was made with {" + frozen + "}";
   return "";
 }
 

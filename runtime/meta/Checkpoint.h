@@ -30,6 +30,7 @@ struct RunIdentity {
   AdamConfig adam;
   double weightBound = 0;
   std::string onDivergence;
+  std::string frozen; // frozen meta scalars, comma-separated ("" if none)
   /// Empty if `other` may continue this run; else the first difference,
   /// e.g. "--batch is 8 but the checkpoint was made with 4".
   std::string mismatch(const RunIdentity &other) const;

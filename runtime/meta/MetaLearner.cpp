@@ -98,7 +98,13 @@ MetaLearner::Status MetaLearner::train(TrainingState &state, TrainingObserver &o
             std::to_string(state.iteration) + ")";
       return Status::Stopped;
     }
-    adam.ascend(state.adam, state.meta, o.record.grad);
+    // Frozen scalars get no gradient, so Adam never moves them; the log
+    // still records their true gradient.
+    std::vector<double> step = o.record.grad;
+    for (size_t p = 0; p < config_.frozen.size() && p < step.size(); ++p)
+      if (config_.frozen[p])
+        step[p] = 0.0;
+    adam.ascend(state.adam, state.meta, step);
     ++state.iteration;
     state.history.push_back(o.record);
     if (!observer.onIteration(state.history.back(), state))

@@ -39,6 +39,8 @@ struct MetaConfig {
   AdamConfig adam;
   double weightBound = 1e3;
   DivergencePolicy onDivergence = DivergencePolicy::Skip;
+  /// Meta scalars held at their initial values (empty: none); P entries.
+  std::vector<bool> frozen;
 };
 
 /// What one meta-iteration measured (one row of the CSV log).

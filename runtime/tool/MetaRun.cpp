@@ -8,10 +8,9 @@
 #include "runtime/meta/ParallelFor.h"
 #include "runtime/meta/Progress.h"
 #include "runtime/tasks/Task.h"
+#include "runtime/tool/MetaSpec.h"
 #include "runtime/tool/ModelLoader.h"
 #include "runtime/tool/Plots.h"
-
-#include <nlohmann/json.hpp>
 
 #include <cerrno>
 #include <cmath>
@@ -114,64 +113,6 @@ bool checkTimeStep(const meta::ModelBinding &b, const tasks::Task &task, const v
   return false;
 }
 
-/// Applies --init to `meta`: "NAME=V,NAME=V" (commas inside [...] belong to
-/// the name) or a rule.json (its "scalars"). False and `err` on a bad spec.
-bool applyInit(const std::string &spec, const meta::ModelBinding &b, std::vector<double> &meta,
-               std::string &err) {
-  std::vector<std::pair<std::string, double>> values;
-  if (spec.ends_with(".json")) {
-    std::ifstream in(spec);
-    if (!in) {
-      err = "--init: cannot read '" + spec + "'";
-      return false;
-    }
-    try {
-      nlohmann::json j = nlohmann::json::parse(in);
-      for (const auto &[name, v] : j.at("scalars").items())
-        values.push_back({name, v.get<double>()});
-    } catch (const nlohmann::json::exception &e) {
-      err = "--init: '" + spec + "' is not a rule.json of plasticc-meta: " + e.what();
-      return false;
-    }
-  } else {
-    int depth = 0;
-    std::string item;
-    auto flush = [&]() {
-      size_t eq = item.find('=');
-      if (eq == std::string::npos)
-        return false;
-      char *end = nullptr;
-      std::string num = item.substr(eq + 1);
-      double v = std::strtod(num.c_str(), &end);
-      if (num.empty() || *end != '\0')
-        return false;
-      values.push_back({item.substr(0, eq), v});
-      item.clear();
-      return true;
-    };
-    for (char c : spec + ",") {
-      depth += c == '[' ? 1 : c == ']' ? -1 : 0;
-      if (c == ',' && depth == 0) {
-        if (!flush()) {
-          err = "--init: expected NAME=VALUE, got '" + item + "'";
-          return false;
-        }
-      } else if (c != ' ') {
-        item += c;
-      }
-    }
-  }
-  for (const auto &[name, v] : values) {
-    int64_t k = b.metaIndex(name);
-    if (k < 0) {
-      err = "--init: model '" + b.info().name + "' has no meta scalar '" + name + "'";
-      return false;
-    }
-    meta[static_cast<size_t>(k)] = v;
-  }
-  return true;
-}
-
 std::string readAll(const std::string &path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream s;
@@ -245,6 +186,9 @@ int runMeta(const Options &o) {
   }
   if (!o.init.empty() && !applyInit(o.init, *binding, defaults, err))
     return fail(ExitUsage, err);
+  std::vector<bool> frozen(defaults.size(), false);
+  if (!o.freeze.empty() && !parseFreeze(o.freeze, *binding, frozen, err))
+    return fail(ExitUsage, err);
 
   fs::create_directories(o.out, ec);
   if (ec || !fs::is_directory(o.out))
@@ -263,6 +207,7 @@ int runMeta(const Options &o) {
   cfg.weightBound = o.weightBound;
   cfg.onDivergence = o.onDivergence == "stop" ? meta::DivergencePolicy::Stop
                                               : meta::DivergencePolicy::Skip;
+  cfg.frozen = frozen;
   meta::MetaLearner learner(runner, cfg);
 
   meta::Checkpoint base;
@@ -272,7 +217,7 @@ int runMeta(const Options &o) {
                    o.batch,    o.trials,
                    gen.steps(), o.seed,
                    cfg.adam,   o.weightBound,
-                   o.onDivergence};
+                   o.onDivergence, frozenNames(frozen, *binding)};
   base.totalIterations = o.iters;
 
   meta::TrainingState state = learner.initialState(defaults);

@@ -36,6 +36,9 @@ int parseOptions(int argc, char **argv, Options &o) {
   app.add_option("--init", o.init,
                  "initial meta values instead of the model's defaults: NAME=V,... (e.g. "
                  "theta[1,1]=1) or the rule.json of an earlier run");
+  app.add_option("--freeze", o.freeze,
+                 "meta scalars kept at their initial values: NAME,... where an index may be * "
+                 "(e.g. theta[0,*],theta[*,0])");
   app.add_option("--checkpoint-every", o.checkpointEvery, "write a checkpoint every N iterations")
       ->check(CLI::PositiveNumber);
   app.add_option("--on-divergence", o.onDivergence,

@@ -41,7 +41,8 @@ struct Options {
   bool resume = false;
 
   bool interpret = false;
-  std::string init; // initial meta values: "theta[1,1]=1,..." or a rule.json
+  std::string init;   // initial meta values: "theta[1,1]=1,..." or a rule.json
+  std::string freeze; // meta scalars not learned: "theta[0,*],theta[*,0]"
   int64_t checkpointEvery = 5;
   std::string onDivergence = "skip";
   double weightBound = 1e3;

@@ -178,6 +178,20 @@ TEST(MetaLearner, AdamFindsTheKnownOptimum) {
   EXPECT_GT(s.history.back().J, s.history.front().J + 1.0);
 }
 
+TEST(MetaLearner, FrozenScalarsKeepTheirValues) {
+  Rig rig(loadShipped("cue_delay_response"), quadratic(), 10);
+  MetaConfig c = config(100, 2, 2, 2);
+  c.frozen = {false, true};
+  MetaLearner learner(rig.runner, c);
+  TrainingState s = learner.initialState({0, 0.25});
+  Recorder rec;
+  std::string why;
+  ASSERT_EQ(learner.train(s, rec, why), MetaLearner::Status::Completed) << why;
+  EXPECT_EQ(s.meta[1], 0.25);                   // not moved
+  EXPECT_DOUBLE_EQ(s.history.back().grad[1], -1.5); // but its gradient is logged
+  EXPECT_GT(s.meta[0], 0.5);                    // the other one learns
+}
+
 TEST(MetaLearner, GradientMatchesCentralDifferencesOfTheMeasuredJ) {
   // The runtime's J at a fixed meta-iteration is a deterministic function of
   // theta (same networks, trials and noise), so its tangent gradient must be

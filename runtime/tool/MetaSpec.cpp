@@ -1,0 +1,137 @@
+//===- runtime/tool/MetaSpec.cpp - --init and --freeze --------------------===//
+#include "runtime/tool/MetaSpec.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <fstream>
+
+namespace plasticc::tool {
+
+std::vector<std::string> splitSpec(const std::string &spec) {
+  std::vector<std::string> items;
+  std::string item;
+  int depth = 0;
+  for (char c : spec + ",") {
+    depth += c == '[' ? 1 : c == ']' ? -1 : 0;
+    if (c == ',' && depth == 0) {
+      if (!item.empty())
+        items.push_back(item);
+      item.clear();
+    } else if (c != ' ') {
+      item += c;
+    }
+  }
+  return items;
+}
+
+namespace {
+
+/// Reads the "scalars" of a rule.json into (name, value) pairs.
+bool readRule(const std::string &path, std::vector<std::pair<std::string, double>> &values,
+              std::string &err) {
+  std::ifstream in(path);
+  if (!in) {
+    err = "--init: cannot read '" + path + "'";
+    return false;
+  }
+  try {
+    nlohmann::json j = nlohmann::json::parse(in);
+    for (const auto &[name, v] : j.at("scalars").items())
+      values.push_back({name, v.get<double>()});
+  } catch (const nlohmann::json::exception &e) {
+    err = "--init: '" + path + "' is not a rule.json of plasticc-meta: " + e.what();
+    return false;
+  }
+  return true;
+}
+
+/// Splits "theta[1,*]" into "theta" and {"1", "*"} ("eta" into "eta", {}).
+void splitName(const std::string &name, std::string &base, std::vector<std::string> &index) {
+  size_t open = name.find('[');
+  base = name.substr(0, open);
+  index.clear();
+  if (open == std::string::npos)
+    return;
+  std::string inner = name.substr(open + 1, name.size() - open - 2);
+  size_t from = 0;
+  for (size_t at; (at = inner.find(',', from)) != std::string::npos; from = at + 1)
+    index.push_back(inner.substr(from, at - from));
+  index.push_back(inner.substr(from));
+}
+
+bool matches(const std::string &pattern, const std::string &name) {
+  std::string pb, nb;
+  std::vector<std::string> pi, ni;
+  splitName(pattern, pb, pi);
+  splitName(name, nb, ni);
+  if (pb != nb)
+    return false;
+  if (pi.empty())
+    return true; // a bare quantity name: every scalar of it
+  if (pi.size() != ni.size())
+    return false;
+  for (size_t d = 0; d < pi.size(); ++d)
+    if (pi[d] != "*" && pi[d] != ni[d])
+      return false;
+  return true;
+}
+
+} // namespace
+
+bool applyInit(const std::string &spec, const meta::ModelBinding &b, std::vector<double> &meta,
+               std::string &err) {
+  std::vector<std::pair<std::string, double>> values;
+  if (spec.ends_with(".json")) {
+    if (!readRule(spec, values, err))
+      return false;
+  } else {
+    for (const std::string &item : splitSpec(spec)) {
+      size_t eq = item.find('=');
+      std::string num = eq == std::string::npos ? "" : item.substr(eq + 1);
+      char *end = nullptr;
+      double v = std::strtod(num.c_str(), &end);
+      if (num.empty() || *end != '\0') {
+        err = "--init: expected NAME=VALUE, got '" + item + "'";
+        return false;
+      }
+      values.push_back({item.substr(0, eq), v});
+    }
+  }
+  for (const auto &[name, v] : values) {
+    int64_t k = b.metaIndex(name);
+    if (k < 0) {
+      err = "--init: model '" + b.info().name + "' has no meta scalar '" + name + "'";
+      return false;
+    }
+    meta[static_cast<size_t>(k)] = v;
+  }
+  return true;
+}
+
+bool parseFreeze(const std::string &spec, const meta::ModelBinding &b, std::vector<bool> &frozen,
+                 std::string &err) {
+  for (const std::string &pattern : splitSpec(spec)) {
+    bool any = false;
+    for (int64_t k = 0; k < b.metaScalars(); ++k)
+      if (matches(pattern, b.metaScalarName(k))) {
+        frozen[static_cast<size_t>(k)] = true;
+        any = true;
+      }
+    if (!any) {
+      err = "--freeze: '" + pattern + "' names no meta scalar of model '" + b.info().name + "'";
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string frozenNames(const std::vector<bool> &frozen, const meta::ModelBinding &b) {
+  std::string s;
+  for (size_t k = 0; k < frozen.size(); ++k)
+    if (frozen[k])
+      s += (s.empty() ? "" : ",") + b.metaScalarName(static_cast<int64_t>(k));
+  return s;
+}
+
+} // namespace plasticc::tool

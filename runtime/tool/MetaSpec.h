@@ -1,0 +1,34 @@
+//===- runtime/tool/MetaSpec.h - naming meta scalars on the command line --===//
+//
+// --init and --freeze name meta scalars the way the logs do ("theta[1,1]"):
+// a comma-separated list in which commas inside [...] belong to the name.
+// --init gives values (NAME=V) or the rule.json of an earlier run; --freeze
+// gives names where an index may be `*` (theta[*,0] is the first column) and
+// a bare quantity name means all of its scalars.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "runtime/meta/ModelBinding.h"
+
+#include <string>
+#include <vector>
+
+namespace plasticc::tool {
+
+/// Splits "a[1,2]=3,b" at the commas outside brackets: {"a[1,2]=3", "b"}.
+std::vector<std::string> splitSpec(const std::string &spec);
+
+/// Applies --init to `meta` (P values); false and `err` on a bad spec.
+bool applyInit(const std::string &spec, const meta::ModelBinding &binding,
+               std::vector<double> &meta, std::string &err);
+
+/// Marks the scalars --freeze names in `frozen` (P entries); false and
+/// `err` if a pattern matches nothing.
+bool parseFreeze(const std::string &spec, const meta::ModelBinding &binding,
+                 std::vector<bool> &frozen, std::string &err);
+
+/// The frozen scalars' names, comma-separated (for checkpoints).
+std::string frozenNames(const std::vector<bool> &frozen, const meta::ModelBinding &binding);
+
+} // namespace plasticc::tool

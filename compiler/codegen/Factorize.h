@@ -15,7 +15,7 @@
 //      sum_a g_a(i) (a r_j^(a-1)) dr_pj = H_ij dr_pj.
 // This is the hand-written reference's "fold the post side first", found by
 // the compiler for any model. It reassociates floating-point sums (results
-// agree with the op-by-op interpreter to ~1e-15 relative, not bit for bit).
+// agree with the op-by-op interpreter to ~1e-14 relative, not bit for bit).
 //
 //===----------------------------------------------------------------------===//
 #pragma once

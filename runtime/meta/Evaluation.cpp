@@ -192,6 +192,28 @@ RuleResult Evaluator::evaluate(const Rule &rule) const {
   return res;
 }
 
+std::string verdict(const std::vector<RuleResult> &results) {
+  const RuleResult *learned = nullptr;
+  for (const RuleResult &r : results)
+    if (r.rule.name == "learned")
+      learned = &r;
+  if (!learned || results.size() < 2)
+    return "";
+  std::string losses;
+  for (const RuleResult &r : results) {
+    if (&r == learned)
+      continue;
+    // A rule whose every network diverged has no mean (NaN): it loses.
+    if (!(learned->meanReward > r.meanReward) && !std::isnan(r.meanReward))
+      losses += (losses.empty() ? "" : ", ") + r.rule.name + " (" + num(r.meanReward) + ")";
+  }
+  if (losses.empty())
+    return "verdict: the learned rule beats every baseline in mean reward during learning on "
+           "held-out networks\n";
+  return "verdict: the learned rule (" + num(learned->meanReward) + ") does not beat " + losses +
+         " in mean reward during learning\n";
+}
+
 std::string formatTable(const std::vector<RuleResult> &results, const tasks::Task &task,
                         const EvalConfig &config, const std::vector<std::string> &extraNotes) {
   std::ostringstream s;
@@ -224,6 +246,7 @@ std::string formatTable(const std::vector<RuleResult> &results, const tasks::Tas
     s << (first ? "notes:\n" : "") << "  " << note << '\n';
     first = false;
   }
+  s << verdict(results);
   return s.str();
 }
 

@@ -84,8 +84,12 @@ private:
   std::vector<double> defaultMeta_;
 };
 
-/// The evaluation table as text: one row per rule, then the rules' notes
-/// and `extraNotes` (e.g. baselines the model cannot express).
+/// One line comparing the rule named "learned" with the others by mean
+/// reward during learning ("" without a learned rule or baselines).
+std::string verdict(const std::vector<RuleResult> &results);
+
+/// The evaluation table as text: one row per rule, then the rules' notes,
+/// `extraNotes` (e.g. baselines the model cannot express) and the verdict.
 std::string formatTable(const std::vector<RuleResult> &results, const tasks::Task &task,
                         const EvalConfig &config, const std::vector<std::string> &extraNotes = {});
 

@@ -427,6 +427,24 @@ TEST(Evaluator, TableNumbersAggregateHeldOutRuns) {
   EXPECT_NE(table.find("  a note"), std::string::npos);
 }
 
+TEST(Evaluator, VerdictComparesTheLearnedRuleWithEachBaseline) {
+  auto result = [](const char *name, double mean) {
+    RuleResult r;
+    r.rule.name = name;
+    r.meanReward = mean;
+    return r;
+  };
+  EXPECT_EQ(verdict({result("learned", -0.5), result("no plasticity", -0.9),
+                     result("node perturbation", -0.6)}),
+            "verdict: the learned rule beats every baseline in mean reward during learning on "
+            "held-out networks\n");
+  EXPECT_EQ(verdict({result("learned", -0.7), result("no plasticity", -0.9),
+                     result("node perturbation", -0.6)}),
+            "verdict: the learned rule (-0.7) does not beat node perturbation (-0.6) in mean "
+            "reward during learning\n");
+  EXPECT_EQ(verdict({result("learned", -0.7)}), "");
+}
+
 TEST(Evaluator, DivergedHeldOutNetworkIsCountedAndNamed) {
   QuadraticBackend::Options o;
   o.badSeed = networkSeed(5, SeedDomain::HeldOut, 0, 1);
@@ -498,7 +516,7 @@ TEST(ModelBinding, NamesMetaScalarsRowMajor) {
 TEST(Checkpoint, RoundTripsExactlyAndRejectsOtherRuns) {
   std::string dir = tempDir("checkpoint"), err;
   Checkpoint cp;
-  cp.identity = {"m", "hash1", "t", "th", 4, 20, 50, 7, {0.01, 0.9, 0.999, 1e-8, 0}, 1e3, "skip"};
+  cp.identity = {"m", "hash1", "t", "th", 4, 20, 50, 7, {0.01, 0.9, 0.999, 1e-8, 0}, 1e3, "skip", ""};
   cp.totalIterations = 10;
   cp.state.iteration = 1;
   cp.state.meta = {0.1, 1.0 / 3.0, -2e-300};

@@ -40,8 +40,15 @@ def number(s):
 
 def plot_j(out, rows):
     it = [int(r["iteration"]) for r in rows]
+    J = [number(r["J"]) for r in rows]
     fig, ax = plt.subplots(figsize=(6, 3.5))
-    ax.plot(it, [number(r["J"]) for r in rows], label="J (model reward)", color="C0")
+    ax.plot(it, J, label="J (model reward)", color="C0", alpha=0.45, lw=1)
+    # J is measured on fresh networks every iteration, so it is noisy: a
+    # running mean over the last 10 iterations shows the trend.
+    w = 10
+    if len(J) >= w:
+        mean = [sum(J[i - w + 1:i + 1]) / w for i in range(w - 1, len(J))]
+        ax.plot(it[w - 1:], mean, label="running mean (10)", color="C0", lw=2.2)
     if rows and "task_reward" in rows[0]:
         tr = [number(r["task_reward"]) for r in rows]
         if any(abs(a - b) > 1e-12 for a, b in zip(tr, (number(r["J"]) for r in rows))):
@@ -67,7 +74,10 @@ def plot_curves(out, rows):
         k = [int(r["trial"]) for r in pts]
         m = [number(r["mean_reward"]) for r in pts]
         s = [number(r["sem"]) for r in pts]
-        style = dict(lw=2.2) if rule == "learned" else dict(lw=1.2, alpha=0.85)
+        # Distinct dashes too: baselines can coincide (a rule at a tiny
+        # learning rate is no plasticity).
+        style = dict(lw=2.4) if rule == "learned" else dict(
+            lw=1.3, alpha=0.9, ls=["--", ":", "-.", (0, (5, 1, 1, 1))][i % 4])
         ax.plot(k, m, label=rule, color="C%d" % i, **style)
         ax.fill_between(k, [a - b for a, b in zip(m, s)], [a + b for a, b in zip(m, s)],
                         color="C%d" % i, alpha=0.15)

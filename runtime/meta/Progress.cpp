@@ -13,8 +13,10 @@ Progress::Progress(int64_t total, bool enabled) : total_(total), enabled_(enable
 
 bool Progress::stderrIsTerminal() { return ::isatty(STDERR_FILENO) == 1; }
 
-void Progress::start(int64_t done) {
+void Progress::start(int64_t done, double J, double gradNorm) {
   startDone_ = done_ = done;
+  J_ = J;
+  gradNorm_ = gradNorm;
   start_ = std::chrono::steady_clock::now();
   draw();
 }
@@ -35,9 +37,13 @@ std::string Progress::render(int64_t done, int64_t total, double J, double gradN
       std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
     eta = buf;
   }
-  std::snprintf(text, sizeof text, "%s %4lld/%lld  J %.4g  |g| %.2e  ETA %s", bar.c_str(),
-                static_cast<long long>(done), static_cast<long long>(total), J, gradNorm,
-                eta.c_str());
+  if (std::isnan(J)) // nothing measured yet
+    std::snprintf(text, sizeof text, "%s %4lld/%lld  J --  |g| --  ETA %s", bar.c_str(),
+                  static_cast<long long>(done), static_cast<long long>(total), eta.c_str());
+  else
+    std::snprintf(text, sizeof text, "%s %4lld/%lld  J %.4g  |g| %.2e  ETA %s", bar.c_str(),
+                  static_cast<long long>(done), static_cast<long long>(total), J, gradNorm,
+                  eta.c_str());
   return text;
 }
 

@@ -22,8 +22,9 @@ public:
   /// Enabled when stderr is a terminal.
   static bool stderrIsTerminal();
 
-  /// Marks `done` iterations as already done (resume): the ETA counts from here.
-  void start(int64_t done);
+  /// Marks `done` iterations as already done (resume; J and the gradient
+  /// norm of the last, NaN if none): the ETA counts from here.
+  void start(int64_t done, double J, double gradNorm);
   /// Redraws after iteration `done` with its J and gradient norm.
   void update(int64_t done, double J, double gradNorm);
   /// Prints a message on its own line (the bar is redrawn after it).
@@ -31,7 +32,8 @@ public:
   /// Ends the bar's line.
   void finish();
 
-  /// The bar's text for given values (no terminal control), for tests.
+  /// The bar's text for given values (no terminal control; J NaN: not
+  /// measured yet; etaSeconds < 0: unknown), for tests.
   static std::string render(int64_t done, int64_t total, double J, double gradNorm,
                             double etaSeconds);
 

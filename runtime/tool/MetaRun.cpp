@@ -248,7 +248,10 @@ int runMeta(const Options &o) {
   if (!log.open(o.out + "/log.csv", *binding, state.history, err))
     return fail(ExitFailure, err);
   meta::Progress progress(o.iters, !o.quiet && meta::Progress::stderrIsTerminal());
-  progress.start(state.iteration);
+  if (state.history.empty())
+    progress.start(0, std::nan(""), std::nan(""));
+  else
+    progress.start(state.iteration, state.history.back().J, state.history.back().gradNorm);
   Observer observer(o, log, progress, base, cpPath);
   std::string why;
   meta::MetaLearner::Status status = learner.train(state, observer, why);

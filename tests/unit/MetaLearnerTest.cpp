@@ -596,7 +596,8 @@ TEST(Logs, CsvAndRuleJson) {
 TEST(Progress, RendersIterationJGradientAndEta) {
   EXPECT_EQ(Progress::render(5, 10, -0.41234, 0.0123, 83),
             "[############............]    5/10  J -0.4123  |g| 1.23e-02  ETA 1m23s");
-  EXPECT_EQ(Progress::render(0, 10, 0, 0, -1).substr(27), "   0/10  J 0  |g| 0.00e+00  ETA --");
+  EXPECT_EQ(Progress::render(0, 10, NAN, NAN, -1).substr(27), "   0/10  J --  |g| --  ETA --");
+  EXPECT_EQ(Progress::render(3, 10, 0, 0, 1).substr(27), "   3/10  J 0  |g| 0.00e+00  ETA 0m01s");
   EXPECT_NE(Progress::render(1, 100, 0, 0, 7300).find("ETA 2h01m"), std::string::npos);
 }
 

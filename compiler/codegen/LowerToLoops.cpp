@@ -645,6 +645,16 @@ private:
         }
   }
 
+  /// Lanes per block in a synapse nest: 2 (or 3) if it divides P. Measured on
+  /// the reference model (CPU time, Zen 4): N=128 137 / 129 / 137 us and
+  /// N=512 8.5 / 6.9 / 6.8 ms per step for blocks of 1 / 2 / 4 lanes.
+  static int64_t laneBlock(int64_t lanes) {
+    for (int64_t b : {2, 3})
+      if (lanes % b == 0)
+        return b;
+    return 1;
+  }
+
   void emitGroup(size_t gi, std::vector<Stmt> &out) {
     const Group &g = groups_[gi];
     zeroReductions(g, out);
@@ -656,10 +666,21 @@ private:
       if (!g.ops[0].empty())
         row.push_back(Stmt::loop(j, g.shape.dims[1], sectionBody(g.ops[0], {std::nullopt, vars(g.shape, i, j)})));
       if (!g.ops[1].empty()) {
-        int p = p_.addVar("p"), jt = p_.addVar("j");
-        Point pt{Index::var(p), vars(g.shape, i, jt)};
-        row.push_back(Stmt::loop(p, ctx_.lanes,
-                                 {Stmt::loop(jt, g.shape.dims[1], sectionBody(g.ops[1], pt))}));
+        // Lanes in blocks of B per pass over the row (unroll-and-jam): the
+        // row's shared factors (W, r, row buffers) are loaded once per
+        // block and B lanes' streams are in flight at once.
+        int64_t block = laneBlock(ctx_.lanes);
+        int p = p_.addVar(block > 1 ? "pb" : "p"), jt = p_.addVar("j");
+        std::vector<Stmt> lanes;
+        for (int64_t b = 0; b < block; ++b) {
+          Point pt{Index::var(p, block).plus(Index::constant(b)), vars(g.shape, i, jt)};
+          std::vector<Stmt> body = sectionBody(g.ops[1], pt);
+          lanes.insert(lanes.end(), body.begin(), body.end());
+        }
+        row.push_back(Stmt::loop(p, ctx_.lanes / block, {Stmt::loop(jt, g.shape.dims[1], std::move(lanes))},
+                                 block > 1 ? "lanes " + std::to_string(block) + "*pb .. +" +
+                                                 std::to_string(block - 1)
+                                           : std::string()));
       }
       out.push_back(Stmt::loop(i, g.shape.dims[0], std::move(row),
                                "synapses " + shape + (what.empty() ? "" : ": " + what)));

@@ -1,6 +1,8 @@
 //===- bench/reference/ReferenceModel.cpp - MODEL.md by hand --------------===//
 #include "bench/reference/ReferenceModel.h"
 
+#include "bench/reference/SynapseKernels.h"
+
 #include <algorithm>
 #include <cassert>
 
@@ -11,10 +13,15 @@ ReferenceModel::ReferenceModel(int n, int inputs, int outputs, int d1, const Con
     : n_(n), i_(inputs), o_(outputs), d1_(d1), p_(d1 * d1), c_(c), theta_(theta),
       w_(Mat::Zero(n, n)), win_(Mat::Zero(n, inputs)), wout_(Mat::Zero(outputs, n)),
       e_(Mat::Zero(n, n)), x_(Vec::Zero(n)), xbar_(Vec::Zero(n)), xInit_(Vec::Zero(n)),
-      dw_(p_, Mat::Zero(n, n)), de_(p_, Mat::Zero(n, n)), dx_(p_, Vec::Zero(n)),
-      dxbar_(p_, Vec::Zero(n)), derr_(Vec::Zero(p_)), drbar_(Vec::Zero(p_)),
-      rpow_(d1, n), qpow_(d1, n), wr_(n) {
+      dw_(Mat::Zero(n, static_cast<Eigen::Index>(p_) * n)),
+      de_(Mat::Zero(n, static_cast<Eigen::Index>(p_) * n)), dx_(Mat::Zero(p_, n)),
+      dxbar_(Mat::Zero(p_, n)), dr_(Mat::Zero(p_, n)), dpost_(Mat::Zero(p_, n)),
+      derr_(Vec::Zero(p_)), drbar_(Vec::Zero(p_)), rpow_(d1, n), qpow_(d1, n), cq_(d1, n), cqd_(d1, n),
+      dwr_(Mat::Zero(p_, n)), wdr_(Mat::Zero(p_, n)), r_(n), slope_(n), wr_(n),
+      post_(n), scratch_(2 * n) {
   assert(d1 >= 1 && d1 <= 16 && static_cast<int>(theta.size()) == d1 * d1);
+  rpow_.row(0).setOnes();
+  qpow_.row(0).setOnes();
 }
 
 void ReferenceModel::setInitial(const Mat &w, const Mat &win, const Mat &wout, const Vec &xInit) {
@@ -24,122 +31,162 @@ void ReferenceModel::setInitial(const Mat &w, const Mat &win, const Mat &wout, c
   xInit_ = xInit;
 }
 
+std::vector<Mat> ReferenceModel::lanesOf(const Mat &all) const {
+  std::vector<Mat> out(p_, Mat(n_, n_));
+  for (int i = 0; i < n_; ++i)
+    for (int p = 0; p < p_; ++p)
+      out[p].row(i) = all.row(i).segment(static_cast<Eigen::Index>(p) * n_, n_);
+  return out;
+}
+
+std::vector<Vec> ReferenceModel::dx() const {
+  std::vector<Vec> out;
+  for (int p = 0; p < p_; ++p)
+    out.push_back(dx_.row(p).transpose());
+  return out;
+}
+
 void ReferenceModel::beginTrial() {
   x_ = xInit_;
   xbar_ = xInit_;
   e_.setZero();
   err_ = 0;
   scored_ = 0;
-  for (int p = 0; p < p_; ++p) {
-    de_[p].setZero();
-    dx_[p].setZero();
-    dxbar_[p].setZero();
-  }
+  de_.setZero();
+  dx_.setZero();
+  dxbar_.setZero();
   derr_.setZero();
 }
 
-// The fused pass over synapses: e[i,j] = lambda e + H(r_j, post_i) and, per
-// lane p = (a0, b0),
-//   de_p[i,j] = lambda de_p + r_j^a0 post_i^b0 + dH/dr_j dr_p[j] + dH/dpost_i dpost_p[i]
-// with dH/dr_j = sum theta_ab a r_j^(a-1) post_i^b and dH/dpost_i likewise
-// (lane-independent, computed once per synapse).
-void ReferenceModel::synapsePass(const Vec &r, const Vec &post, const std::vector<Vec> &dr,
-                                 const std::vector<Vec> &dpost, bool tangents) {
-  for (int k = 0; k < n_; ++k) {
-    rpow_(0, k) = 1.0;
-    qpow_(0, k) = 1.0;
-    for (int a = 1; a < d1_; ++a) {
-      rpow_(a, k) = rpow_(a - 1, k) * r[k];
-      qpow_(a, k) = qpow_(a - 1, k) * post[k];
+// r = tanh(x), post = x - xbar and their powers r^a, post^b (a, b < D;
+// row 0 of rpow_ and qpow_ is 1, set once); with tangents dr_p =
+// (1 - r^2) dx_p and dpost_p = dx_p - dxbar_p. Loops over k vectorise
+// (the tanh calls have a loop of their own).
+void ReferenceModel::neurons(bool tangents) {
+  const int n = n_;
+  double *r = r_.data(), *post = post_.data(), *slope = slope_.data();
+  const double *x = x_.data(), *xbar = xbar_.data();
+  for (int k = 0; k < n; ++k)
+    r[k] = std::tanh(x[k]);
+  for (int k = 0; k < n; ++k) {
+    post[k] = x[k] - xbar[k];
+    slope[k] = 1.0 - r[k] * r[k];
+  }
+  double *rp = rpow_.data(), *qp = qpow_.data();
+  for (int a = 1; a < d1_; ++a) {
+    double *ra = rp + a * n, *qa = qp + a * n;
+    const double *rb = rp + (a - 1) * n, *qb = qp + (a - 1) * n;
+    for (int k = 0; k < n; ++k) {
+      ra[k] = rb[k] * r[k];
+      qa[k] = qb[k] * post[k];
     }
   }
-  std::vector<double> hr(n_), hq(n_);
-  for (int i = 0; i < n_; ++i) {
-    // H[i, j] = sum_a (sum_b theta_ab q_i^b) r_j^a: fold the post side first.
-    double cq[16], cdq[16], cqd[16];
-    for (int a = 0; a < d1_; ++a) {
-      cq[a] = cdq[a] = cqd[a] = 0;
-      for (int b = 0; b < d1_; ++b) {
-        double t = theta_[a * d1_ + b];
-        cq[a] += t * qpow_(b, i);                        // sum_b theta_ab q^b
-        cqd[a] += b > 0 ? t * b * qpow_(b - 1, i) : 0.0; // sum_b theta_ab b q^(b-1)
-      }
-      cdq[a] = a > 0 ? a * cq[a] : 0.0; // a * sum_b theta_ab q^b, pairs with r^(a-1)
-    }
-    double *erow = e_.row(i).data();
-    for (int j = 0; j < n_; ++j) {
-      double h = 0, hrj = 0, hqj = 0;
-      for (int a = 0; a < d1_; ++a) {
-        h += cq[a] * rpow_(a, j);
-        hqj += cqd[a] * rpow_(a, j);
-        if (a > 0)
-          hrj += cdq[a] * rpow_(a - 1, j);
-      }
-      erow[j] = c_.lambda * erow[j] + h;
-      hr[j] = hrj;
-      hq[j] = hqj;
-    }
-    if (!tangents)
-      continue;
-    for (int p = 0; p < p_; ++p) {
-      int a0 = p / d1_, b0 = p % d1_;
-      double *derow = de_[p].row(i).data();
-      const double *drp = dr[p].data();
-      double q0 = qpow_(b0, i), dpi = dpost[p][i];
-      const double *ra0 = &rpow_(a0, 0);
-      for (int j = 0; j < n_; ++j)
-        derow[j] = c_.lambda * derow[j] + ra0[j] * q0 + hr[j] * drp[j] + hq[j] * dpi;
+  if (!tangents)
+    return;
+  for (int p = 0; p < p_; ++p) {
+    const double *dx = dx_.row(p).data(), *dxbar = dxbar_.row(p).data();
+    double *dr = dr_.row(p).data(), *dpost = dpost_.row(p).data();
+    for (int k = 0; k < n; ++k) {
+      dr[k] = slope[k] * dx[k];
+      dpost[k] = dx[k] - dxbar[k];
     }
   }
 }
 
+// The trace and its tangents (SynapseKernels.h): with H(r, q) =
+// sum_ab theta_ab r^a q^b, e = lambda e + H(r_j, post_i), and lane
+// p = (a0, b0) differentiates it along theta_{a0 b0} (explicitly: r^a0 q^b0)
+// and through r_j and post_i (chain rule). Then the readout and the
+// neurons, in the order of MODEL.md (all right-hand sides at step t).
 void ReferenceModel::step(const double *u, const double *y, double m, const double *xi,
                           bool tangents) {
-  Vec r = x_.array().tanh();
-  Vec post = x_ - xbar_;
-  std::vector<Vec> dr, dpost;
+  neurons(tangents);
+  kernels::rowPolynomials(n_, d1_, theta_.data(), qpow_.data(), cq_.data(),
+                          tangents ? cqd_.data() : nullptr);
+  kernels::SynapsePass pass;
+  pass.n = n_;
+  pass.d1 = d1_;
+  pass.lambda = c_.lambda;
+  pass.cq = cq_.data();
+  pass.rpow = rpow_.data();
+  pass.qpow = qpow_.data();
+  pass.r = r_.data();
+  pass.w = w_.data();
+  pass.e = e_.data();
+  pass.wr = wr_.data();
   if (tangents) {
-    dr.resize(p_);
-    dpost.resize(p_);
-    Vec slope = 1.0 - r.array().square();
-    for (int p = 0; p < p_; ++p) {
-      dr[p] = slope.cwiseProduct(dx_[p]);
-      dpost[p] = dx_[p] - dxbar_[p];
-    }
+    pass.dw = dw_.data();
+    pass.de = de_.data();
+    pass.dr = dr_.data();
+    pass.dpost = dpost_.data();
+    pass.cqd = cqd_.data();
+    pass.dwr = dwr_.data();
+    pass.wdr = wdr_.data();
+    pass.scratch = scratch_.data();
   }
-  synapsePass(r, post, dr, dpost, tangents);
+  kernels::synapsePass(pass);
 
-  Eigen::Map<const Vec> uv(u, i_), yv(y, o_), xiv(xi, n_);
-  Vec z = wout_ * r;
-  Vec diff = z - yv;
-  err_ += m * diff.squaredNorm();
-  scored_ += m;
-  wr_.noalias() = w_ * r;
-  Vec xNew = x_ + c_.alpha * (-x_ + wr_ + win_ * uv) + c_.sigma * xiv;
-  if (tangents) {
-    for (int p = 0; p < p_; ++p) {
-      derr_[p] += m * 2.0 * diff.dot(wout_ * dr[p]);
-      Vec dxNew = dx_[p] + c_.alpha * (-dx_[p] + dw_[p] * r + w_ * dr[p]);
-      dxbar_[p] = c_.betaX * dxbar_[p] + (1 - c_.betaX) * dxNew;
-      dx_[p] = dxNew;
-    }
+  // z = Wout r; err += m |z - y|^2; d err_p = m 2 (z - y) . Wout dr_p.
+  const int n = n_;
+  const double *r = r_.data();
+  for (int o = 0; o < o_; ++o) {
+    const double *wo = wout_.row(o).data();
+    double z = 0;
+    for (int k = 0; k < n; ++k)
+      z += wo[k] * r[k];
+    double diff = z - y[o];
+    err_ += m * diff * diff;
+    if (tangents)
+      for (int p = 0; p < p_; ++p) {
+        const double *drp = dr_.row(p).data();
+        double s = 0;
+        for (int k = 0; k < n; ++k)
+          s += wo[k] * drp[k];
+        derr_[p] += m * 2.0 * diff * s;
+      }
   }
-  x_ = xNew;
-  xbar_ = c_.betaX * xbar_ + (1 - c_.betaX) * x_;
+  scored_ += m;
+  const double alpha = c_.alpha, betaX = c_.betaX;
+  if (tangents)
+    for (int p = 0; p < p_; ++p) {
+      double *dx = dx_.row(p).data(), *dxbar = dxbar_.row(p).data();
+      const double *dwr = dwr_.row(p).data(), *wdr = wdr_.row(p).data();
+      for (int k = 0; k < n; ++k) {
+        double dxNew = dx[k] + alpha * (-dx[k] + dwr[k] + wdr[k]);
+        dxbar[k] = betaX * dxbar[k] + (1 - betaX) * dxNew;
+        dx[k] = dxNew;
+      }
+    }
+  double *x = x_.data(), *xbar = xbar_.data();
+  const double *wr = wr_.data(), *win = win_.data();
+  for (int k = 0; k < n; ++k) {
+    double in = 0;
+    for (int j = 0; j < i_; ++j)
+      in += win[k * i_ + j] * u[j];
+    x[k] += alpha * (-x[k] + wr[k] + in) + c_.sigma * xi[k];
+    xbar[k] = betaX * xbar[k] + (1 - betaX) * x[k];
+  }
 }
 
 double ReferenceModel::endTrial(double *dR) {
   double scale = std::max(1.0, scored_);
   double reward = -err_ / scale;
   double adv = reward - rbar_;
+  // dW_p += eta (dadv_p e + adv de_p): one pass over the rows of every lane.
+  double dadv[256];
   for (int p = 0; p < p_; ++p) {
     double dreward = -derr_[p] / scale;
-    double dadv = dreward - drbar_[p];
-    dw_[p] += c_.eta * (dadv * e_ + adv * de_[p]);
+    dadv[p] = dreward - drbar_[p];
     drbar_[p] = c_.betaR * drbar_[p] + (1 - c_.betaR) * dreward;
     if (dR)
       dR[p] = dreward;
   }
+  for (int i = 0; i < n_; ++i)
+    for (int p = 0; p < p_; ++p) {
+      const int64_t at = (static_cast<int64_t>(i) * p_ + p) * n_;
+      kernels::axpby(n_, c_.eta * dadv[p], e_.row(i).data(), c_.eta * adv, de_.data() + at,
+                     dw_.data() + at);
+    }
   w_ += c_.eta * adv * e_;
   rbar_ = c_.betaR * rbar_ + (1 - c_.betaR) * reward;
   return reward;

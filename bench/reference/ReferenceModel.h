@@ -1,12 +1,16 @@
 //===- bench/reference/ReferenceModel.h - MODEL.md written by hand --------===//
 //
 // The reference model of MODEL.md (rate RNN, polynomial three-factor rule,
-// forward-mode tangents w.r.t. theta), written directly in C++ with Eigen by
-// hand, independently of the compiler. It serves twice:
+// forward-mode tangents w.r.t. theta), written directly in C++ by hand,
+// independently of the compiler. It serves twice:
 //   * as the independent oracle the compiled and interpreted models are
-//     checked against (tests/unit/ReferenceModelTest.cpp), and
-//   * as the hand-written baseline of the benchmarks (issue 6): one fused
-//     pass over synapses per step, lanes outer, synapses contiguous.
+//     checked against (tests/unit/ReferenceModelTest.cpp,
+//     ReferenceVsCompiledTest.cpp), and
+//   * as the hand-written baseline of the benchmarks (bench/, issue 6): the
+//     fastest version of the same per-step contract we know how to write.
+//     One pass over each row of synapses per step updates e and every
+//     tangent lane of it and forms W r, dW_p r and W dr_p on the way
+//     (SynapseKernels.h), so each O(P N^2) array is streamed once per step.
 //
 // Equations: MODEL.md "One trial k" and "Meta-objective and its gradient".
 // Tangent lane p = a * D + b is d/dtheta[a, b] (row-major, as the compiler).
@@ -35,7 +39,9 @@ struct Constants {
 };
 
 /// One network of the reference model: N units, I inputs, O outputs,
-/// D = d + 1 (P = D * D meta scalars). Primal state and its tangents.
+/// D = d + 1 (P = D * D meta scalars, 1 <= D <= 16). Primal state and its
+/// tangents; tangents of the [N,N] arrays are row-interleaved ([N][P][N],
+/// see SynapseKernels.h; the accessors return them per lane).
 class ReferenceModel {
 public:
   /// theta: D x D, row-major. Initial values are given, not drawn, so a test
@@ -43,14 +49,15 @@ public:
   ReferenceModel(int n, int inputs, int outputs, int d1, const Constants &c,
                  const std::vector<double> &theta);
 
-  /// Sets the per-network initial values (MODEL.md "Initial values").
+  /// Sets the per-network initial values (MODEL.md "Initial values"):
+  /// w [N,N], win [N,I], wout [O,N], xInit [N].
   void setInitial(const Mat &w, const Mat &win, const Mat &wout, const Vec &xInit);
 
   /// Trial start: x = x_init, xbar = x, e = 0, err = 0, scored = 0; state and
   /// trace tangents zero; W, Rbar and their tangents kept.
   void beginTrial();
   /// One step t with input u[I], target y[O], mask m, noise xi[N].
-  /// `tangents` false runs the primal only.
+  /// `tangents` false runs the primal only (tangents left untouched).
   void step(const double *u, const double *y, double m, const double *xi, bool tangents = true);
   /// Trial end: R = -err / max(1, scored); W += eta (R - Rbar) e;
   /// Rbar = betaR Rbar + (1 - betaR) R. Writes dR/dtheta (P) if non-null.
@@ -60,14 +67,15 @@ public:
   const Mat &w() const { return w_; }
   const Vec &x() const { return x_; }
   const Mat &e() const { return e_; }
-  const std::vector<Mat> &dw() const { return dw_; }
-  const std::vector<Mat> &de() const { return de_; }
-  const std::vector<Vec> &dx() const { return dx_; }
   double rbar() const { return rbar_; }
+  /// Tangent lane p of W, e (copies, [N,N] each) and of x ([N]).
+  std::vector<Mat> dw() const { return lanesOf(dw_); }
+  std::vector<Mat> de() const { return lanesOf(de_); }
+  std::vector<Vec> dx() const;
 
 private:
-  void synapsePass(const Vec &r, const Vec &post, const std::vector<Vec> &dr,
-                   const std::vector<Vec> &dpost, bool tangents);
+  std::vector<Mat> lanesOf(const Mat &all) const;
+  void neurons(bool tangents);
 
   int n_, i_, o_, d1_, p_;
   Constants c_;
@@ -75,12 +83,14 @@ private:
   Mat w_, win_, wout_, e_;
   Vec x_, xbar_, xInit_;
   double err_ = 0, scored_ = 0, rbar_ = 0;
-  std::vector<Mat> dw_, de_;
-  std::vector<Vec> dx_, dxbar_;
-  Vec derr_, drbar_;
-  // scratch, reused every step (no allocation in the hot loop)
-  Mat rpow_, qpow_; // [D][N]: r_j^a, post_i^b
-  Vec wr_;
+  Mat dw_, de_;                 // [N, P*N]: row i of every lane of dW, de in row i
+  Mat dx_, dxbar_, dr_, dpost_; // [P, N]
+  Vec derr_, drbar_;            // [P]
+  // Scratch, reused every step (no allocation in the hot loop).
+  Mat rpow_, qpow_;             // [D, N]: r_j^a, post_i^b
+  Mat cq_, cqd_;                // [D, N]: H and dH/dpost_i as polynomials in r_j
+  Mat dwr_, wdr_;               // [P, N]: dW_p r, W dr_p
+  Vec r_, slope_, wr_, post_, scratch_;
 };
 
 } // namespace plasticc::reference

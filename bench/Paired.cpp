@@ -1,0 +1,109 @@
+//===- bench/Paired.cpp - timing two implementations side by side ---------===//
+#include "bench/Paired.h"
+
+#include "bench/Machine.h"
+
+#include <algorithm>
+
+namespace plasticc::bench {
+
+double quantile(std::vector<double> v, double q) {
+  if (v.empty())
+    return 0;
+  std::sort(v.begin(), v.end());
+  double at = q * static_cast<double>(v.size() - 1);
+  size_t lo = static_cast<size_t>(at);
+  size_t hi = std::min(lo + 1, v.size() - 1);
+  return v[lo] + (at - static_cast<double>(lo)) * (v[hi] - v[lo]);
+}
+
+namespace {
+
+/// One implementation's position in its sequence of steps.
+struct Cursor {
+  Runner *runner;
+  long step = 0;
+};
+
+/// Runs the next `block` steps of `c` (a trial boundary only at a block
+/// start) and returns their thread CPU seconds.
+double runBlock(Cursor &c, int stepsPerTrial, int block, bool tangents) {
+  int k = static_cast<int>(c.step / stepsPerTrial), t = static_cast<int>(c.step % stepsPerTrial);
+  if (t == 0)
+    c.runner->beginTrial();
+  double t0 = threadSeconds();
+  for (int s = 0; s < block; ++s)
+    c.runner->step(k, t + s, tangents);
+  double seconds = threadSeconds() - t0;
+  c.step += block;
+  return seconds;
+}
+
+/// One meta-gradient (K trials) of `r`, dJ accumulated; thread CPU seconds.
+double runMetaGradient(Runner &r, int trials, int stepsPerTrial, std::vector<double> &dJ) {
+  std::vector<double> dR(dJ.size());
+  std::fill(dJ.begin(), dJ.end(), 0.0);
+  double t0 = threadSeconds();
+  for (int k = 0; k < trials; ++k) {
+    r.beginTrial();
+    for (int t = 0; t < stepsPerTrial; ++t)
+      r.step(k, t, true);
+    r.endTrial(dR.data());
+    for (size_t p = 0; p < dJ.size(); ++p)
+      dJ[p] += dR[p] / trials;
+  }
+  return threadSeconds() - t0;
+}
+
+} // namespace
+
+PairedTimes pairedSteps(Runner &a, Runner &b, int stepsPerTrial, int block, bool tangents,
+                        double budget, int minRounds, int maxRounds) {
+  Cursor ca{&a}, cb{&b};
+  // Warm-up: one block each (pages touched, caches and predictors trained).
+  runBlock(ca, stepsPerTrial, block, tangents);
+  runBlock(cb, stepsPerTrial, block, tangents);
+  PairedTimes out;
+  double spent = 0;
+  for (int round = 0; round < maxRounds && (round < minRounds || spent < budget); ++round) {
+    double ta, tb;
+    if (round % 2 == 0) {
+      ta = runBlock(ca, stepsPerTrial, block, tangents);
+      tb = runBlock(cb, stepsPerTrial, block, tangents);
+    } else {
+      tb = runBlock(cb, stepsPerTrial, block, tangents);
+      ta = runBlock(ca, stepsPerTrial, block, tangents);
+    }
+    spent += ta + tb;
+    out.a.push_back(ta / block);
+    out.b.push_back(tb / block);
+    out.ratio.push_back(ta / tb);
+  }
+  return out;
+}
+
+PairedTimes pairedMetaGradients(Runner &a, Runner &b, int trials, int stepsPerTrial, int lanes,
+                                double budget, int minRounds, std::vector<double> &dJa,
+                                std::vector<double> &dJb) {
+  dJa.assign(lanes, 0.0);
+  dJb.assign(lanes, 0.0);
+  PairedTimes out;
+  double spent = 0;
+  for (int round = 0; round < minRounds || spent < budget; ++round) {
+    double ta, tb;
+    if (round % 2 == 0) {
+      ta = runMetaGradient(a, trials, stepsPerTrial, dJa);
+      tb = runMetaGradient(b, trials, stepsPerTrial, dJb);
+    } else {
+      tb = runMetaGradient(b, trials, stepsPerTrial, dJb);
+      ta = runMetaGradient(a, trials, stepsPerTrial, dJa);
+    }
+    spent += ta + tb;
+    out.a.push_back(ta);
+    out.b.push_back(tb);
+    out.ratio.push_back(ta / tb);
+  }
+  return out;
+}
+
+} // namespace plasticc::bench

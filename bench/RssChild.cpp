@@ -1,0 +1,96 @@
+//===- bench/RssChild.cpp - one meta-gradient, for its peak RSS -----------===//
+//
+// plasticc-bench-rss MODEL.so K T: loads a compiled model through the C ABI
+// (plasticc/abi.h) and computes one meta-gradient, J and dJ/dtheta over K
+// trials of T steps, then exits; the parent (bench/Suite.cpp) reads this
+// process's peak resident set size with wait4. Inputs and noise are made
+// step by step and nothing is kept per step or per trial, so any growth of
+// the peak with K would be the model's. K = 0 allocates and draws the
+// network only. Prints J and |dJ|.
+//
+//===----------------------------------------------------------------------===//
+#include "plasticc/abi.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <dlfcn.h>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace {
+
+template <typename F> F symbol(void *lib, const char *name) {
+  void *p = dlsym(lib, name);
+  if (!p) {
+    std::fprintf(stderr, "plasticc-bench-rss: no symbol %s\n", name);
+    std::exit(1);
+  }
+  return reinterpret_cast<F>(p);
+}
+
+/// Index of input `name` in the per-step input vector.
+int64_t inputAt(const plasticc_model_info *info, const char *name) {
+  for (int64_t q = 0; q < info->num_quantities; ++q)
+    if (std::strcmp(info->quantities[q].name, name) == 0)
+      return info->quantities[q].offset;
+  std::fprintf(stderr, "plasticc-bench-rss: the model has no input %s\n", name);
+  std::exit(1);
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  if (argc != 4) {
+    std::fprintf(stderr, "usage: plasticc-bench-rss MODEL.so K T\n");
+    return 2;
+  }
+  void *lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
+  if (!lib) {
+    std::fprintf(stderr, "plasticc-bench-rss: %s\n", dlerror());
+    return 1;
+  }
+  int trials = std::atoi(argv[2]), steps = std::atoi(argv[3]);
+  auto info = symbol<const plasticc_model_info *(*)()>(lib, "plasticc_info")();
+  auto init = symbol<void (*)(void *, const double *, uint64_t)>(lib, "plasticc_init");
+  auto begin = symbol<void (*)(void *)>(lib, "plasticc_begin_trial");
+  auto step = symbol<void (*)(void *, const double *, const double *)>(lib, "plasticc_step");
+  auto end = symbol<double (*)(void *, double *)>(lib, "plasticc_end_trial");
+
+  size_t align = static_cast<size_t>(info->state_align);
+  size_t bytes = (static_cast<size_t>(info->state_bytes) + align - 1) / align * align;
+  void *state = std::aligned_alloc(align, bytes);
+  std::vector<double> inputs(info->input_length), noise(info->noise_length), dR(info->num_meta),
+      dJ(info->num_meta);
+  int64_t u = inputAt(info, "u"), y = inputAt(info, "y"), m = inputAt(info, "m");
+  std::mt19937_64 rng(1);
+  std::normal_distribution<double> normal;
+  init(state, nullptr, 1);
+  double J = 0;
+  for (int k = 0; k < trials; ++k) {
+    begin(state);
+    int cue = k % 2;
+    for (int t = 0; t < steps; ++t) {
+      // MODEL.md's cue-delay-response: cue for the first fifth, scored in the last.
+      inputs[u] = cue == 0 && t < steps / 5 ? 1.0 : 0.0;
+      inputs[u + 1] = cue == 1 && t < steps / 5 ? 1.0 : 0.0;
+      inputs[y] = cue == 0 ? 1.0 : -1.0;
+      inputs[m] = t >= 4 * steps / 5 ? 1.0 : 0.0;
+      for (double &v : noise)
+        v = normal(rng);
+      step(state, inputs.data(), noise.data());
+    }
+    J += end(state, dR.data()) / trials;
+    for (size_t p = 0; p < dJ.size(); ++p)
+      dJ[p] += dR[p] / trials;
+  }
+  double norm = 0;
+  for (double g : dJ)
+    norm += g * g;
+  std::printf("J = %.17g  |dJ| = %.17g\n", J, std::sqrt(norm));
+  std::free(state);
+  dlclose(lib);
+  return 0;
+}

@@ -1,0 +1,64 @@
+//===- bench/Runners.cpp - one network, two implementations ---------------===//
+#include "bench/Runners.h"
+
+#include "support/Diagnostics.h"
+
+#include <cmath>
+
+namespace plasticc::bench {
+
+std::vector<double> benchTheta(int d1) {
+  std::vector<double> theta(d1 * d1);
+  for (int a = 0; a < d1; ++a)
+    for (int b = 0; b < d1; ++b)
+      theta[a * d1 + b] = ((a + b) % 2 ? -0.05 : 0.05) / (1 + a + b);
+  return theta;
+}
+
+CompiledRunner::CompiledRunner(runtime::NativeModel &model, const Workload &work,
+                               const std::vector<double> &theta, uint64_t seed)
+    : model_(model), work_(work), state_(model.info()), at_(Workload::offsets(model.info())),
+      inputs_(model.info().inputLength) {
+  PLASTICC_INTERNAL_ASSERT(static_cast<int64_t>(theta.size()) == model.info().metaScalars,
+                           "theta does not match the model's meta scalars");
+  model_.init(state_.data(), theta.data(), seed);
+}
+
+void CompiledRunner::step(int k, int t, bool tangents) {
+  work_.pack(at_, k, t, inputs_.data());
+  if (tangents)
+    model_.step(state_.data(), inputs_.data(), work_.xi(k, t));
+  else
+    model_.stepPrimal(state_.data(), inputs_.data(), work_.xi(k, t));
+}
+
+const double *CompiledRunner::slot(const char *name, bool tangent) const {
+  const runtime::QuantityInfo *q = model_.info().find(name);
+  PLASTICC_INTERNAL_ASSERT(q && (!tangent || q->tangentOffset >= 0),
+                           std::string("the compiled state has no slot for ") + name);
+  auto *base = static_cast<const char *>(const_cast<runtime::StateBuffer &>(state_).data());
+  return reinterpret_cast<const double *>(base + (tangent ? q->tangentOffset : q->offset));
+}
+
+HandRunner::HandRunner(const CompiledRunner &twin, const Workload &work,
+                       const std::vector<double> &theta)
+    : work_(work), n_(work.n()), d1_(static_cast<int>(std::lround(std::sqrt(theta.size())))) {
+  using reference::Mat;
+  using reference::Vec;
+  model_ = std::make_unique<reference::ReferenceModel>(n_, 2, 1, d1_, reference::Constants{}, theta);
+  // Right after init the state slot of x holds x_init (its trial-start copy).
+  model_->setInitial(Eigen::Map<const Mat>(twin.slot("W"), n_, n_),
+                     Eigen::Map<const Mat>(twin.slot("Win"), n_, 2),
+                     Eigen::Map<const Mat>(twin.slot("Wout"), 1, n_),
+                     Eigen::Map<const Vec>(twin.slot("x"), n_));
+}
+
+double HandRunner::stateBytes() const {
+  // The arrays ReferenceModel holds: W, e and their P lanes; W_in, W_out;
+  // x, xbar, x_init; the lanes of x, xbar and dr; dW_p r and W dr_p; the
+  // scratch powers (2 D N) and five scratch vectors; dErr and dRbar.
+  double n = n_, p = d1_ * d1_;
+  return 8 * ((2 + 2 * p) * n * n + 3 * n + 3 * n + 5 * p * n + (2 * d1_ + 5) * n + 2 * p);
+}
+
+} // namespace plasticc::bench

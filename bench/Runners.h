@@ -1,0 +1,83 @@
+//===- bench/Runners.h - one network, two implementations -----------------===//
+//
+// A Runner is one network of the reference model behind the three calls a
+// trial makes (begin, step, end), fed from a Workload. CompiledRunner runs
+// plasticc's code (any runtime::NativeModel: JIT or shared library) on its
+// own state buffer; HandRunner runs the hand-written ReferenceModel,
+// initialised from a CompiledRunner's draws (W, W_in, W_out, x_init) with
+// the same theta, so both compute the same numbers (checked to 1e-12 in
+// tests/unit/ReferenceVsCompiledTest.cpp) and are timed on the same work.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "bench/Workload.h"
+#include "bench/reference/ReferenceModel.h"
+#include "runtime/Objective.h"
+#include "runtime/jit/NativeModel.h"
+
+#include <memory>
+#include <vector>
+
+namespace plasticc::bench {
+
+/// A network behind begin/step/end (MODEL.md "One trial k").
+class Runner {
+public:
+  virtual ~Runner() = default;
+  virtual void beginTrial() = 0;
+  /// Step t of trial k of the workload; `tangents` false: primal only.
+  virtual void step(int k, int t, bool tangents) = 0;
+  /// R of the trial; dR/dtheta (P doubles) into dR when non-null.
+  virtual double endTrial(double *dR) = 0;
+  /// Bytes of this implementation's network state (primal and tangents).
+  virtual double stateBytes() const = 0;
+};
+
+/// The benchmarks' theta: every theta[a, b] nonzero and small, so that each
+/// term of the rule and of its tangents does work and nothing diverges.
+std::vector<double> benchTheta(int d1);
+
+/// The compiled model on its own state, drawn from `seed` with `theta`.
+class CompiledRunner final : public Runner {
+public:
+  CompiledRunner(runtime::NativeModel &model, const Workload &work, const std::vector<double> &theta,
+                 uint64_t seed);
+  void beginTrial() override { model_.beginTrial(state_.data()); }
+  void step(int k, int t, bool tangents) override;
+  double endTrial(double *dR) override { return model_.endTrial(state_.data(), dR); }
+  double stateBytes() const override { return static_cast<double>(model_.info().stateBytes); }
+
+  /// The value (or, with `tangent`, the P lanes) of quantity `name` in the
+  /// state; internal error if there is no such slot.
+  const double *slot(const char *name, bool tangent = false) const;
+  const runtime::ModelInfo &info() const { return model_.info(); }
+
+private:
+  runtime::NativeModel &model_;
+  const Workload &work_;
+  runtime::StateBuffer state_;
+  Workload::InputOffsets at_;
+  std::vector<double> inputs_;
+};
+
+/// The hand-written model with the network of `twin` (read right after its
+/// init, before any step) and the same theta.
+class HandRunner final : public Runner {
+public:
+  HandRunner(const CompiledRunner &twin, const Workload &work, const std::vector<double> &theta);
+  void beginTrial() override { model_->beginTrial(); }
+  void step(int k, int t, bool tangents) override {
+    model_->step(work_.u(k, t), work_.y(k, t), work_.m(k, t), work_.xi(k, t), tangents);
+  }
+  double endTrial(double *dR) override { return model_->endTrial(dR); }
+  double stateBytes() const override;
+  const reference::ReferenceModel &model() const { return *model_; }
+
+private:
+  const Workload &work_;
+  std::unique_ptr<reference::ReferenceModel> model_;
+  int n_, d1_;
+};
+
+} // namespace plasticc::bench

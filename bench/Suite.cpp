@@ -1,0 +1,247 @@
+//===- bench/Suite.cpp - the benchmarks of issue 6 ------------------------===//
+#include "bench/Suite.h"
+
+#include "bench/CompiledRnn.h"
+#include "bench/Flops.h"
+#include "bench/Paired.h"
+#include "bench/Runners.h"
+#include "bench/Workload.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <spawn.h>
+#include <stdexcept>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+extern char **environ;
+
+namespace plasticc::bench {
+
+namespace {
+
+constexpr uint64_t kSeed = 20240611;
+
+std::string name(const char *kind, int n, int d) {
+  return std::string(kind) + "/N:" + std::to_string(n) + "/d:" + std::to_string(d);
+}
+
+/// Steps per timed block: a divisor of T whose block takes ~10 ms, so a
+/// switch between the two implementations (caches refilled) is amortised.
+int blockFor(double secondsPerStep, int stepsPerTrial) {
+  int best = 1;
+  for (int b = 1; b <= stepsPerTrial; ++b)
+    if (stepsPerTrial % b == 0 && b * secondsPerStep <= 0.01)
+      best = b;
+  return best;
+}
+
+void setCounter(benchmark::State &st, const char *key, double value) {
+  st.counters[key] = benchmark::Counter(value);
+}
+
+} // namespace
+
+Suite::Suite(SuiteOptions options) : opt_(std::move(options)) {
+  cpu_ = readCpuInfo();
+  peak_ = documentedPeak(cpu_);
+  clockGHz_ = measureClockGHz();
+  fmaGflops_ = measureFmaGflops();
+  double ghz = clockGHz_ > 0 ? clockGHz_ : cpu_.mhz / 1000;
+  peakGflops_ = peak_.flopsPerCycle * ghz;
+  char dir[] = "/tmp/plasticc-bench-XXXXXX";
+  if (!mkdtemp(dir))
+    throw std::runtime_error("cannot create a scratch directory in /tmp");
+  scratch_ = dir;
+}
+
+Suite::~Suite() {
+  std::error_code ec;
+  std::filesystem::remove_all(scratch_, ec);
+}
+
+void Suite::addContext() const {
+  auto fmt = [](double v) { return std::to_string(v); };
+  benchmark::AddCustomContext("cpu_vendor", cpu_.vendor);
+  benchmark::AddCustomContext("cpu_model_name", cpu_.modelName);
+  benchmark::AddCustomContext("cpu_family_model",
+                              std::to_string(cpu_.family) + "/" + std::to_string(cpu_.model));
+  benchmark::AddCustomContext("cpu_flags", std::string(cpu_.fma ? "fma " : "") +
+                                               (cpu_.avx2 ? "avx2 " : "") +
+                                               (cpu_.avx512f ? "avx512f" : ""));
+  benchmark::AddCustomContext("cpu_mhz_cpuinfo", fmt(cpu_.mhz));
+  benchmark::AddCustomContext("clock_ghz_measured", fmt(clockGHz_));
+  benchmark::AddCustomContext("flops_per_cycle", std::to_string(peak_.flopsPerCycle));
+  benchmark::AddCustomContext("peak_basis", peak_.basis);
+  benchmark::AddCustomContext("peak_gflops", fmt(peakGflops_));
+  benchmark::AddCustomContext("fma_gflops_measured", fmt(fmaGflops_));
+}
+
+runtime::NativeModel &Suite::model(int n, int d) {
+  auto key = std::make_pair(n, d);
+  auto it = models_.find(key);
+  if (it != models_.end())
+    return *it->second;
+  std::string error;
+  double seconds = 0;
+  auto m = jitRnnPoly(n, d + 1, error, &seconds);
+  if (!m)
+    throw std::runtime_error("cannot compile rnn_poly at N=" + std::to_string(n) +
+                             ", d=" + std::to_string(d) + ": " + error);
+  compileSeconds_[key] = seconds;
+  return *(models_[key] = std::move(m));
+}
+
+std::string Suite::library(int n, int d) {
+  std::string path = scratch_ + "/rnn_poly_" + std::to_string(n) + "_" + std::to_string(d) + ".so";
+  if (!std::filesystem::exists(path)) {
+    std::string error;
+    if (!buildRnnPolyLibrary(n, d + 1, path, error))
+      throw std::runtime_error("cannot build " + path + ": " + error);
+  }
+  return path;
+}
+
+void Suite::machine(benchmark::State &st) {
+  for (auto _ : st) {
+  }
+  setCounter(st, "clock_ghz", clockGHz_);
+  setCounter(st, "fma_gflops", fmaGflops_);
+  setCounter(st, "flops_per_cycle", peak_.flopsPerCycle);
+  setCounter(st, "peak_gflops", peakGflops_);
+}
+
+void Suite::stream(benchmark::State &st, double bytes) {
+  double gbs = 0;
+  for (auto _ : st)
+    gbs = measureStreamGBs(static_cast<size_t>(bytes));
+  setCounter(st, "bytes", bytes);
+  setCounter(st, "gbs", gbs);
+}
+
+void Suite::compile(benchmark::State &st, int n, int d) {
+  for (auto _ : st)
+    model(n, d);
+  setCounter(st, "seconds", compileSeconds_[{n, d}]);
+  setCounter(st, "state_bytes", static_cast<double>(model(n, d).info().stateBytes));
+}
+
+void Suite::steps(benchmark::State &st, int n, int d, bool tangents) {
+  runtime::NativeModel &m = model(n, d);
+  Workload work(n, 2, opt_.steps, kSeed);
+  std::vector<double> theta = benchTheta(d + 1);
+  CompiledRunner compiled(m, work, theta, kSeed);
+  HandRunner hand(compiled, work, theta);
+  StepCost cost = tangents ? tangentStepCost(n, d + 1) : primalStepCost(n, d + 1);
+  int block = blockFor(cost.flops / 10e9, opt_.steps);
+  PairedTimes times;
+  for (auto _ : st)
+    times = pairedSteps(compiled, hand, opt_.steps, block, tangents, opt_.budget, 8, 100000);
+  double tc = quantile(times.a, 0.5), th = quantile(times.b, 0.5);
+  setCounter(st, "block", block);
+  setCounter(st, "rounds", static_cast<double>(times.ratio.size()));
+  setCounter(st, "compiled_us", 1e6 * tc);
+  setCounter(st, "hand_us", 1e6 * th);
+  setCounter(st, "ratio", quantile(times.ratio, 0.5));
+  setCounter(st, "ratio_q1", quantile(times.ratio, 0.25));
+  setCounter(st, "ratio_q3", quantile(times.ratio, 0.75));
+  setCounter(st, "flops", cost.flops);
+  setCounter(st, "bytes", cost.bytes);
+  setCounter(st, "compiled_gflops", cost.flops / tc / 1e9);
+  setCounter(st, "hand_gflops", cost.flops / th / 1e9);
+  setCounter(st, "compiled_peak_frac", cost.flops / tc / 1e9 / peakGflops_);
+  setCounter(st, "hand_peak_frac", cost.flops / th / 1e9 / peakGflops_);
+  setCounter(st, "compiled_gbs", cost.bytes / tc / 1e9);
+  setCounter(st, "hand_gbs", cost.bytes / th / 1e9);
+  setCounter(st, "compiled_state_bytes", compiled.stateBytes());
+  setCounter(st, "hand_state_bytes", hand.stateBytes());
+}
+
+void Suite::metaGradient(benchmark::State &st, int n, int d) {
+  runtime::NativeModel &m = model(n, d);
+  Workload work(n, 2, opt_.steps, kSeed);
+  std::vector<double> theta = benchTheta(d + 1);
+  CompiledRunner compiled(m, work, theta, kSeed);
+  HandRunner hand(compiled, work, theta);
+  std::vector<double> dJc, dJh;
+  PairedTimes times;
+  for (auto _ : st)
+    times = pairedMetaGradients(compiled, hand, opt_.metaTrials, opt_.steps, (d + 1) * (d + 1),
+                                opt_.budget, 1, dJc, dJh);
+  double scale = 0, diff = 0;
+  for (size_t p = 0; p < dJc.size(); ++p) {
+    scale = std::max(scale, std::fabs(dJh[p]));
+    diff = std::max(diff, std::fabs(dJc[p] - dJh[p]));
+  }
+  setCounter(st, "trials", opt_.metaTrials);
+  setCounter(st, "steps", opt_.steps);
+  setCounter(st, "rounds", static_cast<double>(times.ratio.size()));
+  setCounter(st, "compiled_s", quantile(times.a, 0.5));
+  setCounter(st, "hand_s", quantile(times.b, 0.5));
+  setCounter(st, "ratio", quantile(times.ratio, 0.5));
+  setCounter(st, "dJ_rel_diff", scale > 0 ? diff / scale : diff);
+}
+
+void Suite::peakRss(benchmark::State &st, int n, int d, int trials) {
+  std::string so = library(n, d);
+  long maxrssKb = 0;
+  for (auto _ : st) {
+    std::string k = std::to_string(trials), t = std::to_string(opt_.steps);
+    char *argv[] = {const_cast<char *>(opt_.rssTool.c_str()), const_cast<char *>(so.c_str()),
+                    const_cast<char *>(k.c_str()), const_cast<char *>(t.c_str()), nullptr};
+    pid_t pid;
+    if (posix_spawn(&pid, opt_.rssTool.c_str(), nullptr, nullptr, argv, environ) != 0) {
+      st.SkipWithError(("cannot run " + opt_.rssTool).c_str());
+      return;
+    }
+    int status = 0;
+    rusage usage{};
+    // wait4: the usage of this child alone (RUSAGE_CHILDREN would be the
+    // maximum over every child waited for so far).
+    if (wait4(pid, &status, 0, &usage) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      st.SkipWithError("the peak-RSS child failed");
+      return;
+    }
+    maxrssKb = usage.ru_maxrss;
+  }
+  setCounter(st, "trials", trials);
+  setCounter(st, "peak_rss_bytes", 1024.0 * static_cast<double>(maxrssKb));
+  setCounter(st, "state_bytes", static_cast<double>(model(n, d).info().stateBytes));
+}
+
+void Suite::registerAll() {
+  using benchmark::RegisterBenchmark;
+  auto once = [](benchmark::internal::Benchmark *b) {
+    b->Iterations(1)->Unit(benchmark::kMillisecond);
+  };
+  once(RegisterBenchmark("machine", [this](benchmark::State &st) { machine(st); }));
+  for (int n : opt_.sizes) {
+    double bytes = 8.0 * 2 * 16 * n * n; // de and dW at d = 3
+    once(RegisterBenchmark(("stream/N:" + std::to_string(n)).c_str(),
+                           [this, bytes](benchmark::State &st) { stream(st, bytes); }));
+  }
+  for (int n : opt_.sizes)
+    for (int d : opt_.degrees)
+      once(RegisterBenchmark(name("compile", n, d).c_str(),
+                             [this, n, d](benchmark::State &st) { compile(st, n, d); }));
+  for (bool tangents : {false, true})
+    for (int n : opt_.sizes)
+      for (int d : opt_.degrees)
+        once(RegisterBenchmark(name(tangents ? "step/tangent" : "step/primal", n, d).c_str(),
+                               [this, n, d, tangents](benchmark::State &st) {
+                                 steps(st, n, d, tangents);
+                               }));
+  for (int n : opt_.sizes)
+    for (int d : opt_.degrees)
+      once(RegisterBenchmark(name("metagrad", n, d).c_str(),
+                             [this, n, d](benchmark::State &st) { metaGradient(st, n, d); }));
+  for (int k : opt_.rssTrials)
+    once(RegisterBenchmark((name("rss", opt_.rssN, opt_.rssD) + "/K:" + std::to_string(k)).c_str(),
+                           [this, k](benchmark::State &st) {
+                             peakRss(st, opt_.rssN, opt_.rssD, k);
+                           }));
+}
+
+} // namespace plasticc::bench

@@ -65,7 +65,7 @@ std::optional<ModelBinding> ModelBinding::make(const runtime::ModelInfo &info,
           return std::nullopt;
         b.targetAt_ = q.offset;
       } else if (q.name == n.mask) {
-        if (!checkWidth(task, info, q, 1, task.modelLoc.valid() ? task.modelLoc : Loc{1, 1},
+        if (!checkWidth(task, info, q, 1, task.modelLoc, // invalid: about the whole file
                         "the task's mask is one number per step", err))
           return std::nullopt;
         b.maskAt_ = q.offset;

@@ -33,8 +33,10 @@ std::vector<std::string> Task::conditionNames() const {
 
 std::string Task::locatedError(Loc loc, const std::string &message) const {
   std::ostringstream out;
-  if (!file || !loc.valid())
+  if (!file)
     return message;
+  if (!loc.valid()) // about the whole file (e.g. a default it does not set)
+    return file->path() + ": error: " + message + "\n";
   DiagnosticEngine diag(file, out);
   diag.error(loc, message);
   return out.str();
@@ -65,7 +67,12 @@ size_t editDistance(const std::string &a, const std::string &b) {
 /// Walks one parsed file into a Task, reporting through `diag`.
 class TaskLoader {
 public:
-  TaskLoader(DiagnosticEngine &diag, Task &task) : diag_(diag), task_(task) {}
+  TaskLoader(DiagnosticEngine &diag, std::ostream &out, Task &task)
+      : diag_(diag), out_(out), task_(task) {}
+
+  /// Problems of the file as a whole (a key it lacks) have no line to point
+  /// at: they are reported as "file: error: ..." rather than at a made-up place.
+  unsigned fileErrors() const { return fileErrors_; }
 
   void run(const toml::table &root) {
     checkKeys(root, {"name", "description", "dt", "inputs", "outputs", "reward", "choices",
@@ -101,7 +108,7 @@ private:
   int64_t count(const toml::table &root, const char *key, int64_t min, Loc &loc) {
     const toml::node *n = root.get(key);
     if (!n) {
-      diag_.error(Loc{1, 1}, std::string("missing required key '") + key + "'");
+      fileError(std::string("missing required key '") + key + "'");
       return min;
     }
     loc = locOf(n->source());
@@ -180,7 +187,7 @@ private:
   void readEpochs(const toml::table &root) {
     const toml::node *node = root.get("epoch");
     if (!node) {
-      diag_.error(Loc{1, 1}, "the task has no epochs (add [[epoch]] tables)");
+      fileError("the task has no epochs (add [[epoch]] tables)");
       return;
     }
     const toml::array *arr = node->as_array();
@@ -362,6 +369,11 @@ private:
 
   // --- helpers ---------------------------------------------------------
 
+  void fileError(const std::string &message) {
+    out_ << diag_.file().path() << ": error: " << message << '\n';
+    ++fileErrors_;
+  }
+
   void checkKeys(const toml::table &t, std::initializer_list<const char *> known,
                  const std::string &where) {
     for (const auto &[key, value] : t) {
@@ -440,7 +452,9 @@ private:
   }
 
   DiagnosticEngine &diag_;
+  std::ostream &out_;
   Task &task_;
+  unsigned fileErrors_ = 0;
 };
 
 } // namespace
@@ -451,16 +465,18 @@ std::optional<Task> parseTask(const std::string &text, const std::string &path, 
   DiagnosticEngine diag(file, out);
   Task task;
   task.file = file;
+  TaskLoader loader(diag, out, task);
   try {
     toml::table root = toml::parse(text, path);
-    TaskLoader(diag, task).run(root);
+    loader.run(root);
   } catch (const toml::parse_error &e) {
     Loc loc = locOf(e.source());
-    if (!loc.valid())
-      loc = Loc{1, 1};
-    diag.error(loc, std::string(e.description()));
+    if (loc.valid())
+      diag.error(loc, std::string(e.description()));
+    else
+      out << path << ": error: " << e.description() << '\n';
   }
-  if (diag.hasErrors()) {
+  if (diag.hasErrors() || loader.fileErrors() > 0 || !out.str().empty()) {
     err = out.str();
     return std::nullopt;
   }

@@ -89,7 +89,8 @@ struct Task {
   /// Names of the condition variables, in the order formulas index them.
   std::vector<std::string> conditionNames() const;
   /// Renders "file:line:col: error: message" plus the source line, as the
-  /// loader does, for a problem found after loading.
+  /// loader does, for a problem found after loading ("file: error: message"
+  /// when `loc` is invalid, i.e. the problem is with the file as a whole).
   std::string locatedError(Loc loc, const std::string &message) const;
 };
 

@@ -109,7 +109,7 @@ bool checkTimeStep(const meta::ModelBinding &b, const tasks::Task &task, const v
   char text[160];
   std::snprintf(text, sizeof text, "task time step dt = %g ms but model '%s' has param dt = %g ms",
                 task.dtMs, b.info().name.c_str(), v * 1e3);
-  err = task.locatedError(task.dtLoc.valid() ? task.dtLoc : Loc{1, 1}, text);
+  err = task.locatedError(task.dtLoc, text); // no `dt` key: about the whole file
   return false;
 }
 

@@ -394,6 +394,12 @@ TEST(TaskErrors, TomlSyntaxErrorHasALocation) {
   EXPECT_NE(err.find("error:"), std::string::npos) << err;
 }
 
+TEST(TaskErrors, MissingKeysAreErrorsOfTheWholeFile) {
+  std::string err = errorsOf("dt = 1\n");
+  EXPECT_NE(err.find("bad.toml: error: missing required key 'inputs'"), std::string::npos) << err;
+  EXPECT_NE(err.find("bad.toml: error: the task has no epochs"), std::string::npos) << err;
+}
+
 TEST(TaskErrors, MissingFileIsAnError) {
   std::string err;
   EXPECT_FALSE(loadTask("/nonexistent/task.toml", err));

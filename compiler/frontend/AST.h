@@ -284,6 +284,11 @@ enum class DeclKind : uint8_t { Dim, Quantity, Step, Reward, Event };
 struct Decl {
   DeclKind kind;
   SourceRange range; // the keyword through the end of the declaration
+  /// Set by the parser when it reported a syntax error inside or right after
+  /// this declaration and skipped text: what it says may be incomplete (a
+  /// lost initialiser or `plastic`), so Sema declares its name but does not
+  /// check it, and stays quiet about its uses.
+  bool broken = false;
 
   virtual ~Decl() = default;
 
@@ -292,7 +297,8 @@ protected:
 };
 using DeclPtr = std::unique_ptr<Decl>;
 
-/// `dim N = 128`.
+/// `dim N = 128`. The parser accepts any number (and a leading '-') so that
+/// Sema can say why `dim N = 12.5` or `dim N = 0` is not a dim.
 struct DimDecl : Decl {
   static constexpr DeclKind Kind = DeclKind::Dim;
   DimDecl(SourceRange r, std::string name, SourceRange nameRange, int64_t value,
@@ -301,8 +307,10 @@ struct DimDecl : Decl {
         valueRange(valueRange) {}
   std::string name;
   SourceRange nameRange;
-  int64_t value;          // as written (Sema rejects value <= 0)
+  int64_t value;          // as written when isInteger (Sema rejects value <= 0)
   SourceRange valueRange;
+  bool isInteger = true;  // written as digits only (no '.' or exponent)
+  std::string spelling;   // the value as written, with its '-' ("12.5", "-3")
   const Symbol *symbol = nullptr; // Sema
 };
 

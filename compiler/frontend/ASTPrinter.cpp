@@ -156,7 +156,11 @@ void Printer::decl(const Decl &d) {
   switch (d.kind) {
   case DeclKind::Dim: {
     auto &dim = static_cast<const DimDecl &>(d);
-    out_ << "Dim " << dim.name << " = " << dim.value;
+    out_ << "Dim " << dim.name << " = ";
+    if (dim.isInteger)
+      out_ << dim.value;
+    else
+      out_ << dim.spelling; // not a dim Sema accepts: as written
     loc(out_, d.range);
     out_ << '\n';
     return;
@@ -202,7 +206,8 @@ void Printer::decl(const Decl &d) {
     out_ << "Reward " << r.name;
     loc(out_, d.range);
     out_ << '\n';
-    expr(*r.value, 2);
+    if (r.value) // null in a broken declaration
+      expr(*r.value, 2);
     return;
   }
   }

@@ -15,10 +15,12 @@
 #include "compiler/frontend/Parser.h"
 
 #include "compiler/frontend/Lexer.h"
+#include "compiler/frontend/Spelling.h"
 
 #include <algorithm>
 #include <charconv>
 #include <deque>
+#include <limits>
 #include <cmath>
 #include <optional>
 #include <system_error>
@@ -134,6 +136,8 @@ private:
   /// Records the name a broken declaration starting at `start` declared (the
   /// token `offset` after its keyword), so that Sema does not call it undeclared.
   void skipped(Module &m, size_t start, size_t offset) {
+    while (toks_.size() <= start + offset && !toks_.back().is(TokenKind::Eof))
+      toks_.push_back(lexer_.next());
     if (start + offset < toks_.size() && toks_[start + offset].is(TokenKind::Ident))
       m.skippedNames.push_back(std::string(toks_[start + offset].text));
   }
@@ -323,14 +327,21 @@ std::unique_ptr<Module> Parser::parseFile() {
     }
     DeclPtr decl = parseDecl();
     if (!decl) {
+      // `inpu m` or `Rbar = 0` (no keyword): either name may be meant as declared.
+      skipped(*module, start, 0);
       skipped(*module, start, 1);
       recoverDeclaration(start);
       continue;
     }
-    bool block = decl->kind == DeclKind::Step || decl->kind == DeclKind::Event;
+    Decl &d = *decl;
+    bool block = d.kind == DeclKind::Step || d.kind == DeclKind::Event;
     module->decls.push_back(std::move(decl));
-    if (!block && !expectEndOfStatement("declaration"))
+    if (!d.broken && !block && !expectEndOfStatement("declaration"))
+      d.broken = true;
+    if (d.broken) {
+      skipped(*module, start, 1);
       recoverDeclaration(start);
+    }
   }
   module->incomplete = diag_.hasErrors();
   for (auto &d : module->decls)
@@ -365,6 +376,18 @@ DeclPtr Parser::parseDecl() {
     consume();
     return parseBlock(DeclKind::Event, begin, "on reward");
   }
+  if (t.is(TokenKind::Ident) && lookahead().is(TokenKind::Ident) && !lookahead().newlineBefore) {
+    // Two names in a row: a misspelled keyword, as in `inpu m` or `State x`.
+    ClosestName keyword{std::string(t.text)};
+    for (const char *k : {"dim", "meta", "param", "input", "noise", "state", "weight", "trace",
+                          "baseline", "output", "step", "reward"})
+      keyword.consider(k);
+    if (!keyword.best().empty()) {
+      errorAt(t, "expected a declaration, found " + describe(t) + "; did you mean '" +
+                     keyword.best() + "'?");
+      return nullptr;
+    }
+  }
   if (t.is(TokenKind::Ident) || t.is(TokenKind::Number))
     errorAt(t, "expected a declaration (dim, meta, param, input, noise, state, weight, trace, "
                "baseline, output, step, reward or on reward), found " +
@@ -389,7 +412,9 @@ bool Parser::parseInteger(const Token &t, int64_t &value, const char *what) {
 }
 
 /// dimdecl ::= 'dim' IDENT '=' INT
-/// (a leading '-' is accepted here only to report "must be positive")
+/// (any number, with a leading '-', is accepted here so that Sema can say
+/// why `dim N = 12.5` or `dim N = -3` is not a dim; once the name is read, a
+/// syntax error still declares the dim, as a broken declaration)
 DeclPtr Parser::parseDimDecl() {
   Loc begin = tok().range.begin;
   consume();
@@ -397,20 +422,44 @@ DeclPtr Parser::parseDimDecl() {
     errorAt(tok(), "expected the dim's name after 'dim', found " + describe(tok()));
     return nullptr;
   }
-  std::string name(tok().text);
-  SourceRange nameRange = tok().range;
+  auto dim = std::make_unique<DimDecl>(SourceRange{}, std::string(tok().text), tok().range, 0,
+                                       SourceRange{});
   consume();
+  auto broken = [&] {
+    dim->range = from(begin);
+    dim->broken = true;
+    return std::move(dim);
+  };
   if (!expect(TokenKind::Assign, "after the dim's name"))
-    return nullptr;
+    return broken();
   Loc valueBegin = tok().range.begin;
   bool negative = accept(TokenKind::Minus);
-  int64_t value = 0;
-  if (!parseInteger(tok(), value, "a positive integer for the dim"))
-    return nullptr;
+  const Token &t = tok();
+  if (!t.is(TokenKind::Number)) {
+    errorAt(t, "expected a positive integer for the dim, found " + describe(t));
+    return broken();
+  }
+  dim->isInteger = std::all_of(t.text.begin(), t.text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  dim->spelling = (negative ? "-" : "") + std::string(t.text);
+  if (dim->isInteger) {
+    // Too many digits for int64: keep the largest value, which Sema reports
+    // as too large (with the number as written).
+    auto [ptr, ec] = std::from_chars(t.text.data(), t.text.data() + t.text.size(), dim->value);
+    if (ec != std::errc())
+      dim->value = std::numeric_limits<int64_t>::max();
+    if (negative)
+      dim->value = -dim->value;
+  }
   consume();
-  if (negative)
-    value = -value;
-  return std::make_unique<DimDecl>(from(begin), std::move(name), nameRange, value, from(valueBegin));
+  dim->valueRange = from(valueBegin);
+  if (tok().is(TokenKind::Ident) && !tok().newlineBefore &&
+      (tok().text == "ms" || tok().text == "s" || tok().text == "Hz")) {
+    errorAt(tok(), "a dim is a count and takes no unit, found " + quote(tok().text) +
+                       " after " + quote(dim->spelling));
+    consume();
+  }
+  dim->range = from(begin);
+  return dim;
 }
 
 /// shape ::= '[' dimref (',' dimref)? ']'      dimref ::= IDENT | INT
@@ -439,6 +488,8 @@ bool Parser::parseShape(std::vector<DimRef> &dims) {
 
 /// quantitydecl ::= KIND IDENT shape? ('=' expr)? 'plastic'?
 /// KIND ::= meta | param | input | noise | state | weight | trace | baseline | output
+/// (once the name is read, a syntax error still declares the quantity, as a
+/// broken declaration)
 DeclPtr Parser::parseQuantityDecl(QuantityKind kind) {
   Loc begin = tok().range.begin;
   consume();
@@ -449,12 +500,17 @@ DeclPtr Parser::parseQuantityDecl(QuantityKind kind) {
   }
   auto decl = std::make_unique<QuantityDecl>(SourceRange{}, kind, std::string(tok().text), tok().range);
   consume();
+  auto broken = [&] {
+    decl->range = from(begin);
+    decl->broken = true;
+    return std::move(decl);
+  };
   if (tok().is(TokenKind::LBracket) && !tok().newlineBefore && !parseShape(decl->dims))
-    return nullptr;
+    return broken();
   if (accept(TokenKind::Assign)) {
     decl->init = parseExpr();
     if (!decl->init)
-      return nullptr;
+      return broken();
   }
   if (tok().is(TokenKind::KwPlastic) && !atBreak()) {
     decl->plastic = true;
@@ -502,6 +558,8 @@ DeclPtr Parser::parseBlock(DeclKind kind, Loc begin, const char *what) {
 }
 
 /// rewarddecl ::= 'reward' IDENT '=' expr
+/// (once the name is read, a syntax error still declares the reward, as a
+/// broken declaration)
 DeclPtr Parser::parseRewardDecl() {
   Loc begin = tok().range.begin;
   consume();
@@ -510,15 +568,12 @@ DeclPtr Parser::parseRewardDecl() {
                        describe(tok()));
     return nullptr;
   }
-  std::string name(tok().text);
-  SourceRange nameRange = tok().range;
+  auto reward = std::make_unique<RewardDecl>(SourceRange{}, std::string(tok().text), tok().range, nullptr);
   consume();
-  if (!expect(TokenKind::Assign, "after the reward's name"))
-    return nullptr;
-  ExprPtr value = parseExpr();
-  if (!value)
-    return nullptr;
-  return std::make_unique<RewardDecl>(from(begin), std::move(name), nameRange, std::move(value));
+  if (!expect(TokenKind::Assign, "after the reward's name") || !(reward->value = parseExpr()))
+    reward->broken = true;
+  reward->range = from(begin);
+  return reward;
 }
 
 /// stmt   ::= target ('=' | '+=' | '-=') expr

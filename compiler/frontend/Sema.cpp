@@ -40,17 +40,21 @@
 //     per element: a bare vector or matrix is an error, and the arguments of
 //     a reduction may not use the statement's indices. An array is indexed
 //     either entirely by statement indices (W[i, j], r[j]) or entirely by
-//     constants and index-sum indices (theta[a, b], r[0]); W[i, i] and mixes
-//     such as W[i, 0] are errors. Index sums unroll to at most
-//     kMaxIndexSumTerms terms.
+//     constants and index-sum indices (theta[a, b], r[0]); diagonal reads
+//     W[i, i] and mixes such as W[i, 0] are errors. Index sums unroll to at
+//     most kMaxIndexSumTerms terms.
 //  8. `reward R` is optional; without it the reward region returns 0. `on
-//     reward` requires a `reward` declaration. R must be a scalar. A missing
-//     step block, and a second model, step, reward or on-reward, are errors.
-//  9. Dims are at most kMaxDim; numbers too large or too small for a double
-//     (1e999, 1e-400) are errors; `5.` and `10ms` (no space) are accepted.
+//     reward` requires a `reward` declaration (the error names the first
+//     undeclared, not misspelt name the block reads, taken to be the reward,
+//     and its uses are not reported). R must be a scalar. A missing step
+//     block, and a second model, step, reward or on-reward, are errors.
+//  9. Dims are at most kMaxDim and written as integers (`dim N = 1e3` is an
+//     error); numbers too large or too small for a double (1e999, 1e-400)
+//     are errors; `5.` and `10ms` (no space) are accepted.
 // 10. Statement indices are any names, bound by position: the first to axis
 //     0 (post), the second to axis 1 (pre); a vector target's index binds
-//     axis 0. Reading a matrix with the two indices swapped is "transposed".
+//     axis 0. Reading a matrix with the two indices swapped is "transposed",
+//     with one index twice a "diagonal" read.
 // 11. Sema runs even after syntax errors, on what the parser recovered;
 //     names that broken statements or declarations may have defined are not
 //     reported as undeclared, and a missing step block is not reported then.
@@ -62,9 +66,22 @@
 //     supplied per step), not in the reward expression or 'on reward'.
 // 14. Outputs are not written by init or trial; reading one in the step
 //     before writing it gives the value of the previous step.
+// 15. No cascades. An unknown name is reported once, at its first use (as
+//     gcc does), with a suggestion only of its category: dims for a shape,
+//     names readable there for a value, names writable there for a target,
+//     indices for an index. A declaration with an error (an invalid dim, an
+//     unresolved shape, a syntax error) stays declared but is "poisoned": the
+//     shapes made of it, its uses and the statements writing it are skipped
+//     quietly (an unindexed value is still checked), since anything said
+//     about them would rest on a made-up shape.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/frontend/SemaImpl.h"
+
+#include "compiler/frontend/Spelling.h"
+
+#include <cmath>
+#include <cstdlib>
 
 namespace plasticc {
 
@@ -165,25 +182,119 @@ void Checker::checkStructure() {
   if (!first[static_cast<size_t>(DeclKind::Step)] && !m_.incomplete)
     diag_.error(modelAt, "model " + quote(m_.name) +
                              " has no 'step' block; every model needs 'step { ... }'");
+  // Reported when the event is checked, naming what it uses as the reward.
   const Decl *event = first[static_cast<size_t>(DeclKind::Event)];
   if (event && !first[static_cast<size_t>(DeclKind::Reward)] && !m_.incomplete)
-    diag_.error(SourceRange{event->range.begin, event->range.begin},
-                "'on reward' needs a reward to react to: declare it with 'reward R = ...'");
+    eventWithoutReward_ = static_cast<const BlockDecl *>(event);
+}
+
+std::string Checker::guessRewardName(const BlockDecl &event, SourceRange &firstUse) {
+  std::unordered_set<std::string> targets, bound;
+  for (auto &st : event.stmts)
+    targets.insert(st->target);
+  std::string found;
+  auto consider = [&](const std::string &name, SourceRange at) {
+    if (!found.empty() || globals_.count(name) || targets.count(name) || bound.count(name) ||
+        skippedNames_.count(name) || stepLocals_.count(name))
+      return;
+    ClosestName closest(name);
+    for (auto &[n, sym] : globals_)
+      closest.consider(n);
+    for (const std::string &t : targets)
+      closest.consider(t);
+    if (!closest.best().empty())
+      return; // a misspelling: reported as such
+    found = name;
+    firstUse = at;
+  };
+  auto visit = [&](auto &self, const Expr &e) -> void {
+    switch (e.kind) {
+    case ExprKind::Name:
+      consider(static_cast<const NameExpr &>(e).name, e.range);
+      return;
+    case ExprKind::Index: {
+      auto &x = static_cast<const IndexExpr &>(e);
+      consider(x.name, x.nameRange);
+      return;
+    }
+    case ExprKind::Unary:
+      self(self, *static_cast<const UnaryExpr &>(e).operand);
+      return;
+    case ExprKind::Binary:
+      self(self, *static_cast<const BinaryExpr &>(e).lhs);
+      self(self, *static_cast<const BinaryExpr &>(e).rhs);
+      return;
+    case ExprKind::Call:
+      for (auto &a : static_cast<const CallExpr &>(e).args)
+        self(self, *a);
+      return;
+    case ExprKind::IndexSum: {
+      auto &x = static_cast<const IndexSumExpr &>(e);
+      for (auto &v : x.vars)
+        bound.insert(v.name);
+      self(self, *x.body);
+      for (auto &v : x.vars)
+        bound.erase(v.name);
+      return;
+    }
+    case ExprKind::Number:
+      return;
+    }
+  };
+  for (auto &st : event.stmts)
+    if (st->value && found.empty())
+      visit(visit, *st->value);
+  return found;
+}
+
+void Checker::reportEventWithoutReward(const BlockDecl &event) {
+  SourceRange at{event.range.begin, event.range.begin};
+  SourceRange use;
+  std::string name = guessRewardName(event, use);
+  diag_.error(at, "'on reward' needs a reward to react to: declare it with 'reward " +
+                      (name.empty() ? std::string("R") : name) + " = ...'");
+  if (name.empty())
+    return;
+  // Its uses are not reported again as undeclared names.
+  reportedNames_.insert(name);
+  diag_.note(use, quote(name) + " is used here, but no reward is declared");
 }
 
 //===----------------------------------------------------------------------===//
 // Phase 2: declarations in order
 //===----------------------------------------------------------------------===//
 
+// An invalid dim is still declared, but poisoned: the shapes made of it are
+// unknown, so the quantities of those shapes and every use of the dim are
+// skipped quietly instead of being reported with a made-up extent.
 void Checker::checkDim(DimDecl &d) {
   Symbol *s = const_cast<Symbol *>(d.symbol);
-  if (d.value <= 0)
+  s->value = 1;
+  if (d.broken) { // the parser reported it
+    poisoned_.insert(s);
+    return;
+  }
+  if (!d.isInteger) {
+    char *end = nullptr;
+    double v = std::strtod(d.spelling.c_str(), &end);
+    if (v >= 1 && v <= kMaxDim && v == std::floor(v))
+      diag_.error(d.valueRange, "dim " + quote(d.name) + " must be written as an integer, as in 'dim " +
+                                    d.name + " = " + std::to_string(static_cast<int64_t>(v)) +
+                                    "', got " + d.spelling);
+    else
+      diag_.error(d.valueRange, "dim " + quote(d.name) + " must be a positive integer, got " + d.spelling);
+    poisoned_.insert(s);
+  } else if (d.value <= 0) {
     diag_.error(d.valueRange, "dim " + quote(d.name) + " must be a positive integer, got " +
                                   std::to_string(d.value));
-  else if (d.value > kMaxDim)
-    diag_.error(d.valueRange, "dim " + quote(d.name) + " = " + std::to_string(d.value) +
-                                  " is too large (at most " + std::to_string(kMaxDim) + ")");
-  s->value = d.value > 0 && d.value <= kMaxDim ? d.value : 1;
+    poisoned_.insert(s);
+  } else if (d.value > kMaxDim) {
+    diag_.error(d.valueRange, "dim " + quote(d.name) + " = " + d.spelling + " is too large (at most " +
+                                  std::to_string(kMaxDim) + ")");
+    poisoned_.insert(s);
+  } else {
+    s->value = d.value;
+  }
 }
 
 bool Checker::resolveShape(QuantityDecl &q, Shape &shape) {
@@ -203,8 +314,11 @@ bool Checker::resolveShape(QuantityDecl &q, Shape &shape) {
       auto it = globals_.find(ref.name);
       if (it == globals_.end()) {
         if (!skippedNames_.count(ref.name))
-          suggest(ref.name, ref.range, "unknown dim " + quote(ref.name) + " in the shape of " + quote(q.name));
+          reportUnknown(ref.name, ref.range, "unknown dim " + quote(ref.name) + " in the shape of " + quote(q.name),
+                        NameCategory::Dim);
         ok = false;
+      } else if (poisoned_.count(it->second)) {
+        ok = false; // an invalid dim, or a name whose declaration was broken
       } else if (it->second->kind != SymbolKind::Dim) {
         diag_.error(ref.range, quote(ref.name) + " is " + describe(*it->second) +
                                    ", not a dim; shapes are made of dims and integers");
@@ -226,8 +340,13 @@ bool Checker::resolveShape(QuantityDecl &q, Shape &shape) {
 void Checker::checkQuantity(QuantityDecl &q) {
   Symbol *s = const_cast<Symbol *>(q.symbol);
   // A quantity whose shape could not be resolved gets a placeholder shape;
-  // its uses are skipped quietly rather than reported as mismatches.
+  // its uses are skipped quietly rather than reported as mismatches. So is
+  // a broken declaration, whatever the parser could read of it.
   Shape shape;
+  if (q.broken) {
+    poisoned_.insert(s);
+    return;
+  }
   if (!resolveShape(q, shape)) {
     shape = Shape::scalar();
     poisoned_.insert(s);
@@ -330,6 +449,11 @@ bool Checker::checkRandomInit(QuantityDecl &q, CallExpr &call) {
 
 void Checker::checkReward(RewardDecl &r) {
   where_ = Where::Reward;
+  if (r.broken) {
+    if (r.symbol)
+      poisoned_.insert(const_cast<Symbol *>(r.symbol));
+    return;
+  }
   if (!check(*r.value))
     return;
   if (!r.value->shape.isScalar()) {
@@ -370,11 +494,15 @@ void Checker::checkBlock(BlockDecl &b) {
   block_ = &b;
   locals_.clear();
   written_.clear();
+  reportedLocals_.clear();
+  if (&b == eventWithoutReward_)
+    reportEventWithoutReward(b);
   // Names assigned in this block that are not globals: the block's locals,
   // by their (first) defining statement, to report uses before definition.
+  // Only `name = ...` defines a local (`+=` and indexed targets are errors).
   std::unordered_map<std::string, const AssignStmt *> later;
   for (auto &s : b.stmts)
-    if (!globals_.count(s->target))
+    if (!globals_.count(s->target) && s->op == AssignOp::Set && s->indices.empty())
       later.emplace(s->target, s.get());
   later_ = &later;
   for (auto &s : b.stmts) {
@@ -383,7 +511,21 @@ void Checker::checkBlock(BlockDecl &b) {
     checkStmt(*s);
   }
   later_ = nullptr;
+  if (b.kind == DeclKind::Step)
+    for (auto &[name, local] : locals_)
+      stepLocals_.emplace(name, local->local);
   locals_.clear();
+}
+
+bool Checker::quietTarget(const AssignStmt &s) const {
+  if (auto it = globals_.find(s.target); it != globals_.end())
+    return poisoned_.count(it->second) != 0;
+  if (locals_.count(s.target))
+    return false;
+  // Not declared: `name = ...` defines a local; other forms are errors,
+  // unless the name was reported already or a broken declaration had it.
+  bool definesLocal = s.op == AssignOp::Set && s.indices.empty();
+  return !definesLocal && (skippedNames_.count(s.target) || reportedNames_.count(s.target));
 }
 
 bool Checker::checkWritable(const AssignStmt &s, const Symbol &target) {
@@ -480,14 +622,17 @@ bool Checker::checkTarget(AssignStmt &s) {
     return false;
   }
   if (s.op != AssignOp::Set) {
-    diag_.error(s.opRange, std::string("cannot use '") + assignOpSpelling(s.op) + "' on " +
-                               quote(s.target) + ": it is neither declared nor defined earlier in this block");
+    reportUnknown(s.target, s.opRange,
+                  std::string("cannot use '") + assignOpSpelling(s.op) + "' on " + quote(s.target) +
+                      ": it is neither declared nor defined earlier in this block",
+                  NameCategory::Target);
     return false;
   }
   if (!s.indices.empty()) {
-    diag_.error(s.indices.front().range, "local " + quote(s.target) +
-                                             " is defined whole: write '" + s.target +
-                                             " = ...' without indices, or declare it");
+    reportUnknown(s.target, s.indices.front().range,
+                  "local " + quote(s.target) + " is defined whole: write '" + s.target +
+                      " = ...' without indices, or declare it",
+                  NameCategory::Target);
     return false;
   }
   s.definesLocal = true;
@@ -497,6 +642,13 @@ bool Checker::checkTarget(AssignStmt &s) {
 void Checker::checkStmt(AssignStmt &s) {
   stmtIndices_.clear();
   indexed_ = false;
+  if (quietTarget(s)) {
+    // An unindexed value can still hold independent errors; an indexed one
+    // needs the target's axes.
+    if (s.indices.empty())
+      check(*s.value);
+    return;
+  }
   if (!checkTarget(s)) {
     stmtIndices_.clear();
     return;

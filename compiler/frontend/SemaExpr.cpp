@@ -13,6 +13,8 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/frontend/SemaImpl.h"
 
+#include "compiler/frontend/Spelling.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -21,56 +23,95 @@ namespace plasticc::sema {
 
 namespace {
 
-/// Edit distance with adjacent transpositions (optimal string alignment),
-/// for "did you mean" suggestions: 'sigam' is one edit from 'sigma'.
-size_t editDistance(const std::string &a, const std::string &b) {
-  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
-  for (size_t i = 0; i <= a.size(); ++i)
-    d[i][0] = i;
-  for (size_t j = 0; j <= b.size(); ++j)
-    d[0][j] = j;
-  for (size_t i = 1; i <= a.size(); ++i)
-    for (size_t j = 1; j <= b.size(); ++j) {
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  return d[a.size()][b.size()];
+constexpr int64_t kMaxUnitExponent = 1000;
+
+/// What the initialiser of a `reader` quantity may read among quantities
+/// (decision 3 of Sema.cpp); `allowed` says it in words.
+bool initMayRead(QuantityKind reader, QuantityKind read, const char *&allowed) {
+  switch (reader) {
+  case QuantityKind::State:
+  case QuantityKind::Weight:
+    allowed = "numbers, dims, params and earlier states and weights";
+    return read == QuantityKind::Param || read == QuantityKind::State || read == QuantityKind::Weight;
+  case QuantityKind::Param:
+    allowed = "numbers, dims and earlier params";
+    return read == QuantityKind::Param;
+  default: // meta, trace, baseline
+    allowed = "numbers, dims and params";
+    return read == QuantityKind::Param;
+  }
 }
 
-constexpr int64_t kMaxUnitExponent = 1000;
+bool suppliedPerStep(const Symbol &s) {
+  return s.kind == SymbolKind::Quantity &&
+         (s.quantity->qkind == QuantityKind::Input || s.quantity->qkind == QuantityKind::Noise);
+}
 
 } // namespace
 
-void Checker::suggest(const std::string &name, SourceRange at, const std::string &message) {
-  // Close means at most one edit per three characters (so a one- or
-  // two-letter name is only matched by a change of case).
-  std::string best;
-  size_t bestDist = name.size() / 3 + 1;
-  auto lower = [](std::string t) {
-    for (char &c : t)
-      c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    return t;
-  };
-  auto consider = [&](const std::string &cand) {
-    if (cand.size() > 64 || name.size() > 64)
-      return;
-    size_t d = lower(cand) == lower(name) ? 0 : editDistance(name, cand);
-    if (d < bestDist || (d == bestDist && !best.empty() && cand < best)) {
-      if (d < bestDist) {
-        bestDist = d;
-        best = cand;
-      } else {
-        best = std::min(best, cand);
-      }
-    }
-  };
-  for (auto &[n, s] : globals_)
-    consider(n);
-  for (auto &[n, s] : locals_)
-    consider(n);
-  for (const Symbol *s : sumIndices_)
-    consider(s->name);
+bool Checker::readableHere(const Symbol &s) {
+  switch (where_) {
+  case Where::Init: {
+    if (s.kind == SymbolKind::Reward || &s == initOf_->symbol)
+      return false;
+    if (auto it = order_.find(&s); it != order_.end() && it->second > initOrder_)
+      return false;
+    const char *allowed = "";
+    return s.kind != SymbolKind::Quantity || initMayRead(initOf_->qkind, s.quantity->qkind, allowed);
+  }
+  case Where::Step:
+    return s.kind != SymbolKind::Reward;
+  case Where::Event:
+    return !suppliedPerStep(s);
+  case Where::Reward:
+    return s.kind != SymbolKind::Reward && !suppliedPerStep(s);
+  }
+  return false;
+}
+
+bool Checker::writableHere(const Symbol &s) const {
+  if (s.kind != SymbolKind::Quantity)
+    return false;
+  QuantityKind k = s.quantity->qkind;
+  if (where_ == Where::Step)
+    return k == QuantityKind::State || k == QuantityKind::Trace || k == QuantityKind::Output;
+  return (k == QuantityKind::Weight && s.quantity->plastic) || k == QuantityKind::Baseline;
+}
+
+void Checker::reportUnknown(const std::string &name, SourceRange at, const std::string &message,
+                            NameCategory category) {
+  // Indices are per statement: an unknown one is reported in every statement.
+  if (category != NameCategory::Index && !reportedNames_.insert(name).second)
+    return;
+  ClosestName closest(name);
+  switch (category) {
+  case NameCategory::Dim:
+    for (auto &[n, s] : globals_)
+      if (s->kind == SymbolKind::Dim)
+        closest.consider(n);
+    break;
+  case NameCategory::Index:
+    for (const Symbol *s : stmtIndices_)
+      closest.consider(s->name);
+    for (const Symbol *s : sumIndices_)
+      closest.consider(s->name);
+    break;
+  case NameCategory::Value:
+    for (auto &[n, s] : globals_)
+      if (readableHere(*s))
+        closest.consider(n);
+    for (auto &[n, s] : locals_)
+      closest.consider(n);
+    for (const Symbol *s : sumIndices_)
+      closest.consider(s->name);
+    break;
+  case NameCategory::Target:
+    for (auto &[n, s] : globals_)
+      if (writableHere(*s))
+        closest.consider(n);
+    break;
+  }
+  const std::string &best = closest.best();
   if (best.empty()) {
     diag_.error(at, message);
     return;
@@ -78,7 +119,7 @@ void Checker::suggest(const std::string &name, SourceRange at, const std::string
   diag_.error(at, message + "; did you mean " + quote(best) + "?");
   const Symbol *s = globals_.count(best) ? globals_[best] : locals_.count(best) ? locals_[best] : nullptr;
   if (s)
-    diag_.note(s->range, quote(best) + " declared here");
+    diag_.note(s->range, quote(best) + (s->kind == SymbolKind::Local ? " defined here" : " declared here"));
 }
 
 bool Checker::mayReadInInit(const Symbol &s, SourceRange at) {
@@ -101,25 +142,8 @@ bool Checker::mayReadInInit(const Symbol &s, SourceRange at) {
   }
   if (s.kind != SymbolKind::Quantity)
     return true;
-  QuantityKind k = s.quantity->qkind;
-  bool ok = false;
   const char *allowed = "";
-  switch (q.qkind) {
-  case QuantityKind::State:
-  case QuantityKind::Weight:
-    ok = k == QuantityKind::Param || k == QuantityKind::State || k == QuantityKind::Weight;
-    allowed = "numbers, dims, params and earlier states and weights";
-    break;
-  case QuantityKind::Param:
-    ok = k == QuantityKind::Param;
-    allowed = "numbers, dims and earlier params";
-    break;
-  default: // meta, trace, baseline
-    ok = k == QuantityKind::Param;
-    allowed = "numbers, dims and params";
-    break;
-  }
-  if (ok)
+  if (initMayRead(q.qkind, s.quantity->qkind, allowed))
     return true;
   diag_.error(at, std::string("the initial value of ") + quantityKindName(q.qkind) + " " +
                       quote(q.name) + " cannot use " + describe(s) + "; it may use " + allowed);
@@ -136,17 +160,29 @@ const Symbol *Checker::lookup(const std::string &name, SourceRange range) {
       return s;
   if (auto it = locals_.find(name); it != locals_.end())
     return poisoned_.count(it->second) ? nullptr : it->second;
-  if (later_) {
-    if (auto it = later_->find(name); it != later_->end()) {
-      diag_.error(range, "local " + quote(name) + " is used before its definition");
-      diag_.note(it->second->targetRange, quote(name) + " is defined here");
-      return nullptr;
-    }
-  }
   auto it = globals_.find(name);
   if (it == globals_.end()) {
-    if (!skippedNames_.count(name))
-      suggest(name, range, "use of undeclared name " + quote(name));
+    if (skippedNames_.count(name))
+      return nullptr;
+    if (later_) {
+      if (auto at = later_->find(name); at != later_->end()) {
+        if (reportedLocals_.insert(name).second) {
+          diag_.error(range, "local " + quote(name) + " is used before its definition");
+          diag_.note(at->second->targetRange, quote(name) + " is defined here");
+        }
+        return nullptr;
+      }
+    }
+    if (reportedNames_.count(name))
+      return nullptr;
+    if (auto local = stepLocals_.find(name); where_ == Where::Event && local != stepLocals_.end()) {
+      reportedNames_.insert(name);
+      diag_.error(range, quote(name) + " is a local of 'step', not visible in 'on reward'; to use its "
+                         "value here, keep it in a trace (declare 'trace " + name + "' and write it in the step)");
+      diag_.note(local->second->targetRange, quote(name) + " is defined here");
+      return nullptr;
+    }
+    reportUnknown(name, range, "use of undeclared name " + quote(name), NameCategory::Value);
     return nullptr;
   }
   const Symbol &s = *it->second;
@@ -340,13 +376,9 @@ bool Checker::checkIndexArg(IndexExpr &e, IndexArg &arg, int axis, const Symbol 
                                  quote(arg.name) + "; the reduction is over the whole array");
       return false;
     }
-    if (array.shape.rank == 2 && s->axis != axis) {
-      const std::string &i = stmtIndices_[0]->name, &j = stmtIndices_.size() > 1 ? stmtIndices_[1]->name : i;
-      diag_.error(e.range, quote(e.name + "[" + e.indices[0].name + ", " + e.indices[1].name + "]") +
-                               " is transposed: in this statement " + quote(i) + " indexes axis 0 (post) and " +
-                               quote(j) + " axis 1 (pre); write " + e.name + "[" + i + ", " + j + "]");
-      return false;
-    }
+    // checkMatrixIndices has rejected transposed, diagonal and mixed reads.
+    PLASTICC_INTERNAL_ASSERT(array.shape.rank < 2 || s->axis == axis,
+                             "matrix read with a statement index on the wrong axis");
     if (s->extent != extent) {
       diag_.error(arg.range, quote(array.name) + " has shape " + array.shape.str() + ", but index " +
                                  quote(arg.name) + " ranges over " + std::to_string(s->extent) +
@@ -366,10 +398,72 @@ bool Checker::checkIndexArg(IndexExpr &e, IndexArg &arg, int axis, const Symbol 
                                "those of an enclosing sum(a, ...), or integers");
     return false;
   }
-  diag_.error(arg.range, "unknown index " + quote(arg.name) +
-                             "; indices are the statement's (as in e[i, j] = ...), those of an "
-                             "enclosing sum(a, ...), or integers");
+  ClosestName closest(arg.name);
+  for (const Symbol *s : stmtIndices_)
+    closest.consider(s->name);
+  for (const Symbol *s : sumIndices_)
+    closest.consider(s->name);
+  if (!closest.best().empty())
+    diag_.error(arg.range, "unknown index " + quote(arg.name) + "; did you mean " + quote(closest.best()) + "?");
+  else
+    diag_.error(arg.range, "unknown index " + quote(arg.name) +
+                               "; indices are the statement's (as in e[i, j] = ...), those of an "
+                               "enclosing sum(a, ...), or integers");
   return false;
+}
+
+bool Checker::checkMatrixIndices(const IndexExpr &e) {
+  // A reduction's argument may not use statement indices at all:
+  // checkIndexArg says so.
+  if (reductionDepth_ > 0)
+    return true;
+  auto stmtIndex = [&](const IndexArg &a) -> const Symbol * {
+    for (const Symbol *s : stmtIndices_)
+      if (!a.isLiteral() && s->name == a.name)
+        return s;
+    return nullptr;
+  };
+  auto sumIndex = [&](const IndexArg &a) {
+    return std::any_of(sumIndices_.begin(), sumIndices_.end(),
+                       [&](const Symbol *s) { return !a.isLiteral() && s->name == a.name; });
+  };
+  auto spell = [](const IndexArg &a) { return a.isLiteral() ? std::to_string(a.literal) : a.name; };
+  const IndexArg &first = e.indices[0], &second = e.indices[1];
+  const Symbol *s0 = stmtIndex(first), *s1 = stmtIndex(second);
+  if (!s0 && !s1)
+    return true;
+  std::string written = quote(e.name + "[" + spell(first) + ", " + spell(second) + "]");
+  bool twoIndices = stmtIndices_.size() == 2;
+  std::string i = stmtIndices_[0]->name, j = twoIndices ? stmtIndices_[1]->name : "";
+  // How a matrix may be read in this statement.
+  std::string rule = twoIndices ? "index a matrix by both statement indices, as in " + e.name + "[" + i +
+                                      ", " + j + "], or by none"
+                                : "this statement has one index, " + quote(i) +
+                                      ", so a matrix is indexed by integers and index-sum indices only";
+  if (!s0 || !s1) {
+    const IndexArg &other = s0 ? second : first;
+    if (!other.isLiteral() && !sumIndex(other))
+      return true; // an unknown index: checkIndexArg reports it
+    diag_.error(e.range, std::string("cannot mix a statement index with ") +
+                             (other.isLiteral() ? "a fixed index" : "an index-sum index") + " in " +
+                             written + ": " + rule);
+    return false;
+  }
+  if (s0 == s1) {
+    diag_.error(e.range, written + " reads the diagonal of " + quote(e.name) + ", which is not supported; " +
+                             (twoIndices ? "in this statement a matrix is read as " + e.name + "[" + i + ", " +
+                                               j + "] (" + quote(i) + " indexes axis 0 (post), " + quote(j) +
+                                               " axis 1 (pre))"
+                                         : rule));
+    return false;
+  }
+  if (s0->axis == 1) {
+    diag_.error(e.range, written + " is transposed: in this statement " + quote(i) +
+                             " indexes axis 0 (post) and " + quote(j) + " axis 1 (pre); write " + e.name +
+                             "[" + i + ", " + j + "]");
+    return false;
+  }
+  return true;
 }
 
 bool Checker::checkIndex(IndexExpr &e) {
@@ -391,18 +485,11 @@ bool Checker::checkIndex(IndexExpr &e) {
     return false;
   }
   e.axes = 0;
+  if (e.indices.size() == 2 && !checkMatrixIndices(e))
+    return false;
   for (size_t k = 0; k < e.indices.size(); ++k)
     if (!checkIndexArg(e, e.indices[k], static_cast<int>(k), *s))
       return false;
-  if (e.indices.size() == 2) {
-    bool stmt0 = e.indices[0].symbol && e.indices[0].symbol->kind == SymbolKind::StmtIndex;
-    bool stmt1 = e.indices[1].symbol && e.indices[1].symbol->kind == SymbolKind::StmtIndex;
-    if (stmt0 != stmt1) {
-      diag_.error(e.range, "cannot mix a statement index with a fixed index in " + quote(e.name) +
-                               "[...]: index a matrix by both statement indices or by none");
-      return false;
-    }
-  }
   e.shape = Shape::scalar();
   e.unit = s->unit;
   return true;

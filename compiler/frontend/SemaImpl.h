@@ -26,6 +26,12 @@ enum class Where : uint8_t {
   Reward, // the expression of `reward R = ...`
 };
 
+/// What an unknown name should have been, which decides the suggestions
+/// offered for it: a shape is offered dims, an index the indices in scope, a
+/// value the names readable where it stands, a target the names writable in
+/// the block.
+enum class NameCategory : uint8_t { Dim, Index, Value, Target };
+
 /// 'name' for messages, shortened when huge.
 std::string quote(const std::string &name);
 /// "state 'x'", "dim 'N'", "local 'r'", "index 'i'", "reward 'R'".
@@ -52,6 +58,14 @@ private:
   bool checkWritable(const AssignStmt &s, const Symbol &target);
   bool bindTargetIndices(AssignStmt &s, const Symbol &target);
   bool checkShadowing(const std::string &name, SourceRange range, const char *what);
+  /// True when the statement's target had an error reported elsewhere (its
+  /// declaration, or an earlier use of its undeclared name): the statement
+  /// is then skipped quietly, apart from its unindexed value.
+  bool quietTarget(const AssignStmt &s) const;
+  void reportEventWithoutReward(const BlockDecl &event);
+  /// The first name `event` uses that nothing declares and that is not a
+  /// misspelling of a declared name: what the user meant as the reward.
+  std::string guessRewardName(const BlockDecl &event, SourceRange &firstUse);
 
   // --- SemaExpr.cpp: expressions ---
 public:
@@ -63,6 +77,9 @@ private:
   bool checkName(NameExpr &e);
   bool checkIndex(IndexExpr &e);
   bool checkIndexArg(IndexExpr &e, IndexArg &arg, int axis, const Symbol &array);
+  /// A matrix read with statement indices: reports transposed (W[j, i]),
+  /// diagonal (W[i, i]) and mixed (W[i, 0], W[i, a]) reads.
+  bool checkMatrixIndices(const IndexExpr &e);
   bool checkUnary(UnaryExpr &e);
   bool checkBinary(BinaryExpr &e);
   bool checkPower(BinaryExpr &e);
@@ -80,7 +97,15 @@ private:
   /// Resolves a name used in an expression; nullptr after reporting why not.
   const Symbol *lookup(const std::string &name, SourceRange range);
   bool mayReadInInit(const Symbol &s, SourceRange at);
-  void suggest(const std::string &name, SourceRange at, const std::string &message);
+  /// Whether `s` may be read where the checker is (quiet; for suggestions).
+  bool readableHere(const Symbol &s);
+  /// Whether `s` may be written in the current block (quiet; for suggestions).
+  bool writableHere(const Symbol &s) const;
+  /// Reports an unknown name once: the first time, `message` plus "did you
+  /// mean" with a close name of `category`; later calls for the same name
+  /// stay quiet (its other uses would repeat the same mistake).
+  void reportUnknown(const std::string &name, SourceRange at, const std::string &message,
+                     NameCategory category);
 
 public:
   /// An integer constant (literal, negated literal): its value in `n`.
@@ -101,6 +126,10 @@ private:
   std::unordered_map<const Symbol *, SourceRange> sumIndexFirstUse_;
   std::unordered_set<const Symbol *> poisoned_; // locals whose value had an error
   std::unordered_set<std::string> skippedNames_; // defined by text the parser skipped
+  std::unordered_set<std::string> reportedNames_; // unknown names already reported
+  std::unordered_set<std::string> reportedLocals_; // locals of this block used too early, reported
+  std::unordered_map<std::string, const AssignStmt *> stepLocals_; // defining statements
+  const BlockDecl *eventWithoutReward_ = nullptr; // 'on reward' of a model without a reward
   /// The current block's locals by defining statement (uses before definition).
   const std::unordered_map<std::string, const AssignStmt *> *later_ = nullptr;
 

@@ -1,6 +1,7 @@
 //===- runtime/meta/Progress.cpp - drawing the progress bar ---------------===//
 #include "runtime/meta/Progress.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <unistd.h>
@@ -24,7 +25,8 @@ void Progress::start(int64_t done, double J, double gradNorm) {
 std::string Progress::render(int64_t done, int64_t total, double J, double gradNorm,
                              double etaSeconds) {
   constexpr int kWidth = 24;
-  int filled = total > 0 ? static_cast<int>(kWidth * done / total) : kWidth;
+  int filled = total > 0 ? static_cast<int>(kWidth * std::clamp<int64_t>(done, 0, total) / total)
+                         : kWidth;
   std::string bar = "[" + std::string(filled, '#') + std::string(kWidth - filled, '.') + "]";
   char text[160];
   std::string eta = "--";

@@ -147,166 +147,229 @@ std::string resolveTask(const std::string &name, std::string &err) {
   return "";
 }
 
-int runMeta(const Options &o) {
-  std::string err;
-  // The task first: its mistakes are the user's and cheap to find.
-  std::string taskPath = resolveTask(o.task, err);
-  if (taskPath.empty())
-    return fail(ExitUsage, err);
-  std::optional<tasks::Task> task = tasks::loadTask(taskPath, err);
-  if (!task)
-    return fail(ExitUsage, err);
+namespace {
 
-  std::error_code ec;
-  if (!fs::exists(o.model, ec))
-    return fail(ExitUsage, "cannot read model '" + o.model + "': no such file");
-  if (fs::is_directory(o.model, ec))
-    return fail(ExitUsage, "cannot read model '" + o.model + "': it is a directory");
-  if (::access(o.model.c_str(), R_OK) != 0)
-    return fail(ExitUsage, "cannot read model '" + o.model + "': " + std::strerror(errno));
-  std::unique_ptr<LoadedModel> model = loadModel(o.model, {o.interpret}, err);
-  if (!model)
-    return fail(ExitUsage, err);
-  meta::BackendPool pool([&] { return model->makeBackend(); });
-  const runtime::ModelInfo &info = pool.info();
-  std::optional<meta::ModelBinding> binding = meta::ModelBinding::make(info, *task, err);
-  if (!binding)
-    return fail(ExitUsage, err);
-  tasks::TaskGenerator gen(*task, o.steps);
-  meta::NetworkRunner runner(pool, *binding, gen);
+/// One invocation, step by step; each step returns an exit code or -1 to go on.
+class Run {
+public:
+  explicit Run(const Options &o) : o_(o) {}
 
-  // One network drawn with the defaults: the model's timing and meta defaults.
-  std::vector<double> defaults(static_cast<size_t>(binding->metaScalars()));
-  {
-    auto ws = runner.workspace(0);
-    runner.initOnly(meta::networkSeed(o.seed, meta::SeedDomain::Training, 0, 0), nullptr, *ws);
-    if (!checkTimeStep(*binding, *task, ws->state(), err))
-      return fail(ExitUsage, err);
-    binding->readMeta(ws->state(), defaults.data());
+  int main() {
+    int code = -1;
+    for (int (Run::*step)() : {&Run::loadTaskFile, &Run::loadModelFile, &Run::bind,
+                                &Run::startingPoint, &Run::prepareOutputs, &Run::train,
+                                &Run::evaluate})
+      if ((code = (this->*step)()) >= 0)
+        return code;
+    plots("plots not drawn: ");
+    return ExitOk;
   }
-  if (!o.init.empty() && !applyInit(o.init, *binding, defaults, err))
-    return fail(ExitUsage, err);
-  std::vector<bool> frozen(defaults.size(), false);
-  if (!o.freeze.empty() && !parseFreeze(o.freeze, *binding, frozen, err))
-    return fail(ExitUsage, err);
 
-  fs::create_directories(o.out, ec);
-  if (ec || !fs::is_directory(o.out))
-    return fail(ExitUsage, "cannot create output directory '" + o.out + "'" +
-                               (ec ? ": " + ec.message() : ""));
-  const std::string cpPath = o.out + "/checkpoint.json";
+private:
+  int loadTaskFile() {
+    // The task first: its mistakes are the user's and cheap to find.
+    std::string path = resolveTask(o_.task, err_);
+    if (path.empty())
+      return fail(ExitUsage, err_);
+    task_ = tasks::loadTask(path, err_);
+    return task_ ? -1 : fail(ExitUsage, err_);
+  }
 
-  meta::MetaConfig cfg;
-  cfg.iterations = o.iters;
-  cfg.batch = o.batch;
-  cfg.trials = o.trials;
-  cfg.threads = o.threads > 0 ? o.threads : meta::defaultThreads();
-  cfg.seed = o.seed;
-  cfg.adam.lr = o.lr;
-  cfg.adam.clip = o.clip;
-  cfg.weightBound = o.weightBound;
-  cfg.onDivergence = o.onDivergence == "stop" ? meta::DivergencePolicy::Stop
-                                              : meta::DivergencePolicy::Skip;
-  cfg.frozen = frozen;
-  meta::MetaLearner learner(runner, cfg);
+  int loadModelFile() {
+    std::error_code ec;
+    if (!fs::exists(o_.model, ec))
+      return fail(ExitUsage, "cannot read model '" + o_.model + "': no such file");
+    if (fs::is_directory(o_.model, ec))
+      return fail(ExitUsage, "cannot read model '" + o_.model + "': it is a directory");
+    if (::access(o_.model.c_str(), R_OK) != 0)
+      return fail(ExitUsage, "cannot read model '" + o_.model + "': " + std::strerror(errno));
+    model_ = loadModel(o_.model, {o_.interpret}, err_);
+    if (!model_)
+      return fail(ExitUsage, err_);
+    pool_ = std::make_unique<meta::BackendPool>([this] { return model_->makeBackend(); });
+    return -1;
+  }
 
-  meta::Checkpoint base;
-  base.identity = {info.name,  info.sourceHash.empty() ? meta::textHash(readAll(o.model))
-                                                       : info.sourceHash,
-                   task->name, meta::textHash(task->file->text()),
-                   o.batch,    o.trials,
-                   gen.steps(), o.seed,
-                   cfg.adam,   o.weightBound,
-                   o.onDivergence, frozenNames(frozen, *binding)};
-  base.totalIterations = o.iters;
+  int bind() {
+    binding_ = meta::ModelBinding::make(pool_->info(), *task_, err_);
+    if (!binding_)
+      return fail(ExitUsage, err_);
+    gen_ = std::make_unique<tasks::TaskGenerator>(*task_, o_.steps);
+    runner_ = std::make_unique<meta::NetworkRunner>(*pool_, *binding_, *gen_);
+    threads_ = o_.threads > 0 ? o_.threads : meta::defaultThreads();
+    return -1;
+  }
 
-  meta::TrainingState state = learner.initialState(defaults);
-  if (o.resume) {
-    std::optional<meta::Checkpoint> cp = meta::readCheckpoint(cpPath, err);
+  /// The meta values training starts from (defaults, --init), --freeze,
+  /// and the model's time step checked against the task's.
+  int startingPoint() {
+    start_.assign(static_cast<size_t>(binding_->metaScalars()), 0.0);
+    auto ws = runner_->workspace(0);
+    runner_->initOnly(meta::networkSeed(o_.seed, meta::SeedDomain::Training, 0, 0), nullptr, *ws);
+    if (!checkTimeStep(*binding_, *task_, ws->state(), err_))
+      return fail(ExitUsage, err_);
+    binding_->readMeta(ws->state(), start_.data());
+    if (!o_.init.empty() && !applyInit(o_.init, *binding_, start_, err_))
+      return fail(ExitUsage, err_);
+    frozen_.assign(start_.size(), false);
+    if (!o_.freeze.empty() && !parseFreeze(o_.freeze, *binding_, frozen_, err_))
+      return fail(ExitUsage, err_);
+    return -1;
+  }
+
+  /// The output directory, the learner, and its state: fresh or resumed.
+  int prepareOutputs() {
+    std::error_code ec;
+    fs::create_directories(o_.out, ec);
+    if (ec || !fs::is_directory(o_.out))
+      return fail(ExitUsage, "cannot create output directory '" + o_.out + "'" +
+                                 (ec ? ": " + ec.message() : ""));
+    meta::MetaConfig cfg;
+    cfg.iterations = o_.iters;
+    cfg.batch = o_.batch;
+    cfg.trials = o_.trials;
+    cfg.threads = threads_;
+    cfg.seed = o_.seed;
+    cfg.adam.lr = o_.lr;
+    cfg.adam.clip = o_.clip;
+    cfg.weightBound = o_.weightBound;
+    cfg.onDivergence = o_.onDivergence == "stop" ? meta::DivergencePolicy::Stop
+                                                 : meta::DivergencePolicy::Skip;
+    cfg.frozen = frozen_;
+    learner_ = std::make_unique<meta::MetaLearner>(*runner_, cfg);
+
+    const runtime::ModelInfo &info = pool_->info();
+    base_.identity = {info.name,
+                      info.sourceHash.empty() ? meta::textHash(readAll(o_.model)) : info.sourceHash,
+                      task_->name,
+                      meta::textHash(task_->file->text()),
+                      o_.batch,
+                      o_.trials,
+                      gen_->steps(),
+                      o_.seed,
+                      cfg.adam,
+                      o_.weightBound,
+                      o_.onDivergence,
+                      frozenNames(frozen_, *binding_)};
+    base_.totalIterations = o_.iters;
+    state_ = learner_->initialState(start_);
+    return o_.resume ? resume() : -1;
+  }
+
+  int resume() {
+    std::optional<meta::Checkpoint> cp = meta::readCheckpoint(checkpointPath(), err_);
     if (!cp)
-      return fail(ExitUsage, err + " (--resume needs the checkpoint of an earlier run in --out)");
-    std::string why = cp->identity.mismatch(base.identity);
+      return fail(ExitUsage, err_ + " (--resume needs the checkpoint of an earlier run in --out)");
+    std::string why = cp->identity.mismatch(base_.identity);
     if (!why.empty())
-      return fail(ExitUsage, "cannot resume from '" + cpPath + "': " + why);
-    if (static_cast<int64_t>(cp->state.meta.size()) != binding->metaScalars())
-      return fail(ExitUsage, "cannot resume from '" + cpPath + "': it holds " +
-                                 std::to_string(cp->state.meta.size()) + " meta scalars, the model " +
-                                 std::to_string(binding->metaScalars()));
-    state = std::move(cp->state);
+      return fail(ExitUsage, "cannot resume from '" + checkpointPath() + "': " + why);
+    if (static_cast<int64_t>(cp->state.meta.size()) != binding_->metaScalars())
+      return fail(ExitUsage, "cannot resume from '" + checkpointPath() + "': it holds " +
+                                 std::to_string(cp->state.meta.size()) +
+                                 " meta scalars, the model " +
+                                 std::to_string(binding_->metaScalars()));
+    state_ = std::move(cp->state);
+    return -1;
   }
 
-  if (!o.quiet)
-    std::cerr << kTool << ": " << info.name << " (P = " << binding->metaScalars()
-              << " meta scalars, " << model->backendName() << ") on " << task->name << " (T = "
-              << gen.steps() << " steps): " << o.iters << " meta-iterations of B = " << o.batch
-              << " networks x K = " << o.trials << " trials, " << cfg.threads << " thread"
-              << (cfg.threads == 1 ? "" : "s")
-              << (o.resume ? ", resumed at meta-iteration " + std::to_string(state.iteration) : "")
-              << "\n";
-
-  meta::CsvLog log;
-  if (!log.open(o.out + "/log.csv", *binding, state.history, err))
-    return fail(ExitFailure, err);
-  meta::Progress progress(o.iters, !o.quiet && meta::Progress::stderrIsTerminal());
-  if (state.history.empty())
-    progress.start(0, std::nan(""), std::nan(""));
-  else
-    progress.start(state.iteration, state.history.back().J, state.history.back().gradNorm);
-  Observer observer(o, log, progress, base, cpPath);
-  std::string why;
-  meta::MetaLearner::Status status = learner.train(state, observer, why);
-  progress.finish();
-  if (!observer.writeError().empty())
-    return fail(ExitFailure, observer.writeError());
-  // The end state is always saved, so a finished run can be extended with
-  // --resume --iters N and a stopped one resumed after a change of flags.
-  if (!observer.save(state, err) ||
-      !meta::writeRuleJson(o.out + "/rule.json", *binding, state.meta, state, err))
-    return fail(ExitFailure, err);
-
-  if (status == meta::MetaLearner::Status::Stopped) {
-    if (o.plots && !drawPlots(o.python,
-                              o.plotScript.empty() ? PLASTICC_SOURCE_DIR "/scripts/plot.py"
-                                                   : o.plotScript,
-                              o.out, err))
-      std::cerr << kTool << ": warning: " << err << '\n';
-    return fail(ExitDiverged, why + "\n(log, checkpoint and rule in '" + o.out +
+  int train() {
+    if (!o_.quiet)
+      std::cerr << kTool << ": " << pool_->info().name << " (P = " << binding_->metaScalars()
+                << " meta scalars, " << model_->backendName() << ") on " << task_->name
+                << " (T = " << gen_->steps() << " steps): " << o_.iters
+                << " meta-iterations of B = " << o_.batch << " networks x K = " << o_.trials
+                << " trials, " << threads_ << " thread" << (threads_ == 1 ? "" : "s")
+                << (o_.resume ? ", resumed at meta-iteration " + std::to_string(state_.iteration)
+                              : "")
+                << "\n";
+    meta::CsvLog log;
+    if (!log.open(o_.out + "/log.csv", *binding_, state_.history, err_))
+      return fail(ExitFailure, err_);
+    meta::Progress progress(o_.iters, !o_.quiet && meta::Progress::stderrIsTerminal());
+    if (state_.history.empty())
+      progress.start(0, std::nan(""), std::nan(""));
+    else
+      progress.start(state_.iteration, state_.history.back().J, state_.history.back().gradNorm);
+    Observer observer(o_, log, progress, base_, checkpointPath());
+    std::string why;
+    meta::MetaLearner::Status status = learner_->train(state_, observer, why);
+    progress.finish();
+    if (!observer.writeError().empty())
+      return fail(ExitFailure, observer.writeError());
+    // The end state is always saved, so a finished run can be extended with
+    // --resume --iters N and a stopped one resumed after a change of flags.
+    if (!observer.save(state_, err_) ||
+        !meta::writeRuleJson(o_.out + "/rule.json", *binding_, state_.meta, state_, err_))
+      return fail(ExitFailure, err_);
+    if (status != meta::MetaLearner::Status::Stopped)
+      return -1;
+    plots("");
+    return fail(ExitDiverged, why + "\n(log, checkpoint and rule in '" + o_.out +
                                   "' are up to date; rerun with --resume after a change)");
   }
 
-  if (o.evaluate) {
-    meta::EvalConfig ec2;
-    ec2.seeds = o.evalSeeds;
-    ec2.trials = o.evalTrials > 0 ? o.evalTrials : o.trials;
-    ec2.sweepSeeds = o.sweepSeeds;
-    ec2.sweep = o.sweep;
-    ec2.threads = cfg.threads;
-    ec2.seed = o.seed;
-    ec2.weightBound = o.weightBound;
-    meta::Evaluator evaluator(runner, ec2);
+  /// The learned rule and the baselines on held-out networks (Evaluation.h).
+  int evaluate() {
+    if (!o_.evaluate)
+      return -1;
+    meta::EvalConfig ec;
+    ec.seeds = o_.evalSeeds;
+    ec.trials = o_.evalTrials > 0 ? o_.evalTrials : o_.trials;
+    ec.sweepSeeds = o_.sweepSeeds;
+    ec.sweep = o_.sweep;
+    ec.threads = threads_;
+    ec.seed = o_.seed;
+    ec.weightBound = o_.weightBound;
+    meta::Evaluator evaluator(*runner_, ec);
     std::vector<std::string> notes;
-    std::vector<meta::Rule> rules{{"learned", "meta-trained", state.meta, false}};
+    std::vector<meta::Rule> rules{{"learned", "meta-trained", state_.meta, false}};
     for (meta::Rule &r : evaluator.baselines(notes))
       rules.push_back(std::move(r));
-    if (!o.quiet)
-      std::cerr << kTool << ": evaluating " << rules.size() << " rules on " << ec2.seeds
+    if (!o_.quiet)
+      std::cerr << kTool << ": evaluating " << rules.size() << " rules on " << ec.seeds
                 << " held-out networks...\n";
     std::vector<meta::RuleResult> results;
     for (const meta::Rule &r : rules)
       results.push_back(evaluator.evaluate(r));
-    std::string table = meta::formatTable(results, *task, ec2, notes);
-    if (!o.quiet)
+    std::string table = meta::formatTable(results, *task_, ec, notes);
+    if (!o_.quiet)
       std::cout << table << std::flush;
-    if (!meta::writeEvaluation(o.out, results, table, err))
-      return fail(ExitFailure, err);
+    if (!meta::writeEvaluation(o_.out, results, table, err_))
+      return fail(ExitFailure, err_);
+    return -1;
   }
 
-  if (o.plots && !drawPlots(o.python,
-                            o.plotScript.empty() ? PLASTICC_SOURCE_DIR "/scripts/plot.py"
-                                                 : o.plotScript,
-                            o.out, err))
-    std::cerr << kTool << ": warning: plots not drawn: " << err << '\n';
-  return ExitOk;
-}
+  /// Draws the PNGs; a failure is only a warning (prefixed by `what`).
+  void plots(const std::string &what) {
+    if (!o_.plots)
+      return;
+    std::string script =
+        o_.plotScript.empty() ? std::string(PLASTICC_SOURCE_DIR) + "/scripts/plot.py" : o_.plotScript;
+    std::string err;
+    if (!drawPlots(o_.python, script, o_.out, err))
+      std::cerr << kTool << ": warning: " << what << err << '\n';
+  }
+
+  std::string checkpointPath() const { return o_.out + "/checkpoint.json"; }
+
+  const Options &o_;
+  std::string err_;
+  std::optional<tasks::Task> task_;
+  std::unique_ptr<LoadedModel> model_;
+  std::unique_ptr<meta::BackendPool> pool_;
+  std::optional<meta::ModelBinding> binding_;
+  std::unique_ptr<tasks::TaskGenerator> gen_;
+  std::unique_ptr<meta::NetworkRunner> runner_;
+  int threads_ = 1;
+  std::vector<double> start_;
+  std::vector<bool> frozen_;
+  std::unique_ptr<meta::MetaLearner> learner_;
+  meta::Checkpoint base_;
+  meta::TrainingState state_;
+};
+
+} // namespace
+
+int runMeta(const Options &options) { return Run(options).main(); }
 
 } // namespace plasticc::tool

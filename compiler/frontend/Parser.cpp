@@ -193,6 +193,7 @@ private:
   unsigned nesting_ = 0;        // open ( and [ in the current statement
   unsigned depth_ = 0;          // recursion depth of the expression parser
   unsigned nestingAtError_ = 0; // nesting_ when the last error was reported
+  Module *module_ = nullptr;    // parseFile's result, for names in skipped text
 };
 
 //===----------------------------------------------------------------------===//
@@ -251,14 +252,24 @@ void Parser::recoverStatement(size_t start) {
 }
 
 // Skips a broken declaration: up to the next declaration keyword that starts
-// a line or follows a `;`.
+// a line or follows a `;`, or a line that starts with two names (a misspelt
+// keyword, `State x`, which no continuation line can start with). Lines of
+// the form `name = ...` are skipped, but their names recorded, so that Sema
+// does not call them undeclared.
 void Parser::recoverDeclaration(size_t start) {
   for (;;) {
     const Token &t = tok();
     if (t.is(TokenKind::Eof))
       return;
-    if (pos_ > start && t.startsDecl() && (t.newlineBefore || prev().is(TokenKind::Semicolon)))
-      return;
+    bool lineStart = t.newlineBefore || prev().is(TokenKind::Semicolon);
+    if (pos_ > start && lineStart) {
+      if (t.startsDecl())
+        return;
+      if (t.is(TokenKind::Ident) && lookahead().is(TokenKind::Ident) && !lookahead().newlineBefore)
+        return;
+      if (module_ && startsAssignment())
+        module_->skippedNames.push_back(std::string(t.text));
+    }
     consume();
   }
 }
@@ -300,7 +311,16 @@ bool Parser::checkHeight(Expr &e) {
 /// file ::= 'model' IDENT decl*
 std::unique_ptr<Module> Parser::parseFile() {
   auto module = std::make_unique<Module>();
+  module_ = module.get();
   while (accept(TokenKind::Semicolon)) {
+  }
+  if (!tok().is(TokenKind::KwModel)) {
+    errorAt(tok(), "a model file must start with 'model NAME', found " + describe(tok()));
+    // Text before the model line (say, a comment missing its '#'): skip it,
+    // so that it is not reported again as a declaration, and a 'model' line
+    // after it is taken as the header rather than as a second one.
+    if (!tok().startsDecl())
+      recoverDeclaration(pos_);
   }
   if (tok().is(TokenKind::KwModel)) {
     consume();
@@ -313,8 +333,6 @@ std::unique_ptr<Module> Parser::parseFile() {
     }
     if (!expectEndOfStatement("model name"))
       recoverDeclaration(pos_);
-  } else {
-    errorAt(tok(), "a model file must start with 'model NAME', found " + describe(tok()));
   }
   while (!tok().is(TokenKind::Eof) && !diag_.atLimit()) {
     if (accept(TokenKind::Semicolon))
@@ -566,7 +584,11 @@ DeclPtr Parser::parseRewardDecl() {
   if (!tok().is(TokenKind::Ident)) {
     errorAt(tok(), "expected the reward's name after 'reward' (as in 'reward R = ...'), found " +
                        describe(tok()));
-    return nullptr;
+    // Still a reward (nameless and broken), so that 'on reward' is not told
+    // it has none.
+    auto nameless = std::make_unique<RewardDecl>(from(begin), std::string(), SourceRange{}, nullptr);
+    nameless->broken = true;
+    return nameless;
   }
   auto reward = std::make_unique<RewardDecl>(SourceRange{}, std::string(tok().text), tok().range, nullptr);
   consume();

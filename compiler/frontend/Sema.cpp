@@ -141,6 +141,8 @@ void Checker::declareGlobals() {
       s->quantity = q;
       q->symbol = s;
     } else if (auto *r = dyn<RewardDecl>(d)) {
+      if (r->name.empty()) // `reward = ...`: the parser reported it
+        continue;
       name = r->name, range = r->nameRange;
       s = newSymbol(SymbolKind::Reward, name, range);
       s->reward = r;
@@ -154,6 +156,8 @@ void Checker::declareGlobals() {
       diag_.error(range, "redefinition of " + quote(name) + " (already declared as " +
                              describe(*it->second) + ")");
       diag_.note(it->second->range, quote(name) + " first defined here");
+      // Which of the two its uses mean is unknown: they are not checked.
+      poisoned_.insert(it->second);
     }
   }
 }
@@ -184,8 +188,13 @@ void Checker::checkStructure() {
                              " has no 'step' block; every model needs 'step { ... }'");
   // Reported when the event is checked, naming what it uses as the reward.
   const Decl *event = first[static_cast<size_t>(DeclKind::Event)];
-  if (event && !first[static_cast<size_t>(DeclKind::Reward)] && !m_.incomplete)
+  const Decl *reward = first[static_cast<size_t>(DeclKind::Reward)];
+  if (event && !reward && !m_.incomplete)
     eventWithoutReward_ = static_cast<const BlockDecl *>(event);
+  // `reward = ...` lost its name: what the event reads as the reward is not
+  // reported as undeclared (the parser reported the declaration).
+  if (event && reward && static_cast<const RewardDecl *>(reward)->name.empty())
+    namelessRewardEvent_ = static_cast<const BlockDecl *>(event);
 }
 
 std::string Checker::guessRewardName(const BlockDecl &event, SourceRange &firstUse) {
@@ -497,6 +506,10 @@ void Checker::checkBlock(BlockDecl &b) {
   reportedLocals_.clear();
   if (&b == eventWithoutReward_)
     reportEventWithoutReward(b);
+  SourceRange unused;
+  if (&b == namelessRewardEvent_)
+    if (std::string name = guessRewardName(b, unused); !name.empty())
+      reportedNames_.insert(name);
   // Names assigned in this block that are not globals: the block's locals,
   // by their (first) defining statement, to report uses before definition.
   // Only `name = ...` defines a local (`+=` and indexed targets are errors).

@@ -162,7 +162,9 @@ const Symbol *Checker::lookup(const std::string &name, SourceRange range) {
     return poisoned_.count(it->second) ? nullptr : it->second;
   auto it = globals_.find(name);
   if (it == globals_.end()) {
-    if (skippedNames_.count(name))
+    // Reported already (in an earlier block too, where it was undeclared):
+    // its definition later in this block is no news.
+    if (skippedNames_.count(name) || reportedNames_.count(name))
       return nullptr;
     if (later_) {
       if (auto at = later_->find(name); at != later_->end()) {
@@ -173,8 +175,6 @@ const Symbol *Checker::lookup(const std::string &name, SourceRange range) {
         return nullptr;
       }
     }
-    if (reportedNames_.count(name))
-      return nullptr;
     if (auto local = stepLocals_.find(name); where_ == Where::Event && local != stepLocals_.end()) {
       reportedNames_.insert(name);
       diag_.error(range, quote(name) + " is a local of 'step', not visible in 'on reward'; to use its "

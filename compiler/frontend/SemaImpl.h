@@ -130,6 +130,7 @@ private:
   std::unordered_set<std::string> reportedLocals_; // locals of this block used too early, reported
   std::unordered_map<std::string, const AssignStmt *> stepLocals_; // defining statements
   const BlockDecl *eventWithoutReward_ = nullptr; // 'on reward' of a model without a reward
+  const BlockDecl *namelessRewardEvent_ = nullptr; // 'on reward' after `reward = ...`
   /// The current block's locals by defining statement (uses before definition).
   const std::unordered_map<std::string, const AssignStmt *> *later_ = nullptr;
 

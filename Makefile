@@ -24,5 +24,10 @@ check: build
 demo: build
 	@./scripts/demo.sh $(BUILD)
 
+# Benchmarks of issue 6: compiled vs hand-written, FLOP rate, memory;
+# writes BENCHMARKS.md (a few minutes; see bench/run.sh).
+bench: build
+	@./bench/run.sh $(BUILD)
+
 clean:
 	rm -rf $(BUILD)

@@ -39,22 +39,6 @@ double runBlock(Cursor &c, int stepsPerTrial, int block, bool tangents) {
   return seconds;
 }
 
-/// One meta-gradient (K trials) of `r`, dJ accumulated; thread CPU seconds.
-double runMetaGradient(Runner &r, int trials, int stepsPerTrial, std::vector<double> &dJ) {
-  std::vector<double> dR(dJ.size());
-  std::fill(dJ.begin(), dJ.end(), 0.0);
-  double t0 = threadSeconds();
-  for (int k = 0; k < trials; ++k) {
-    r.beginTrial();
-    for (int t = 0; t < stepsPerTrial; ++t)
-      r.step(k, t, true);
-    r.endTrial(dR.data());
-    for (size_t p = 0; p < dJ.size(); ++p)
-      dJ[p] += dR[p] / trials;
-  }
-  return threadSeconds() - t0;
-}
-
 } // namespace
 
 PairedTimes pairedSteps(Runner &a, Runner &b, int stepsPerTrial, int block, bool tangents,
@@ -82,28 +66,20 @@ PairedTimes pairedSteps(Runner &a, Runner &b, int stepsPerTrial, int block, bool
   return out;
 }
 
-PairedTimes pairedMetaGradients(Runner &a, Runner &b, int trials, int stepsPerTrial, int lanes,
-                                double budget, int minRounds, std::vector<double> &dJa,
-                                std::vector<double> &dJb) {
-  dJa.assign(lanes, 0.0);
-  dJb.assign(lanes, 0.0);
-  PairedTimes out;
-  double spent = 0;
-  for (int round = 0; round < minRounds || spent < budget; ++round) {
-    double ta, tb;
-    if (round % 2 == 0) {
-      ta = runMetaGradient(a, trials, stepsPerTrial, dJa);
-      tb = runMetaGradient(b, trials, stepsPerTrial, dJb);
-    } else {
-      tb = runMetaGradient(b, trials, stepsPerTrial, dJb);
-      ta = runMetaGradient(a, trials, stepsPerTrial, dJa);
-    }
-    spent += ta + tb;
-    out.a.push_back(ta);
-    out.b.push_back(tb);
-    out.ratio.push_back(ta / tb);
+double timeMetaGradient(Runner &r, int trials, int stepsPerTrial, int lanes,
+                        std::vector<double> &dJ) {
+  std::vector<double> dR(lanes);
+  dJ.assign(lanes, 0.0);
+  double t0 = threadSeconds();
+  for (int k = 0; k < trials; ++k) {
+    r.beginTrial();
+    for (int t = 0; t < stepsPerTrial; ++t)
+      r.step(k, t, true);
+    r.endTrial(dR.data());
+    for (int p = 0; p < lanes; ++p)
+      dJ[p] += dR[p] / trials;
   }
-  return out;
+  return threadSeconds() - t0;
 }
 
 } // namespace plasticc::bench

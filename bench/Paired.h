@@ -32,12 +32,11 @@ double quantile(std::vector<double> v, double q);
 PairedTimes pairedSteps(Runner &a, Runner &b, int stepsPerTrial, int block, bool tangents,
                         double budget, int minRounds, int maxRounds);
 
-/// Meta-gradients of K = `trials` trials of `stepsPerTrial` steps with
-/// tangents (begin, steps, end with dR/dtheta accumulated into dJ), in
-/// rounds as above. Times are per meta-gradient; the last round's dJ of
-/// each side is returned in dJa, dJb.
-PairedTimes pairedMetaGradients(Runner &a, Runner &b, int trials, int stepsPerTrial, int lanes,
-                                double budget, int minRounds, std::vector<double> &dJa,
-                                std::vector<double> &dJb);
+/// One meta-gradient of `r` from its current state: K = `trials` trials of
+/// `stepsPerTrial` steps with tangents (begin, steps, end), dJ/dtheta (the
+/// mean of the trials' dR/dtheta, `lanes` entries) into dJ. Returns its
+/// thread CPU seconds.
+double timeMetaGradient(Runner &r, int trials, int stepsPerTrial, int lanes,
+                        std::vector<double> &dJ);
 
 } // namespace plasticc::bench

@@ -2,11 +2,13 @@
 //
 // plasticc-bench-rss MODEL.so K T: loads a compiled model through the C ABI
 // (plasticc/abi.h) and computes one meta-gradient, J and dJ/dtheta over K
-// trials of T steps, then exits; the parent (bench/Suite.cpp) reads this
-// process's peak resident set size with wait4. Inputs and noise are made
-// step by step and nothing is kept per step or per trial, so any growth of
-// the peak with K would be the model's. K = 0 allocates and draws the
-// network only. Prints J and |dJ|.
+// trials of T steps, then prints its own peak resident set size (VmHWM of
+// /proc/self/status, in kB) and J and |dJ|. Inputs and noise are made step
+// by step and nothing is kept per step or per trial, so any growth of the
+// peak with K would be the model's. K = 0 allocates and draws the network
+// only. (The parent's wait4 ru_maxrss is not used for the number: Linux
+// carries the high-water mark of the process image before exec over into
+// it, so a child spawned by a large parent reports the parent's size.)
 //
 //===----------------------------------------------------------------------===//
 #include "plasticc/abi.h"
@@ -89,7 +91,15 @@ int main(int argc, char **argv) {
   double norm = 0;
   for (double g : dJ)
     norm += g * g;
-  std::printf("J = %.17g  |dJ| = %.17g\n", J, std::sqrt(norm));
+  long hwm = -1;
+  if (FILE *status = std::fopen("/proc/self/status", "r")) {
+    char line[256];
+    while (std::fgets(line, sizeof line, status))
+      if (std::sscanf(line, "VmHWM: %ld kB", &hwm) == 1)
+        break;
+    std::fclose(status);
+  }
+  std::printf("vmhwm_kb %ld J %.17g dJ_norm %.17g\n", hwm, J, std::sqrt(norm));
   std::free(state);
   dlclose(lib);
   return 0;

@@ -4,6 +4,8 @@
 #include "support/Diagnostics.h"
 
 #include <cmath>
+#include <cstdlib>
+#include <sys/mman.h>
 
 namespace plasticc::bench {
 
@@ -15,28 +17,36 @@ std::vector<double> benchTheta(int d1) {
   return theta;
 }
 
+void CompiledRunner::Free::operator()(void *p) const { std::free(p); }
+
 CompiledRunner::CompiledRunner(runtime::NativeModel &model, const Workload &work,
-                               const std::vector<double> &theta, uint64_t seed)
-    : model_(model), work_(work), state_(model.info()), at_(Workload::offsets(model.info())),
+                               const std::vector<double> &theta, uint64_t seed, bool hugePages)
+    : model_(model), work_(work), at_(Workload::offsets(model.info())),
       inputs_(model.info().inputLength) {
   PLASTICC_INTERNAL_ASSERT(static_cast<int64_t>(theta.size()) == model.info().metaScalars,
                            "theta does not match the model's meta scalars");
-  model_.init(state_.data(), theta.data(), seed);
+  size_t align = hugePages ? size_t(2) << 20 : static_cast<size_t>(model.info().stateAlign);
+  size_t bytes = (static_cast<size_t>(model.info().stateBytes) + align - 1) / align * align;
+  state_.reset(std::aligned_alloc(align, bytes));
+  PLASTICC_INTERNAL_ASSERT(state_ != nullptr, "out of memory for a network state");
+  if (hugePages)
+    madvise(state_.get(), bytes, MADV_HUGEPAGE); // advice: ignored where unsupported
+  model_.init(state_.get(), theta.data(), seed); // touches every page (zeroes the state)
 }
 
 void CompiledRunner::step(int k, int t, bool tangents) {
   work_.pack(at_, k, t, inputs_.data());
   if (tangents)
-    model_.step(state_.data(), inputs_.data(), work_.xi(k, t));
+    model_.step(state_.get(), inputs_.data(), work_.xi(k, t));
   else
-    model_.stepPrimal(state_.data(), inputs_.data(), work_.xi(k, t));
+    model_.stepPrimal(state_.get(), inputs_.data(), work_.xi(k, t));
 }
 
 const double *CompiledRunner::slot(const char *name, bool tangent) const {
   const runtime::QuantityInfo *q = model_.info().find(name);
   PLASTICC_INTERNAL_ASSERT(q && (!tangent || q->tangentOffset >= 0),
                            std::string("the compiled state has no slot for ") + name);
-  auto *base = static_cast<const char *>(const_cast<runtime::StateBuffer &>(state_).data());
+  auto *base = static_cast<const char *>(state_.get());
   return reinterpret_cast<const double *>(base + (tangent ? q->tangentOffset : q->offset));
 }
 

@@ -13,7 +13,6 @@
 
 #include "bench/Workload.h"
 #include "bench/reference/ReferenceModel.h"
-#include "runtime/Objective.h"
 #include "runtime/jit/NativeModel.h"
 
 #include <memory>
@@ -39,13 +38,16 @@ public:
 std::vector<double> benchTheta(int d1);
 
 /// The compiled model on its own state, drawn from `seed` with `theta`.
+/// The state is allocated as the runtime allocates it (runtime::StateBuffer:
+/// aligned_alloc, 4 KB pages) or, with `hugePages`, 2 MB-aligned and
+/// advised MADV_HUGEPAGE (transparent huge pages where the kernel allows).
 class CompiledRunner final : public Runner {
 public:
   CompiledRunner(runtime::NativeModel &model, const Workload &work, const std::vector<double> &theta,
-                 uint64_t seed);
-  void beginTrial() override { model_.beginTrial(state_.data()); }
+                 uint64_t seed, bool hugePages = false);
+  void beginTrial() override { model_.beginTrial(state_.get()); }
   void step(int k, int t, bool tangents) override;
-  double endTrial(double *dR) override { return model_.endTrial(state_.data(), dR); }
+  double endTrial(double *dR) override { return model_.endTrial(state_.get(), dR); }
   double stateBytes() const override { return static_cast<double>(model_.info().stateBytes); }
 
   /// The value (or, with `tangent`, the P lanes) of quantity `name` in the
@@ -54,9 +56,12 @@ public:
   const runtime::ModelInfo &info() const { return model_.info(); }
 
 private:
+  struct Free {
+    void operator()(void *p) const;
+  };
   runtime::NativeModel &model_;
   const Workload &work_;
-  runtime::StateBuffer state_;
+  std::unique_ptr<void, Free> state_;
   Workload::InputOffsets at_;
   std::vector<double> inputs_;
 };

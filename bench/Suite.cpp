@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 extern char **environ;
 
@@ -28,12 +29,13 @@ std::string name(const char *kind, int n, int d) {
   return std::string(kind) + "/N:" + std::to_string(n) + "/d:" + std::to_string(d);
 }
 
-/// Steps per timed block: a divisor of T whose block takes ~10 ms, so a
-/// switch between the two implementations (caches refilled) is amortised.
+/// Steps per timed block: a divisor of T whose block takes at most ~30 ms,
+/// so that the switch between the two implementations (whose states evict
+/// each other from the caches) is amortised over many steps.
 int blockFor(double secondsPerStep, int stepsPerTrial) {
   int best = 1;
   for (int b = 1; b <= stepsPerTrial; ++b)
-    if (stepsPerTrial % b == 0 && b * secondsPerStep <= 0.01)
+    if (stepsPerTrial % b == 0 && b * secondsPerStep <= 0.03)
       best = b;
   return best;
 }
@@ -161,17 +163,34 @@ void Suite::steps(benchmark::State &st, int n, int d, bool tangents) {
 
 void Suite::metaGradient(benchmark::State &st, int n, int d) {
   runtime::NativeModel &m = model(n, d);
-  Workload work(n, 2, opt_.steps, kSeed);
+  Workload work(n, opt_.metaTrials, opt_.steps, kSeed);
   std::vector<double> theta = benchTheta(d + 1);
-  CompiledRunner compiled(m, work, theta, kSeed);
-  HandRunner hand(compiled, work, theta);
+  const int lanes = (d + 1) * (d + 1);
   std::vector<double> dJc, dJh;
   PairedTimes times;
-  for (auto _ : st)
-    times = pairedMetaGradients(compiled, hand, opt_.metaTrials, opt_.steps, (d + 1) * (d + 1),
-                                opt_.budget, 1, dJc, dJh);
+  for (auto _ : st) {
+    // Each round draws a fresh network (untimed), as a meta-learner does
+    // for every meta-gradient, and times one meta-gradient on each side.
+    double spent = 0;
+    for (int round = 0; round < 1 || spent < opt_.budget; ++round) {
+      CompiledRunner compiled(m, work, theta, kSeed + round);
+      HandRunner hand(compiled, work, theta);
+      double tc, th;
+      if (round % 2 == 0) {
+        tc = timeMetaGradient(compiled, opt_.metaTrials, opt_.steps, lanes, dJc);
+        th = timeMetaGradient(hand, opt_.metaTrials, opt_.steps, lanes, dJh);
+      } else {
+        th = timeMetaGradient(hand, opt_.metaTrials, opt_.steps, lanes, dJh);
+        tc = timeMetaGradient(compiled, opt_.metaTrials, opt_.steps, lanes, dJc);
+      }
+      spent += tc + th;
+      times.a.push_back(tc);
+      times.b.push_back(th);
+      times.ratio.push_back(tc / th);
+    }
+  }
   double scale = 0, diff = 0;
-  for (size_t p = 0; p < dJc.size(); ++p) {
+  for (int p = 0; p < lanes; ++p) {
     scale = std::max(scale, std::fabs(dJh[p]));
     diff = std::max(diff, std::fabs(dJc[p] - dJh[p]));
   }
@@ -181,34 +200,77 @@ void Suite::metaGradient(benchmark::State &st, int n, int d) {
   setCounter(st, "compiled_s", quantile(times.a, 0.5));
   setCounter(st, "hand_s", quantile(times.b, 0.5));
   setCounter(st, "ratio", quantile(times.ratio, 0.5));
+  setCounter(st, "dJ_norm", [&] {
+    double s2 = 0;
+    for (double g : dJh)
+      s2 += g * g;
+    return std::sqrt(s2);
+  }());
   setCounter(st, "dJ_rel_diff", scale > 0 ? diff / scale : diff);
+}
+
+void Suite::hugePages(benchmark::State &st, int n, int d) {
+  runtime::NativeModel &m = model(n, d);
+  Workload work(n, 2, opt_.steps, kSeed);
+  std::vector<double> theta = benchTheta(d + 1);
+  CompiledRunner small(m, work, theta, kSeed), huge(m, work, theta, kSeed, true);
+  int block = blockFor(tangentStepCost(n, d + 1).flops / 10e9, opt_.steps);
+  PairedTimes times;
+  for (auto _ : st)
+    times = pairedSteps(small, huge, opt_.steps, block, true, opt_.budget, 8, 100000);
+  setCounter(st, "block", block);
+  setCounter(st, "rounds", static_cast<double>(times.ratio.size()));
+  setCounter(st, "pages4k_us", 1e6 * quantile(times.a, 0.5));
+  setCounter(st, "pages2m_us", 1e6 * quantile(times.b, 0.5));
+  setCounter(st, "ratio", quantile(times.ratio, 0.5));
 }
 
 void Suite::peakRss(benchmark::State &st, int n, int d, int trials) {
   std::string so = library(n, d);
-  long maxrssKb = 0;
+  long hwmKb = -1, maxrssKb = 0;
+  double J = 0, dJnorm = 0;
   for (auto _ : st) {
     std::string k = std::to_string(trials), t = std::to_string(opt_.steps);
     char *argv[] = {const_cast<char *>(opt_.rssTool.c_str()), const_cast<char *>(so.c_str()),
                     const_cast<char *>(k.c_str()), const_cast<char *>(t.c_str()), nullptr};
+    int out[2];
+    if (pipe(out) != 0) {
+      st.SkipWithError("pipe failed");
+      return;
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    posix_spawn_file_actions_addclose(&actions, out[0]);
     pid_t pid;
-    if (posix_spawn(&pid, opt_.rssTool.c_str(), nullptr, nullptr, argv, environ) != 0) {
+    int spawned = posix_spawn(&pid, opt_.rssTool.c_str(), &actions, nullptr, argv, environ);
+    posix_spawn_file_actions_destroy(&actions);
+    close(out[1]);
+    if (spawned != 0) {
+      close(out[0]);
       st.SkipWithError(("cannot run " + opt_.rssTool).c_str());
       return;
     }
+    std::string text;
+    char buf[512];
+    for (ssize_t got; (got = read(out[0], buf, sizeof buf)) > 0;)
+      text.append(buf, static_cast<size_t>(got));
+    close(out[0]);
     int status = 0;
     rusage usage{};
-    // wait4: the usage of this child alone (RUSAGE_CHILDREN would be the
-    // maximum over every child waited for so far).
-    if (wait4(pid, &status, 0, &usage) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    if (wait4(pid, &status, 0, &usage) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+        std::sscanf(text.c_str(), "vmhwm_kb %ld J %lf dJ_norm %lf", &hwmKb, &J, &dJnorm) != 3) {
       st.SkipWithError("the peak-RSS child failed");
       return;
     }
     maxrssKb = usage.ru_maxrss;
   }
   setCounter(st, "trials", trials);
-  setCounter(st, "peak_rss_bytes", 1024.0 * static_cast<double>(maxrssKb));
+  setCounter(st, "peak_rss_bytes", 1024.0 * static_cast<double>(hwmKb));
+  setCounter(st, "wait4_maxrss_bytes", 1024.0 * static_cast<double>(maxrssKb));
   setCounter(st, "state_bytes", static_cast<double>(model(n, d).info().stateBytes));
+  setCounter(st, "J", J);
+  setCounter(st, "dJ_norm", dJnorm);
 }
 
 void Suite::registerAll() {
@@ -237,6 +299,9 @@ void Suite::registerAll() {
     for (int d : opt_.degrees)
       once(RegisterBenchmark(name("metagrad", n, d).c_str(),
                              [this, n, d](benchmark::State &st) { metaGradient(st, n, d); }));
+  for (int n : opt_.hugeSizes)
+    once(RegisterBenchmark(name("hugepages", n, 3).c_str(),
+                           [this, n](benchmark::State &st) { hugePages(st, n, 3); }));
   for (int k : opt_.rssTrials)
     once(RegisterBenchmark((name("rss", opt_.rssN, opt_.rssD) + "/K:" + std::to_string(k)).c_str(),
                            [this, k](benchmark::State &st) {

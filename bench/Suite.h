@@ -8,6 +8,7 @@
 //   step/<mode>/N/d      time per step, compiled vs hand-written, paired
 //                        (mode: primal, tangent), GFLOP/s, share of peak
 //   metagrad/N/d         time per meta-gradient (K trials of T steps)
+//   hugepages/N/d        the compiled tangent step on 4 KB vs 2 MB pages
 //   rss/N/d/K            peak RSS of a child computing a meta-gradient
 // Models are compiled once per (N, d) and cached for the whole run.
 //
@@ -34,6 +35,7 @@ struct SuiteOptions {
   int steps = 50;                            ///< T per trial
   int metaTrials = 10;                       ///< K of the timed meta-gradient
   std::vector<int> rssTrials{0, 1, 10, 100}; ///< K of the peak-RSS children
+  std::vector<int> hugeSizes{256, 512};      ///< N of the page-size comparison (d = 3)
   int rssN = 256, rssD = 3;                  ///< model of the peak-RSS children
   double budget = 1.5; ///< CPU seconds per paired step benchmark
   std::string rssTool; ///< path of plasticc-bench-rss
@@ -57,6 +59,7 @@ private:
   void compile(benchmark::State &st, int n, int d);
   void steps(benchmark::State &st, int n, int d, bool tangents);
   void metaGradient(benchmark::State &st, int n, int d);
+  void hugePages(benchmark::State &st, int n, int d);
   void peakRss(benchmark::State &st, int n, int d, int trials);
 
   /// The JIT-compiled model at (n, d), compiled on first use.

@@ -40,8 +40,10 @@ struct Constants {
 
 /// One network of the reference model: N units, I inputs, O outputs,
 /// D = d + 1 (P = D * D meta scalars, 1 <= D <= 16). Primal state and its
-/// tangents; tangents of the [N,N] arrays are row-interleaved ([N][P][N],
-/// see SynapseKernels.h; the accessors return them per lane).
+/// tangents. The tangents of W and e are stored in whichever layout streams
+/// faster at this N (measured on AMD Zen 4, see ReferenceModel.cpp): rows
+/// interleaved ([N][P][N]) while a row is at most 1 KB, lane-major
+/// ([P][N][N]) beyond; the accessors return them per lane either way.
 class ReferenceModel {
 public:
   /// theta: D x D, row-major. Initial values are given, not drawn, so a test
@@ -74,7 +76,7 @@ public:
   std::vector<Vec> dx() const;
 
 private:
-  std::vector<Mat> lanesOf(const Mat &all) const;
+  std::vector<Mat> lanesOf(const Vec &all) const;
   void neurons(bool tangents);
 
   int n_, i_, o_, d1_, p_;
@@ -83,7 +85,8 @@ private:
   Mat w_, win_, wout_, e_;
   Vec x_, xbar_, xInit_;
   double err_ = 0, scored_ = 0, rbar_ = 0;
-  Mat dw_, de_;                 // [N, P*N]: row i of every lane of dW, de in row i
+  Vec dw_, de_;                 // P N^2: (p, i, j) at p laneStride_ + i rowStride_ + j
+  long laneStride_, rowStride_;
   Mat dx_, dxbar_, dr_, dpost_; // [P, N]
   Vec derr_, drbar_;            // [P]
   // Scratch, reused every step (no allocation in the hot loop).

@@ -182,8 +182,8 @@ template <int DC> void pass(const SynapsePass &a) {
         double q0[kMaxBlock], dp[kMaxBlock], dwr[kMaxBlock], wdr[kMaxBlock];
         for (int b = 0; b < lanes; ++b) {
           const int p = a0 * D + b0 + b;
-          de[b] = a.de + (static_cast<int64_t>(i) * D * D + p) * n;
-          dw[b] = a.dw + (static_cast<int64_t>(i) * D * D + p) * n;
+          de[b] = a.de + p * a.laneStride + i * a.rowStride;
+          dw[b] = a.dw + p * a.laneStride + i * a.rowStride;
           dr[b] = a.dr + static_cast<int64_t>(p) * n;
           q0[b] = a.qpow[(b0 + b) * n + i];
           dp[b] = a.dpost[static_cast<int64_t>(p) * n + i];

@@ -20,12 +20,12 @@
 
 namespace plasticc::reference::kernels {
 
-/// The operands of one synapse pass. Matrices are row-major [N, N]. The
-/// tangents of [N, N] arrays are row-interleaved, [N, P, N]: row i of every
-/// lane together (element (p, i, j) at (i P + p) N + j), so that a row's
-/// lanes are one contiguous stream (the hardware prefetcher follows two
-/// streams, de and dW, instead of 2 P); tangents of [N] arrays are
-/// lane-major [P, N]. D = d1, P = D^2, lane p = a * D + b.
+/// The operands of one synapse pass. Matrices are row-major [N, N].
+/// Tangent lanes of [N] arrays are lane-major [P, N]; element (p, i, j) of
+/// the tangents of an [N, N] array sits at p laneStride + i rowStride + j,
+/// so one kernel serves both layouts ReferenceModel chooses between
+/// (lane-major: laneStride = N^2, rowStride = N; row-interleaved:
+/// laneStride = N, rowStride = P N). D = d1, P = D^2, lane p = a * D + b.
 struct SynapsePass {
   int n = 0, d1 = 0;
   double lambda = 0;
@@ -38,8 +38,9 @@ struct SynapsePass {
   double *e = nullptr;           ///< e, updated
   double *wr = nullptr;          ///< [N] out: W r
   // Tangents (all null for a primal-only pass).
-  const double *dw = nullptr;    ///< [N, P, N]: dW/dtheta_p
-  double *de = nullptr;          ///< [N, P, N]: de/dtheta_p, updated
+  const double *dw = nullptr;    ///< dW/dtheta_p (strides below)
+  double *de = nullptr;          ///< de/dtheta_p (strides below), updated
+  long laneStride = 0, rowStride = 0;
   const double *dr = nullptr;    ///< [P, N]: dr/dtheta_p
   const double *dpost = nullptr; ///< [P, N]: dpost/dtheta_p
   double *dwr = nullptr;         ///< [P, N] out: dW_p r

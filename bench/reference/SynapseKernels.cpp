@@ -158,49 +158,77 @@ void laneBlockAny(int lanes, int n, double lambda, const double *ra0, const doub
   }
 }
 
+/// Lanes p = a0 D + b0 .. + lanes - 1 (one block sharing a0) of row i.
+template <int DC>
+void tangentBlock(const SynapsePass &a, int D, int i, int a0, int b0, int lanes,
+                  const double *hr, const double *hq) {
+  const int n = a.n;
+  double *de[kMaxBlock];
+  const double *dw[kMaxBlock], *dr[kMaxBlock];
+  double q0[kMaxBlock], dp[kMaxBlock], dwr[kMaxBlock], wdr[kMaxBlock];
+  for (int b = 0; b < lanes; ++b) {
+    const int p = a0 * D + b0 + b;
+    de[b] = a.de + p * a.laneStride + i * a.rowStride;
+    dw[b] = a.dw + p * a.laneStride + i * a.rowStride;
+    dr[b] = a.dr + static_cast<int64_t>(p) * n;
+    q0[b] = a.qpow[(b0 + b) * n + i];
+    dp[b] = a.dpost[static_cast<int64_t>(p) * n + i];
+  }
+  const double *ra0 = a.rpow + static_cast<int64_t>(a0) * n;
+  const double *w = a.w + static_cast<int64_t>(i) * n;
+  if (DC > 0 && DC <= kMaxBlock)
+    laneBlock<(DC > 0 && DC <= kMaxBlock ? DC : 1)>(n, a.lambda, ra0, hr, hq, a.r, w, de, dw, dr,
+                                                    q0, dp, dwr, wdr);
+  else
+    laneBlockAny(lanes, n, a.lambda, ra0, hr, hq, a.r, w, de, dw, dr, q0, dp, dwr, wdr);
+  for (int b = 0; b < lanes; ++b) {
+    const int64_t p = a0 * D + b0 + b;
+    a.dwr[p * n + i] = dwr[b];
+    a.wdr[p * n + i] = wdr[b];
+  }
+}
+
 /// The pass with D fixed at compile time (DC > 0) or read from `a` (DC = 0).
+/// The primal rows come first (W is read once more, N^2 of P N^2 traffic).
+/// Then the tangents in the order that streams best for the layout:
+/// row-interleaved tangents row by row (each row of all lanes is one
+/// contiguous stretch); lane-major tangents block by block, all rows of a
+/// block before the next (8 long sequential streams: 5-10% faster at
+/// N = 256 and 512 than visiting every block in each row), recomputing a
+/// row's dH/dr and dH/dpost for each block (a few FMAs per synapse).
 template <int DC> void pass(const SynapsePass &a) {
   const int n = a.n, D = DC ? DC : a.d1;
+  for (int i = 0; i < n; ++i) {
+    const RowPolys poly(D, a, i);
+    a.wr[i] = primalRow<DC>(n, D, a.lambda, poly.cq, a.r, a.w + static_cast<int64_t>(i) * n,
+                            a.e + static_cast<int64_t>(i) * n);
+  }
+  if (!a.de)
+    return;
   double *hr = a.scratch, *hq = a.scratch + n;
-  if (D == 1 && a.de) { // dH/dr = dH/dpost = 0
+  if (D == 1) { // dH/dr = dH/dpost = 0
     std::fill(hr, hr + n, 0.0);
     std::fill(hq, hq + n, 0.0);
   }
-  for (int i = 0; i < n; ++i) {
-    const RowPolys poly(D, a, i);
-    const double *w = a.w + static_cast<int64_t>(i) * n;
-    a.wr[i] = primalRow<DC>(n, D, a.lambda, poly.cq, a.r, w, a.e + static_cast<int64_t>(i) * n);
-    if (!a.de)
-      continue;
+  auto factors = [&](int i) {
     if (D > 1)
-      rowFactors<DC>(n, D, poly, a.r, hr, hq);
-    for (int a0 = 0; a0 < D; ++a0) {
-      for (int b0 = 0; b0 < D; b0 += kMaxBlock) {
-        const int lanes = std::min(kMaxBlock, D - b0);
-        double *de[kMaxBlock];
-        const double *dw[kMaxBlock], *dr[kMaxBlock];
-        double q0[kMaxBlock], dp[kMaxBlock], dwr[kMaxBlock], wdr[kMaxBlock];
-        for (int b = 0; b < lanes; ++b) {
-          const int p = a0 * D + b0 + b;
-          de[b] = a.de + p * a.laneStride + i * a.rowStride;
-          dw[b] = a.dw + p * a.laneStride + i * a.rowStride;
-          dr[b] = a.dr + static_cast<int64_t>(p) * n;
-          q0[b] = a.qpow[(b0 + b) * n + i];
-          dp[b] = a.dpost[static_cast<int64_t>(p) * n + i];
-        }
-        const double *ra0 = a.rpow + static_cast<int64_t>(a0) * n;
-        if (DC > 0 && DC <= kMaxBlock)
-          laneBlock<(DC > 0 && DC <= kMaxBlock ? DC : 1)>(n, a.lambda, ra0, hr, hq, a.r, w, de, dw, dr, q0, dp, dwr, wdr);
-        else
-          laneBlockAny(lanes, n, a.lambda, ra0, hr, hq, a.r, w, de, dw, dr, q0, dp, dwr, wdr);
-        for (int b = 0; b < lanes; ++b) {
-          const int64_t p = a0 * D + b0 + b;
-          a.dwr[p * n + i] = dwr[b];
-          a.wdr[p * n + i] = wdr[b];
-        }
-      }
+      rowFactors<DC>(n, D, RowPolys(D, a, i), a.r, hr, hq);
+  };
+  if (a.laneStride < a.rowStride) { // row-interleaved
+    for (int i = 0; i < n; ++i) {
+      factors(i);
+      for (int a0 = 0; a0 < D; ++a0)
+        for (int b0 = 0; b0 < D; b0 += kMaxBlock)
+          tangentBlock<DC>(a, D, i, a0, b0, std::min(kMaxBlock, D - b0), hr, hq);
     }
+    return;
   }
+  for (int a0 = 0; a0 < D; ++a0)
+    for (int b0 = 0; b0 < D; b0 += kMaxBlock)
+      for (int i = 0; i < n; ++i) {
+        factors(i);
+        tangentBlock<DC>(a, D, i, a0, b0, std::min(kMaxBlock, D - b0), hr, hq);
+      }
 }
 
 } // namespace

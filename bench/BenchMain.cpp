@@ -46,6 +46,7 @@ int main(int argc, char **argv) {
       options.rssTrials = {0, 1, 4};
       options.rssN = 32;
       options.hugeSizes = {32};
+      options.soloSizes = {32};
       options.budget = 0.05;
     } else if ((v = flagValue(argv[k], "--dump"))) {
       dumpDir = v;

@@ -66,6 +66,21 @@ PairedTimes pairedSteps(Runner &a, Runner &b, int stepsPerTrial, int block, bool
   return out;
 }
 
+std::vector<double> soloSteps(Runner &r, int stepsPerTrial, int block, bool tangents, double budget,
+                              int minRounds) {
+  Cursor c{&r};
+  for (int s = 0; s < stepsPerTrial; s += block) // warm-up: one trial
+    runBlock(c, stepsPerTrial, block, tangents);
+  std::vector<double> out;
+  double spent = 0;
+  for (int round = 0; round < minRounds || spent < budget; ++round) {
+    double t = runBlock(c, stepsPerTrial, block, tangents);
+    spent += t;
+    out.push_back(t / block);
+  }
+  return out;
+}
+
 double timeMetaGradient(Runner &r, int trials, int stepsPerTrial, int lanes,
                         std::vector<double> &dJ) {
   std::vector<double> dR(lanes);

@@ -32,6 +32,12 @@ double quantile(std::vector<double> v, double q);
 PairedTimes pairedSteps(Runner &a, Runner &b, int stepsPerTrial, int block, bool tangents,
                         double budget, int minRounds, int maxRounds);
 
+/// Steps `r` alone (the other implementation's state out of the caches'
+/// way) in blocks as pairedSteps does, until `budget` CPU seconds and at
+/// least `minRounds` blocks; seconds per step of each block.
+std::vector<double> soloSteps(Runner &r, int stepsPerTrial, int block, bool tangents, double budget,
+                              int minRounds);
+
 /// One meta-gradient of `r` from its current state: K = `trials` trials of
 /// `stepsPerTrial` steps with tangents (begin, steps, end), dJ/dtheta (the
 /// mean of the trials' dR/dtheta, `lanes` entries) into dJ. Returns its

@@ -161,6 +161,36 @@ void Suite::steps(benchmark::State &st, int n, int d, bool tangents) {
   setCounter(st, "hand_state_bytes", hand.stateBytes());
 }
 
+void Suite::solo(benchmark::State &st, int n, int d) {
+  runtime::NativeModel &m = model(n, d);
+  Workload work(n, 2, opt_.steps, kSeed);
+  std::vector<double> theta = benchTheta(d + 1);
+  StepCost cost = tangentStepCost(n, d + 1);
+  int block = blockFor(cost.flops / 10e9, opt_.steps);
+  std::vector<double> tc, th;
+  for (auto _ : st) {
+    // One implementation exists at a time, so only its state competes for
+    // the caches (in the paired runs both states do).
+    {
+      CompiledRunner compiled(m, work, theta, kSeed);
+      tc = soloSteps(compiled, opt_.steps, block, true, opt_.budget / 2, 8);
+    }
+    CompiledRunner twin(m, work, theta, kSeed);
+    HandRunner hand(twin, work, theta);
+    th = soloSteps(hand, opt_.steps, block, true, opt_.budget / 2, 8);
+  }
+  double c = quantile(tc, 0.5), h = quantile(th, 0.5);
+  setCounter(st, "block", block);
+  setCounter(st, "compiled_us", 1e6 * c);
+  setCounter(st, "hand_us", 1e6 * h);
+  setCounter(st, "compiled_gflops", cost.flops / c / 1e9);
+  setCounter(st, "hand_gflops", cost.flops / h / 1e9);
+  setCounter(st, "compiled_peak_frac", cost.flops / c / 1e9 / peakGflops_);
+  setCounter(st, "hand_peak_frac", cost.flops / h / 1e9 / peakGflops_);
+  setCounter(st, "compiled_gbs", cost.bytes / c / 1e9);
+  setCounter(st, "hand_gbs", cost.bytes / h / 1e9);
+}
+
 void Suite::metaGradient(benchmark::State &st, int n, int d) {
   runtime::NativeModel &m = model(n, d);
   Workload work(n, opt_.metaTrials, opt_.steps, kSeed);
@@ -295,6 +325,9 @@ void Suite::registerAll() {
                                [this, n, d, tangents](benchmark::State &st) {
                                  steps(st, n, d, tangents);
                                }));
+  for (int n : opt_.soloSizes)
+    once(RegisterBenchmark(name("solo", n, 3).c_str(),
+                           [this, n](benchmark::State &st) { solo(st, n, 3); }));
   for (int n : opt_.sizes)
     for (int d : opt_.degrees)
       once(RegisterBenchmark(name("metagrad", n, d).c_str(),

@@ -7,6 +7,7 @@
 //   compile/N/d          plasticc's JIT compile time of the model
 //   step/<mode>/N/d      time per step, compiled vs hand-written, paired
 //                        (mode: primal, tangent), GFLOP/s, share of peak
+//   solo/N/d             tangent step of each side run alone (N >= 256)
 //   metagrad/N/d         time per meta-gradient (K trials of T steps)
 //   hugepages/N/d        the compiled tangent step on 4 KB vs 2 MB pages
 //   rss/N/d/K            peak RSS of a child computing a meta-gradient
@@ -36,6 +37,7 @@ struct SuiteOptions {
   int metaTrials = 10;                       ///< K of the timed meta-gradient
   std::vector<int> rssTrials{0, 1, 10, 100}; ///< K of the peak-RSS children
   std::vector<int> hugeSizes{256, 512};      ///< N of the page-size comparison (d = 3)
+  std::vector<int> soloSizes{256, 512};      ///< N of the solo runs (d = 3)
   int rssN = 256, rssD = 3;                  ///< model of the peak-RSS children
   double budget = 1.5; ///< CPU seconds per paired step benchmark
   std::string rssTool; ///< path of plasticc-bench-rss
@@ -58,6 +60,7 @@ private:
   void stream(benchmark::State &st, double bytes);
   void compile(benchmark::State &st, int n, int d);
   void steps(benchmark::State &st, int n, int d, bool tangents);
+  void solo(benchmark::State &st, int n, int d);
   void metaGradient(benchmark::State &st, int n, int d);
   void hugePages(benchmark::State &st, int n, int d);
   void peakRss(benchmark::State &st, int n, int d, int trials);

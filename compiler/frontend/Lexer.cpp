@@ -236,7 +236,9 @@ Token Lexer::lexPunctuation() {
 }
 
 // One diagnostic per rejected character: a UTF-8 sequence (a lead byte and
-// its continuation bytes) is one character, reported by its first byte.
+// its continuation bytes) is one character, reported by its first byte. Only
+// the first rejected character of a line is reported: a line of prose (a
+// comment that lost its '#') would otherwise give one error per ':' and '\''.
 Token Lexer::lexInvalid() {
   size_t begin = pos_;
   Loc loc = here();
@@ -259,7 +261,9 @@ Token Lexer::lexInvalid() {
     message = std::string("unexpected character '") + char(b) + "' (byte " + describeByte(b) + ")";
   }
   Token t = make(TokenKind::Invalid, begin, loc);
-  diag_.error(t.range, std::move(message));
+  if (loc.line != lastInvalidLine_)
+    diag_.error(t.range, std::move(message));
+  lastInvalidLine_ = loc.line;
   return t;
 }
 

@@ -2,9 +2,10 @@
 //
 // Splits the source text into Tokens (Token.h). Comments (`# ...` to the end
 // of the line, `/* ... */` not nested) may contain any bytes; outside them,
-// only ASCII is allowed, and each rejected byte (a control byte such as NUL,
-// a non-ASCII byte, a stray `$`) is reported once, naming the byte, and
-// becomes an Invalid token so that the parser can skip it quietly. The lexer
+// only ASCII is allowed, and a rejected byte (a control byte such as NUL, a
+// non-ASCII byte, a stray `$`) is reported, naming the byte (the first one
+// of each line only), and becomes an Invalid token so that the parser can
+// skip it quietly. The lexer
 // never fails: it always ends with an Eof token.
 //
 // Numbers are scanned here but converted (and range-checked) by the parser:
@@ -49,6 +50,7 @@ private:
   uint32_t line_ = 1;
   uint32_t col_ = 1;
   bool sawNewline_ = true; // the first token starts a line
+  uint32_t lastInvalidLine_ = 0; // line of the last rejected character
 };
 
 } // namespace plasticc

@@ -141,7 +141,7 @@ private:
     if (start + offset < toks_.size() && toks_[start + offset].is(TokenKind::Ident))
       m.skippedNames.push_back(std::string(toks_[start + offset].text));
   }
-  void recoverDeclaration(size_t start);
+  void recoverDeclaration(size_t start, bool stopAtNames = true);
   bool expectEndOfStatement(const char *what);
 
   // --- declarations ---
@@ -252,11 +252,11 @@ void Parser::recoverStatement(size_t start) {
 }
 
 // Skips a broken declaration: up to the next declaration keyword that starts
-// a line or follows a `;`, or a line that starts with two names (a misspelt
-// keyword, `State x`, which no continuation line can start with). Lines of
-// the form `name = ...` are skipped, but their names recorded, so that Sema
-// does not call them undeclared.
-void Parser::recoverDeclaration(size_t start) {
+// a line or follows a `;`, or (with stopAtNames) a line that starts with two
+// names (a misspelt keyword, `State x`, which no continuation line can start
+// with). Lines of the form `name = ...` are skipped, but their names
+// recorded, so that Sema does not call them undeclared.
+void Parser::recoverDeclaration(size_t start, bool stopAtNames) {
   for (;;) {
     const Token &t = tok();
     if (t.is(TokenKind::Eof))
@@ -265,7 +265,8 @@ void Parser::recoverDeclaration(size_t start) {
     if (pos_ > start && lineStart) {
       if (t.startsDecl())
         return;
-      if (t.is(TokenKind::Ident) && lookahead().is(TokenKind::Ident) && !lookahead().newlineBefore)
+      if (stopAtNames && t.is(TokenKind::Ident) && lookahead().is(TokenKind::Ident) &&
+          !lookahead().newlineBefore)
         return;
       if (module_ && startsAssignment())
         module_->skippedNames.push_back(std::string(t.text));
@@ -320,7 +321,7 @@ std::unique_ptr<Module> Parser::parseFile() {
     // so that it is not reported again as a declaration, and a 'model' line
     // after it is taken as the header rather than as a second one.
     if (!tok().startsDecl())
-      recoverDeclaration(pos_);
+      recoverDeclaration(pos_, /*stopAtNames=*/false);
   }
   if (tok().is(TokenKind::KwModel)) {
     consume();
@@ -394,6 +395,10 @@ DeclPtr Parser::parseDecl() {
     consume();
     return parseBlock(DeclKind::Event, begin, "on reward");
   }
+  // `Note: ...` (prose that lost its '#'): the lexer has reported the line.
+  if ((t.is(TokenKind::Ident) || t.is(TokenKind::Number)) && lookahead().is(TokenKind::Invalid) &&
+      !lookahead().newlineBefore)
+    return nullptr;
   if (t.is(TokenKind::Ident) && lookahead().is(TokenKind::Ident) && !lookahead().newlineBefore) {
     // Two names in a row: a misspelled keyword, as in `inpu m` or `State x`.
     ClosestName keyword{std::string(t.text)};

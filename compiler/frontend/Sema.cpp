@@ -111,6 +111,16 @@ std::string describe(const Symbol &s) {
   return quote(s.name);
 }
 
+std::string kindWithArticle(QuantityKind kind) {
+  switch (kind) {
+  case QuantityKind::Input: return "an input";
+  case QuantityKind::Output: return "an output";
+  case QuantityKind::Noise: return "noise";
+  case QuantityKind::Meta: return "a meta parameter";
+  default: return std::string("a ") + quantityKindName(kind);
+  }
+}
+
 Symbol *Checker::newSymbol(SymbolKind kind, const std::string &name, SourceRange range) {
   auto s = std::make_unique<Symbol>();
   s->kind = kind;
@@ -579,7 +589,7 @@ bool Checker::checkWritable(const AssignStmt &s, const Symbol &target) {
     return true;
   diag_.error(s.targetRange, "cannot write " + describe(target) + " in '" +
                                  (step ? "step" : "on reward") + "': " + why);
-  diag_.note(target.range, quote(target.name) + " declared here as a " + quantityKindName(q.qkind));
+  diag_.note(target.range, quote(target.name) + " declared here as " + kindWithArticle(q.qkind));
   return false;
 }
 

@@ -412,6 +412,8 @@ bool Checker::checkIndexArg(IndexExpr &e, IndexArg &arg, int axis, const Symbol 
   return false;
 }
 
+// Runs after checkIndexArg has accepted the indices that are not statement
+// indices, and before it checks those that are.
 bool Checker::checkMatrixIndices(const IndexExpr &e) {
   // A reduction's argument may not use statement indices at all:
   // checkIndexArg says so.
@@ -441,9 +443,8 @@ bool Checker::checkMatrixIndices(const IndexExpr &e) {
                                 : "this statement has one index, " + quote(i) +
                                       ", so a matrix is indexed by integers and index-sum indices only";
   if (!s0 || !s1) {
-    const IndexArg &other = s0 ? second : first;
-    if (!other.isLiteral() && !sumIndex(other))
-      return true; // an unknown index: checkIndexArg reports it
+    const IndexArg &other = s0 ? second : first; // checked: an integer or a sum index
+    PLASTICC_INTERNAL_ASSERT(other.isLiteral() || sumIndex(other), "unchecked index " + other.name);
     diag_.error(e.range, std::string("cannot mix a statement index with ") +
                              (other.isLiteral() ? "a fixed index" : "an index-sum index") + " in " +
                              written + ": " + rule);
@@ -485,11 +486,20 @@ bool Checker::checkIndex(IndexExpr &e) {
     return false;
   }
   e.axes = 0;
-  if (e.indices.size() == 2 && !checkMatrixIndices(e))
-    return false;
-  for (size_t k = 0; k < e.indices.size(); ++k)
-    if (!checkIndexArg(e, e.indices[k], static_cast<int>(k), *s))
+  // Integers, sum indices and unknown names first, so that the matrix
+  // pattern (transposed, diagonal, mixed) is judged on known indices.
+  auto isStmtIndex = [&](const IndexArg &a) {
+    return std::any_of(stmtIndices_.begin(), stmtIndices_.end(),
+                       [&](const Symbol *x) { return !a.isLiteral() && x->name == a.name; });
+  };
+  for (int pass = 0; pass < 2; ++pass) {
+    if (pass == 1 && e.indices.size() == 2 && !checkMatrixIndices(e))
       return false;
+    for (size_t k = 0; k < e.indices.size(); ++k)
+      if (isStmtIndex(e.indices[k]) == (pass == 1) &&
+          !checkIndexArg(e, e.indices[k], static_cast<int>(k), *s))
+        return false;
+  }
   e.shape = Shape::scalar();
   e.unit = s->unit;
   return true;

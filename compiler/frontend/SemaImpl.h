@@ -36,6 +36,8 @@ enum class NameCategory : uint8_t { Dim, Index, Value, Target };
 std::string quote(const std::string &name);
 /// "state 'x'", "dim 'N'", "local 'r'", "index 'i'", "reward 'R'".
 std::string describe(const Symbol &s);
+/// "a state", "an input", "noise", "a meta parameter" (for "declared as ...").
+std::string kindWithArticle(QuantityKind kind);
 
 class Checker {
 public:

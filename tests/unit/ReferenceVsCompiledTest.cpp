@@ -137,9 +137,10 @@ void compareWithCompiled(int kN, int d) {
     double RHand = hand.endTrial(dRHand.data());
     EXPECT_LE(std::fabs(R - RHand), 1e-12 * std::fabs(RHand)) << "R, trial " << k;
     EXPECT_LE(relDiff(dRHand.data(), dR.data(), p), 1e-12) << "dR/dtheta, trial " << k;
-    if (k > 0) // W, and so R, depends on theta from the first reward on
+    if (k > 0) { // W, and so R, depends on theta from the first reward on
       for (int q = 0; q < p; ++q)
         EXPECT_GT(std::fabs(dRHand[q]), 1e-9) << "lane " << q << ", trial " << k;
+    }
     EXPECT_LE(relDiff(view.value("W"), hand.w().data(), nn), 1e-12) << "W, trial " << k;
     std::vector<Mat> dw = hand.dw();
     for (int q = 0; q < p; ++q)

@@ -24,6 +24,7 @@
 #include <cmath>
 #include <optional>
 #include <system_error>
+#include <unordered_set>
 
 namespace plasticc {
 
@@ -163,6 +164,7 @@ private:
   ExprPtr parsePrimary();
   ExprPtr parseNumber();
   ExprPtr parseCall(Builtin fn);
+  void reportUnknownFunction(const Token &name);
   ExprPtr parseIndexSum(Loc begin, std::vector<ExprPtr> args);
   bool parseIndexArg(IndexArg &arg);
   bool parseInteger(const Token &t, int64_t &value, const char *what);
@@ -194,6 +196,9 @@ private:
   unsigned depth_ = 0;          // recursion depth of the expression parser
   unsigned nestingAtError_ = 0; // nesting_ when the last error was reported
   Module *module_ = nullptr;    // parseFile's result, for names in skipped text
+  /// Names declared or assigned so far: `x (1 - b)` with a known x is a
+  /// missing operator, not a call of an unknown function.
+  std::unordered_set<std::string> knownNames_;
 };
 
 //===----------------------------------------------------------------------===//
@@ -353,6 +358,12 @@ std::unique_ptr<Module> Parser::parseFile() {
       continue;
     }
     Decl &d = *decl;
+    if (auto *dim = dyn<DimDecl>(&d))
+      knownNames_.insert(dim->name);
+    else if (auto *q = dyn<QuantityDecl>(&d))
+      knownNames_.insert(q->name);
+    else if (auto *r = dyn<RewardDecl>(&d))
+      knownNames_.insert(r->name);
     bool block = d.kind == DeclKind::Step || d.kind == DeclKind::Event;
     module->decls.push_back(std::move(decl));
     if (!d.broken && !block && !expectEndOfStatement("declaration"))
@@ -530,6 +541,13 @@ DeclPtr Parser::parseQuantityDecl(QuantityKind kind) {
   };
   if (tok().is(TokenKind::LBracket) && !tok().newlineBefore && !parseShape(decl->dims))
     return broken();
+  // `param eta 0.05`, `weight W[N, N] normal(0, 1)`: a value without its '='.
+  const Token &t = tok();
+  if (!t.newlineBefore && (t.is(TokenKind::Number) || t.is(TokenKind::LParen) || t.is(TokenKind::Minus) ||
+                           (t.is(TokenKind::Ident) && lookahead().is(TokenKind::LParen)))) {
+    errorAt(t, "expected '=' before the initial value of " + quote(decl->name) + ", found " + describe(t));
+    return broken();
+  }
   if (accept(TokenKind::Assign)) {
     decl->init = parseExpr();
     if (!decl->init)
@@ -567,6 +585,8 @@ DeclPtr Parser::parseBlock(DeclKind kind, Loc begin, const char *what) {
       break;
     }
     size_t start = pos_;
+    if (tok().is(TokenKind::Ident))
+      knownNames_.insert(std::string(tok().text));
     StmtPtr stmt = parseStmt();
     if (stmt && expectEndOfStatement("statement")) {
       block->stmts.push_back(std::move(stmt));
@@ -806,9 +826,7 @@ ExprPtr Parser::parsePrimary() {
     if (isCall && builtinFromName(t.text, fn))
       return parseCall(fn);
     if (isCall) {
-      errorAt(t, "unknown function " + quote(t.text) +
-                     "; the functions are tanh exp log sqrt abs sigmoid relu pow min max clip "
-                     "select sum count mean normal uniform");
+      reportUnknownFunction(t);
       return nullptr;
     }
     auto e = std::make_unique<NameExpr>(t.range, std::string(t.text));
@@ -827,6 +845,25 @@ ExprPtr Parser::parsePrimary() {
     errorAt(t, "expected an expression, found " + describe(t));
     return nullptr;
   }
+}
+
+// `Rbar (1 - b)` is a missing operator rather than a call when Rbar was
+// declared (or assigned) above; otherwise a close builtin is suggested.
+void Parser::reportUnknownFunction(const Token &t) {
+  std::string name(t.text);
+  if (knownNames_.count(name)) {
+    errorAt(t, quote(name) + " is not a function; is an operator missing before '('?");
+    return;
+  }
+  ClosestName builtin(name);
+  for (int k = 0; k <= static_cast<int>(Builtin::Uniform); ++k)
+    builtin.consider(builtinName(static_cast<Builtin>(k)));
+  if (!builtin.best().empty())
+    errorAt(t, "unknown function " + quote(name) + "; did you mean '" + builtin.best() + "'?");
+  else
+    errorAt(t, "unknown function " + quote(name) +
+                   "; the functions are tanh exp log sqrt abs sigmoid relu pow min max clip "
+                   "select sum count mean normal uniform");
 }
 
 /// NUMBER UNIT?      UNIT ::= 'ms' | 's' | 'Hz' (on the same line)

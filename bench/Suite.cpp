@@ -29,13 +29,14 @@ std::string name(const char *kind, int n, int d) {
   return std::string(kind) + "/N:" + std::to_string(n) + "/d:" + std::to_string(d);
 }
 
-/// Steps per timed block: a divisor of T whose block takes at most ~30 ms,
-/// so that the switch between the two implementations (whose states evict
-/// each other from the caches) is amortised over many steps.
+/// Steps per timed block: a divisor of T whose block takes at most ~60 ms
+/// (estimated), so that the switch between the two implementations, whose
+/// states evict each other from the caches (at N = 256, d = 3 the two
+/// states together exceed the L3), is amortised over many steps.
 int blockFor(double secondsPerStep, int stepsPerTrial) {
   int best = 1;
   for (int b = 1; b <= stepsPerTrial; ++b)
-    if (stepsPerTrial % b == 0 && b * secondsPerStep <= 0.03)
+    if (stepsPerTrial % b == 0 && b * secondsPerStep <= 0.06)
       best = b;
   return best;
 }

@@ -129,6 +129,13 @@ def main():
           f"per step, hand-written **{fmt_time_us(head['hand_us'])}**: compiled / hand-written = "
           f"**{head['ratio']:.2f}×** (interquartile range {head['ratio_q1']:.2f}–{head['ratio_q3']:.2f}, "
           f"{head['rounds']:.0f} rounds of {head['block']:.0f} steps).")
+        so = get(rows, "solo", N=256, d=3)
+        if so:
+            w(f"Run alone instead of alternating: compiled {fmt_time_us(so['compiled_us'])}, hand-written "
+              f"{fmt_time_us(so['hand_us'])}, ratio {so['compiled_us'] / so['hand_us']:.2f}×. At this size "
+              "the two states together (18 + 16 MB) exceed the 32 MB L3, so the ratio moves with how "
+              "much of each state the cache keeps; it varied between 1.5× and 2.0× across runs on "
+              "this shared machine.")
         w("")
     big = [(n, d) for n in sizes for d in degrees if n >= 256]
     if big:

@@ -64,11 +64,12 @@ HandRunner::HandRunner(const CompiledRunner &twin, const Workload &work,
 }
 
 double HandRunner::stateBytes() const {
-  // The arrays ReferenceModel holds: W, e and their P lanes; W_in, W_out;
-  // x, xbar, x_init; the lanes of x, xbar and dr; dW_p r and W dr_p; the
-  // scratch powers (2 D N) and five scratch vectors; dErr and dRbar.
+  // The arrays ReferenceModel holds: W, e and their P lanes; W_in, W_out
+  // (3 N); x, xbar, x_init (3 N); the lanes of x, xbar, dr, dpost and of
+  // dW_p r, W dr_p (6 P N); powers and row polynomials (4 D N); six scratch
+  // vectors (6 N); dErr and dRbar (2 P).
   double n = n_, p = d1_ * d1_;
-  return 8 * ((2 + 2 * p) * n * n + 3 * n + 3 * n + 5 * p * n + (2 * d1_ + 5) * n + 2 * p);
+  return 8 * ((2 + 2 * p) * n * n + 12 * n + 6 * p * n + 4 * d1_ * n + 2 * p);
 }
 
 } // namespace plasticc::bench

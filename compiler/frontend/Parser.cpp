@@ -144,6 +144,13 @@ private:
   }
   void recoverDeclaration(size_t start, bool stopAtNames = true);
   bool expectEndOfStatement(const char *what);
+  /// True when the line ended where a value was expected (after `=` or an
+  /// operator) and the next line starts something new: a declaration, a
+  /// `}`, the end of the file or `name =`.
+  bool valueMissingAtLineEnd();
+  /// Reports `expected <what> after '<previous token>', found the end of
+  /// the line` just after the previous token, on the line that lacks it.
+  void reportMissingAtLineEnd(const std::string &what);
 
   // --- declarations ---
   DeclPtr parseDecl();
@@ -294,6 +301,20 @@ bool Parser::expectEndOfStatement(const char *what) {
   errorAt(tok(), std::string("expected a newline or ';' after the ") + what + ", found " +
                      describe(tok()));
   return false;
+}
+
+bool Parser::valueMissingAtLineEnd() {
+  const Token &t = tok();
+  if (!t.newlineBefore || nesting_ != 0 || pos_ == 0)
+    return false;
+  return t.startsDecl() || t.is(TokenKind::RBrace) || t.is(TokenKind::Eof) || startsAssignment();
+}
+
+void Parser::reportMissingAtLineEnd(const std::string &what) {
+  nestingAtError_ = 0;
+  Loc end = prev().range.end;
+  diag_.error(SourceRange{end, end}, "expected " + what + " after " + quote(prev().text) +
+                                         ", found the end of the line");
 }
 
 bool Parser::reportTooDeep() {
@@ -469,6 +490,10 @@ DeclPtr Parser::parseDimDecl() {
   Loc valueBegin = tok().range.begin;
   bool negative = accept(TokenKind::Minus);
   const Token &t = tok();
+  if (!t.is(TokenKind::Number) && valueMissingAtLineEnd()) {
+    reportMissingAtLineEnd("a positive integer for the dim");
+    return broken();
+  }
   if (!t.is(TokenKind::Number)) {
     errorAt(t, "expected a positive integer for the dim, found " + describe(t));
     return broken();
@@ -788,7 +813,13 @@ bool Parser::parseIndexArg(IndexArg &arg) {
 }
 
 /// postfix ::= IDENT '[' index (',' index)? ']' | primary
+/// (every operand starts here, so this is where a value missing at the end
+/// of a line is noticed)
 ExprPtr Parser::parsePostfix() {
+  if (valueMissingAtLineEnd()) {
+    reportMissingAtLineEnd("an expression");
+    return nullptr;
+  }
   if (!tok().is(TokenKind::Ident) || lookahead().kind != TokenKind::LBracket ||
       (nesting_ == 0 && lookahead().newlineBefore))
     return parsePrimary();

@@ -57,7 +57,8 @@
 //     with one index twice a "diagonal" read.
 // 11. Sema runs even after syntax errors, on what the parser recovered;
 //     names that broken statements or declarations may have defined are not
-//     reported as undeclared, and a missing step block is not reported then.
+//     reported as undeclared, and a missing step block is not reported then
+//     (nor a missing reward, unless 'on reward' reads an undeclared name).
 //     Syntax errors are printed first, then semantic errors, each group in
 //     source order.
 // 12. Comments may contain any bytes (UTF-8 included); a block comment that
@@ -199,7 +200,7 @@ void Checker::checkStructure() {
   // Reported when the event is checked, naming what it uses as the reward.
   const Decl *event = first[static_cast<size_t>(DeclKind::Event)];
   const Decl *reward = first[static_cast<size_t>(DeclKind::Reward)];
-  if (event && !reward && !m_.incomplete)
+  if (event && !reward)
     eventWithoutReward_ = static_cast<const BlockDecl *>(event);
   // `reward = ...` lost its name: what the event reads as the reward is not
   // reported as undeclared (the parser reported the declaration).
@@ -270,6 +271,10 @@ void Checker::reportEventWithoutReward(const BlockDecl &event) {
   SourceRange at{event.range.begin, event.range.begin};
   SourceRange use;
   std::string name = guessRewardName(event, use);
+  // After syntax errors, the reward may be in the skipped text, unless the
+  // block reads a name nothing declares.
+  if (name.empty() && m_.incomplete)
+    return;
   diag_.error(at, "'on reward' needs a reward to react to: declare it with 'reward " +
                       (name.empty() ? std::string("R") : name) + " = ...'");
   if (name.empty())

@@ -34,8 +34,8 @@ constexpr int64_t kMaxStackTempBytes = 256 * 1024;
 /// Emits one module; a class to share the builder and the types.
 class Emitter {
 public:
-  Emitter(const loops::Program &p, const ModelDescriptor &d, llvm::LLVMContext &ctx)
-      : p_(p), d_(d), ctx_(ctx), b_(ctx) {
+  Emitter(const loops::Program &p, const ModelDescriptor &d, llvm::LLVMContext &ctx, bool contract)
+      : p_(p), d_(d), ctx_(ctx), b_(ctx), contract_(contract) {
     mod_ = std::make_unique<llvm::Module>(p.modelName, ctx);
     f64_ = llvm::Type::getDoubleTy(ctx);
     elem_ = p.elem == ir::ElemType::F64 ? f64_ : llvm::Type::getFloatTy(ctx);
@@ -202,6 +202,12 @@ private:
   void emitImpl(const loops::Function &f, llvm::Function *impl, const std::vector<int> &params,
                 const std::vector<int> &temps) {
     fn_ = impl;
+    // FMA contraction (LLVM fuses an fmul and an fadd that both carry
+    // `contract`): not in init, so that initial networks are bit for bit
+    // the interpreter's (random draws, initialiser expressions).
+    llvm::FastMathFlags fmf;
+    fmf.setAllowContract(contract_ && f.name != "plasticc_init");
+    b_.setFastMathFlags(fmf);
     ptrs_.clear();
     lets_.clear();
     vars_.clear();
@@ -273,7 +279,7 @@ private:
       llvm::Value *old = b_.CreateLoad(bufferElem(s.buffer), addr);
       llvm::Value *term = convert(expr(s.value), bufferElem(s.buffer));
       llvm::IRBuilder<>::FastMathFlagGuard guard(b_);
-      llvm::FastMathFlags fmf;
+      llvm::FastMathFlags fmf = b_.getFastMathFlags();
       fmf.setAllowReassoc(); // reductions only: lets them vectorise
       b_.setFastMathFlags(fmf);
       b_.CreateStore(b_.CreateFAdd(old, term), addr);
@@ -489,6 +495,10 @@ private:
   }
 
   llvm::Value *random(const Expr &e) {
+    // Never contracted (draws are bit-identical to dialect/Random.h), even
+    // if a draw were ever emitted outside plasticc_init.
+    llvm::IRBuilder<>::FastMathFlagGuard guard(b_);
+    b_.clearFastMathFlags();
     llvm::Value *k = index(e.index);
     llvm::Value *a = convert(expr(e.args[0]), f64_), *b = convert(expr(e.args[1]), f64_);
     auto dbl = [&](const char *name, std::vector<llvm::Value *> args) {
@@ -520,6 +530,7 @@ private:
   llvm::PointerType *ptr_;
   llvm::Function *fn_ = nullptr;
   llvm::Value *seed_ = nullptr;
+  bool contract_;
   llvm::GlobalVariable *zero_ = nullptr;
   std::map<int, llvm::Value *> ptrs_, lets_, vars_;
   std::vector<llvm::Value *> heap_;
@@ -528,8 +539,8 @@ private:
 } // namespace
 
 std::unique_ptr<llvm::Module> emitLLVM(const loops::Program &program, const ModelDescriptor &descriptor,
-                                       llvm::LLVMContext &context) {
-  return Emitter(program, descriptor, context).run();
+                                       llvm::LLVMContext &context, bool fpContract) {
+  return Emitter(program, descriptor, context, fpContract).run();
 }
 
 } // namespace plasticc::codegen

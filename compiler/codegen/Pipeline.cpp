@@ -46,7 +46,7 @@ bool buildNative(const ir::Module &module, const std::string &source, const Nati
   out.loops = loops::lowerToLoops(module, lower);
   out.times.push_back({"lower to loops", lap(clock)});
   out.context = std::make_unique<llvm::LLVMContext>();
-  out.module = emitLLVM(out.loops, out.descriptor, *out.context);
+  out.module = emitLLVM(out.loops, out.descriptor, *out.context, options.fpContract);
   prepareModule(*out.module, *out.targetMachine);
   out.times.push_back({"LLVM IR generation", lap(clock)});
   if (options.optimize) {

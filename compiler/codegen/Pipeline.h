@@ -30,6 +30,10 @@ struct NativeOptions {
   bool fp32 = false;    ///< single precision state and arithmetic
   bool optimize = true; ///< false: stop before the LLVM pipeline (--emit=llvm-unopt)
   bool factorize = true; ///< factor separable synapse sums (Factorize.h)
+  /// Let LLVM fuse a multiply and a dependent add into one FMA (`contract`
+  /// on the arithmetic of every entry point but plasticc_init; see
+  /// docs/codegen.md, Numerics). False: every op rounds as in the interpreter.
+  bool fpContract = true;
 };
 
 /// The products of the pipeline (see file comment).

@@ -43,6 +43,7 @@ bool build(Compilation &c, bool optimize, codegen::NativeModule &out, int &code)
   opts.target.cpu = f.targetCpu;
   opts.target.optLevel = f.optLevel;
   opts.fp32 = f.fp32;
+  opts.fpContract = !f.noFma;
   opts.optimize = optimize;
   std::string error;
   if (!codegen::buildNative(*m, c.source().text(), opts, out, error)) {
@@ -155,6 +156,7 @@ void addNativeOptions(CLI::App &app, Options &options) {
   app.add_option("-O", f.optLevel, "LLVM optimisation level 0-3 (default 3)")->check(CLI::Range(0, 3));
   app.add_option("--target-cpu", f.targetCpu, "CPU to generate code for (default: this machine's, like -march=native)");
   app.add_flag("--fp32", f.fp32, "single precision state and arithmetic (default double)");
+  app.add_flag("--no-fma", f.noFma, "no fused multiply-add: every op rounds as in the interpreter");
   app.add_flag("--time-passes", f.timePasses, "print the time of each compilation stage on stderr");
 }
 

@@ -25,7 +25,7 @@ int emitObject(Compilation &c, std::ostream &out);
 int emitSharedLibrary(Compilation &c, std::ostream &out);
 int emitHeaderFile(Compilation &c, std::ostream &out);
 
-/// Adds -c, -O<n>, --target-cpu, --fp32 and --time-passes to `app`.
+/// Adds -c, -O<n>, --target-cpu, --fp32, --no-fma and --time-passes to `app`.
 void addNativeOptions(CLI::App &app, Options &options);
 /// After parsing: without --emit, `-o X.so` means so, `-c` means obj.
 void chooseNativeEmit(CLI::App &app, Options &options);

@@ -18,6 +18,7 @@ struct NativeFlags {
   std::string targetCpu;    ///< --target-cpu (default: the host CPU, like -march=native)
   bool fp32 = false;        ///< --fp32: single precision throughout
   bool timePasses = false;  ///< --time-passes: stage times on stderr
+  bool noFma = false;       ///< --no-fma: no multiply-add contraction (codegen.md, Numerics)
 };
 
 } // namespace plasticc::driver

@@ -71,10 +71,13 @@
 //     gcc does), with a suggestion only of its category: dims for a shape,
 //     names readable there for a value, names writable there for a target,
 //     indices for an index. A declaration with an error (an invalid dim, an
-//     unresolved shape, a syntax error) stays declared but is "poisoned": the
-//     shapes made of it, its uses and the statements writing it are skipped
-//     quietly (an unindexed value is still checked), since anything said
-//     about them would rest on a made-up shape.
+//     unresolved shape, a failed initialiser, which leaves its unit unknown,
+//     a syntax error) stays declared but is "poisoned": the shapes made of
+//     it, its uses and the statements writing it are skipped quietly (an
+//     unindexed value is still checked), since anything said about them
+//     would rest on a made-up shape or unit; where it may be read depends
+//     only on its kind and is still checked. A redefined name is ambiguous:
+//     its uses are not checked at all.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/frontend/SemaImpl.h"
@@ -169,6 +172,7 @@ void Checker::declareGlobals() {
       diag_.note(it->second->range, quote(name) + " first defined here");
       // Which of the two its uses mean is unknown: they are not checked.
       poisoned_.insert(it->second);
+      ambiguous_.insert(it->second);
     }
   }
 }
@@ -380,11 +384,13 @@ void Checker::checkQuantity(QuantityDecl &q) {
   if (q.plastic && q.qkind != QuantityKind::Weight)
     diag_.error(q.plasticRange, std::string("'plastic' applies only to weights, not to ") +
                                     quantityKindName(q.qkind) + " " + quote(q.name));
-  checkInitialiser(q);
+  // Its unit comes from its initialiser: after an error there it is unknown.
+  if (!checkInitialiser(q))
+    poisoned_.insert(s);
   s->unit = q.unit;
 }
 
-void Checker::checkInitialiser(QuantityDecl &q) {
+bool Checker::checkInitialiser(QuantityDecl &q) {
   const char *kind = quantityKindName(q.qkind);
   bool forbidden = q.qkind == QuantityKind::Input || q.qkind == QuantityKind::Noise ||
                    q.qkind == QuantityKind::Output;
@@ -396,7 +402,7 @@ void Checker::checkInitialiser(QuantityDecl &q) {
       diag_.error(q.nameRange, "weight " + quote(q.name) +
                                    " needs an initial value: a constant, an expression of "
                                    "params, or normal(...) / uniform(...)");
-    return;
+    return q.qkind != QuantityKind::Param && q.qkind != QuantityKind::Weight;
   }
   if (forbidden) {
     const char *why = q.qkind == QuantityKind::Input  ? "inputs are supplied by the task at every step"
@@ -404,18 +410,17 @@ void Checker::checkInitialiser(QuantityDecl &q) {
                                                        : "outputs are written in the step block";
     diag_.error(q.init->range, std::string(kind) + " " + quote(q.name) +
                                    " cannot have an initial value: " + why);
-    return;
+    return true; // dimensionless whatever the initialiser says
   }
   where_ = Where::Init;
   initOf_ = &q;
   initOrder_ = order_.count(q.symbol) ? order_[q.symbol] : 0;
   if (auto *call = dyn<CallExpr>(q.init.get());
       call && (call->callee == Builtin::Normal || call->callee == Builtin::Uniform)) {
-    checkRandomInit(q, *call);
-    return;
+    return checkRandomInit(q, *call);
   }
   if (!check(*q.init))
-    return;
+    return false;
   q.unit = q.init->unit;
   if (!q.init->shape.isScalar() && !(q.init->shape == q.shape)) {
     diag_.error(q.init->range, "cannot initialise " + std::string(kind) + " " + quote(q.name) +
@@ -423,6 +428,7 @@ void Checker::checkInitialiser(QuantityDecl &q) {
                                    q.init->shape.str());
     noteShapeOrigin(*q.init);
   }
+  return true; // a shape error leaves the unit known
 }
 
 bool Checker::checkRandomInit(QuantityDecl &q, CallExpr &call) {
@@ -478,8 +484,11 @@ void Checker::checkReward(RewardDecl &r) {
       poisoned_.insert(const_cast<Symbol *>(r.symbol));
     return;
   }
-  if (!check(*r.value))
+  if (!check(*r.value)) {
+    if (r.symbol) // its unit is unknown
+      poisoned_.insert(const_cast<Symbol *>(r.symbol));
     return;
+  }
   if (!r.value->shape.isScalar()) {
     diag_.error(r.value->range, "the reward " + quote(r.name) + " must be a scalar, got shape " +
                                     r.value->shape.str() + " (reduce it with sum, mean or count)");

@@ -186,10 +186,12 @@ const Symbol *Checker::lookup(const std::string &name, SourceRange range) {
     return nullptr;
   }
   const Symbol &s = *it->second;
-  if (poisoned_.count(&s))
+  if (ambiguous_.count(&s))
     return nullptr;
+  // What may be read where depends only on the kind, which a poisoned
+  // quantity still has; its shape or unit is what is unknown.
   if (where_ == Where::Init)
-    return mayReadInInit(s, range) ? &s : nullptr;
+    return mayReadInInit(s, range) && !poisoned_.count(&s) ? &s : nullptr;
   if (s.kind == SymbolKind::Quantity && where_ != Where::Step &&
       (s.quantity->qkind == QuantityKind::Input || s.quantity->qkind == QuantityKind::Noise)) {
     diag_.error(range, describe(s) + " is supplied only to the step: it cannot be read in " +
@@ -204,7 +206,7 @@ const Symbol *Checker::lookup(const std::string &name, SourceRange range) {
     diag_.note(s.range, quote(name) + " declared here");
     return nullptr;
   }
-  return &s;
+  return poisoned_.count(&s) ? nullptr : &s;
 }
 
 void Checker::noteShapeOrigin(const Expr &e) {

@@ -51,7 +51,8 @@ private:
   void checkDim(DimDecl &d);
   void checkQuantity(QuantityDecl &q);
   bool resolveShape(QuantityDecl &q, Shape &shape);
-  void checkInitialiser(QuantityDecl &q);
+  /// False when the quantity's unit is unknown after an error.
+  bool checkInitialiser(QuantityDecl &q);
   bool checkRandomInit(QuantityDecl &q, CallExpr &call);
   void checkReward(RewardDecl &r);
   void checkBlock(BlockDecl &b);
@@ -126,7 +127,14 @@ private:
   std::vector<Symbol *> stmtIndices_;                 // of the current statement
   std::vector<Symbol *> sumIndices_;                  // enclosing index sums, innermost last
   std::unordered_map<const Symbol *, SourceRange> sumIndexFirstUse_;
-  std::unordered_set<const Symbol *> poisoned_; // locals whose value had an error
+  /// Symbols whose shape or unit is unknown after an error (an invalid dim,
+  /// an unresolved shape, a failed initialiser or local value, a broken
+  /// declaration): their uses are skipped quietly, except for what depends
+  /// only on their kind (where they may be read).
+  std::unordered_set<const Symbol *> poisoned_;
+  /// Redefined names: which declaration a use means is unknown, so even
+  /// kind-based checks are skipped.
+  std::unordered_set<const Symbol *> ambiguous_;
   std::unordered_set<std::string> skippedNames_; // defined by text the parser skipped
   std::unordered_set<std::string> reportedNames_; // unknown names already reported
   std::unordered_set<std::string> reportedLocals_; // locals of this block used too early, reported

@@ -148,6 +148,9 @@ private:
   /// operator) and the next line starts something new: a declaration, a
   /// `}`, the end of the file or `name =`.
   bool valueMissingAtLineEnd();
+  /// True when the current token starts a new line, outside brackets, where
+  /// the declaration being parsed needed more on its own line (a name).
+  bool lineEndsHere() const;
   /// Reports `expected <what> after '<previous token>', found the end of
   /// the line` just after the previous token, on the line that lacks it.
   void reportMissingAtLineEnd(const std::string &what);
@@ -303,6 +306,10 @@ bool Parser::expectEndOfStatement(const char *what) {
   return false;
 }
 
+bool Parser::lineEndsHere() const {
+  return tok().newlineBefore && nesting_ == 0 && pos_ > 0 && !tok().is(TokenKind::Eof);
+}
+
 bool Parser::valueMissingAtLineEnd() {
   const Token &t = tok();
   if (!t.newlineBefore || nesting_ != 0 || pos_ == 0)
@@ -356,7 +363,10 @@ std::unique_ptr<Module> Parser::parseFile() {
       module->nameRange = tok().range;
       consume();
     } else {
-      errorAt(tok(), "expected the model's name after 'model', found " + describe(tok()));
+      if (lineEndsHere())
+        reportMissingAtLineEnd("the model's name");
+      else
+        errorAt(tok(), "expected the model's name after 'model', found " + describe(tok()));
     }
     if (!expectEndOfStatement("model name"))
       recoverDeclaration(pos_);
@@ -474,7 +484,10 @@ DeclPtr Parser::parseDimDecl() {
   Loc begin = tok().range.begin;
   consume();
   if (!tok().is(TokenKind::Ident)) {
-    errorAt(tok(), "expected the dim's name after 'dim', found " + describe(tok()));
+    if (lineEndsHere())
+      reportMissingAtLineEnd("the dim's name");
+    else
+      errorAt(tok(), "expected the dim's name after 'dim', found " + describe(tok()));
     return nullptr;
   }
   auto dim = std::make_unique<DimDecl>(SourceRange{}, std::string(tok().text), tok().range, 0,
@@ -553,8 +566,11 @@ DeclPtr Parser::parseQuantityDecl(QuantityKind kind) {
   Loc begin = tok().range.begin;
   consume();
   if (!tok().is(TokenKind::Ident)) {
-    errorAt(tok(), std::string("expected a name after '") + quantityKindName(kind) + "', found " +
-                       describe(tok()));
+    if (lineEndsHere())
+      reportMissingAtLineEnd("a name");
+    else
+      errorAt(tok(), std::string("expected a name after '") + quantityKindName(kind) + "', found " +
+                         describe(tok()));
     return nullptr;
   }
   auto decl = std::make_unique<QuantityDecl>(SourceRange{}, kind, std::string(tok().text), tok().range);
@@ -632,8 +648,11 @@ DeclPtr Parser::parseRewardDecl() {
   Loc begin = tok().range.begin;
   consume();
   if (!tok().is(TokenKind::Ident)) {
-    errorAt(tok(), "expected the reward's name after 'reward' (as in 'reward R = ...'), found " +
-                       describe(tok()));
+    if (lineEndsHere())
+      reportMissingAtLineEnd("the reward's name");
+    else
+      errorAt(tok(), "expected the reward's name after 'reward' (as in 'reward R = ...'), found " +
+                         describe(tok()));
     // Still a reward (nameless and broken), so that 'on reward' is not told
     // it has none.
     auto nameless = std::make_unique<RewardDecl>(from(begin), std::string(), SourceRange{}, nullptr);

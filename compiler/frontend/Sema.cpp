@@ -666,9 +666,12 @@ bool Checker::checkTarget(AssignStmt &s) {
     return false;
   }
   if (!s.indices.empty()) {
-    reportUnknown(s.target, s.indices.front().range,
-                  "local " + quote(s.target) + " is defined whole: write '" + s.target +
-                      " = ...' without indices, or declare it",
+    // Either a local meant per element or a quantity whose declaration is
+    // missing (or misspelt): the message covers both.
+    reportUnknown(s.target, s.targetRange,
+                  "cannot index " + quote(s.target) + ": it is not declared, and a local is defined "
+                  "whole (write '" + s.target + " = ...' without indices, or declare " +
+                      quote(s.target) + ")",
                   NameCategory::Target);
     return false;
   }

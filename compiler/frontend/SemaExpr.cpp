@@ -407,6 +407,10 @@ bool Checker::checkIndexArg(IndexExpr &e, IndexArg &arg, int axis, const Symbol 
     closest.consider(s->name);
   if (!closest.best().empty())
     diag_.error(arg.range, "unknown index " + quote(arg.name) + "; did you mean " + quote(closest.best()) + "?");
+  else if (stmtIndices_.empty() && sumIndices_.empty())
+    diag_.error(arg.range, "unknown index " + quote(arg.name) + ": only an indexed statement (as in x[" +
+                               arg.name + "] = ...) binds indices; elsewhere index with integers or the "
+                               "indices of an enclosing sum(a, ...)");
   else
     diag_.error(arg.range, "unknown index " + quote(arg.name) +
                                "; indices are the statement's (as in e[i, j] = ...), those of an "

@@ -645,14 +645,24 @@ private:
         }
   }
 
-  /// Lanes per block in a synapse nest: 2 (or 3) if it divides P. Measured on
-  /// the reference model (CPU time, Zen 4): N=128 137 / 129 / 137 us and
-  /// N=512 8.5 / 6.9 / 6.8 ms per step for blocks of 1 / 2 / 4 lanes.
-  static int64_t laneBlock(int64_t lanes) {
-    for (int64_t b : {2, 3})
-      if (lanes % b == 0)
-        return b;
-    return 1;
+  /// Lanes per block in a synapse nest (the remainder of P, if any, is one
+  /// shorter block after the loop over full blocks). Measured on the
+  /// reference model with FMA contraction, paired compiled / hand-written
+  /// step ratio: see docs/codegen.md, Fusion.
+  static constexpr int64_t kLaneBlock = 4;
+
+  /// The statements of lanes `base` .. `base + count - 1` at point (i, j),
+  /// one section body after the other (lane = base + b, or blockVar*B + b).
+  std::vector<Stmt> laneBlockBody(const Group &g, int i, int j, std::optional<int> blockVar,
+                                  int64_t base, int64_t count) {
+    std::vector<Stmt> lanes;
+    for (int64_t b = 0; b < count; ++b) {
+      Index lane = blockVar ? Index::var(*blockVar, kLaneBlock).plus(Index::constant(b))
+                            : Index::constant(base + b);
+      std::vector<Stmt> body = sectionBody(g.ops[1], {lane, vars(g.shape, i, j)});
+      lanes.insert(lanes.end(), body.begin(), body.end());
+    }
+    return lanes;
   }
 
   void emitGroup(size_t gi, std::vector<Stmt> &out) {
@@ -668,19 +678,24 @@ private:
       if (!g.ops[1].empty()) {
         // Lanes in blocks of B per pass over the row (unroll-and-jam): the
         // row's shared factors (W, r, row buffers) are loaded once per
-        // block and B lanes' streams are in flight at once.
-        int64_t block = laneBlock(ctx_.lanes);
-        int p = p_.addVar(block > 1 ? "pb" : "p"), jt = p_.addVar("j");
-        std::vector<Stmt> lanes;
-        for (int64_t b = 0; b < block; ++b) {
-          Point pt{Index::var(p, block).plus(Index::constant(b)), vars(g.shape, i, jt)};
-          std::vector<Stmt> body = sectionBody(g.ops[1], pt);
-          lanes.insert(lanes.end(), body.begin(), body.end());
+        // block and B lanes' streams are in flight at once; the P mod B
+        // last lanes form one shorter block.
+        int64_t full = ctx_.lanes / kLaneBlock, rest = ctx_.lanes % kLaneBlock;
+        if (full > 0) {
+          int p = p_.addVar("pb"), jt = p_.addVar("j");
+          row.push_back(Stmt::loop(p, full,
+                                   {Stmt::loop(jt, g.shape.dims[1], laneBlockBody(g, i, jt, p, 0, kLaneBlock))},
+                                   "lanes " + std::to_string(kLaneBlock) + "*pb .. +" +
+                                       std::to_string(kLaneBlock - 1)));
         }
-        row.push_back(Stmt::loop(p, ctx_.lanes / block, {Stmt::loop(jt, g.shape.dims[1], std::move(lanes))},
-                                 block > 1 ? "lanes " + std::to_string(block) + "*pb .. +" +
-                                                 std::to_string(block - 1)
-                                           : std::string()));
+        if (rest > 0) {
+          int jt = p_.addVar("j");
+          int64_t base = full * kLaneBlock;
+          row.push_back(Stmt::loop(jt, g.shape.dims[1], laneBlockBody(g, i, jt, std::nullopt, base, rest),
+                                   rest == 1 ? "lane " + std::to_string(base)
+                                             : "lanes " + std::to_string(base) + " .. " +
+                                                   std::to_string(ctx_.lanes - 1)));
+        }
       }
       out.push_back(Stmt::loop(i, g.shape.dims[0], std::move(row),
                                "synapses " + shape + (what.empty() ? "" : ": " + what)));

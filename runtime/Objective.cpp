@@ -5,16 +5,32 @@
 
 #include <cstdlib>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 namespace plasticc::runtime {
 
 void StateBuffer::Free::operator()(void *p) const { std::free(p); }
 
+namespace {
+/// One transparent huge page (x86-64, AArch64 with 4 KB base pages).
+constexpr size_t kHugePage = size_t(2) << 20;
+} // namespace
+
 StateBuffer::StateBuffer(const ModelInfo &info) {
   size_t align = static_cast<size_t>(info.stateAlign);
+  bool huge = static_cast<size_t>(info.stateBytes) >= kHugePage && align <= kHugePage;
+  if (huge)
+    align = kHugePage;
   // aligned_alloc wants a size that is a multiple of the alignment.
   size_t bytes = (static_cast<size_t>(info.stateBytes) + align - 1) / align * align;
   data_.reset(std::aligned_alloc(align, bytes ? bytes : align));
   PLASTICC_INTERNAL_ASSERT(data_ != nullptr, "out of memory for a network state");
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  if (huge)
+    (void)madvise(data_.get(), bytes, MADV_HUGEPAGE); // advice only: may fail, changes nothing else
+#endif
 }
 
 ObjectiveResult evaluateObjective(Backend &backend, const double *meta, uint64_t seed,

@@ -93,6 +93,7 @@ public:
 private:
   // --- module and regions ---
   void declare();
+  void writeInitialValue(const QuantityDecl &q);
   void lowerInit();
   void lowerTrial();
   void lowerStep();
@@ -172,6 +173,35 @@ ir::Op *Lowerer::toType(ir::Op *v, uint8_t axes, const ir::Type &type) {
   return b_.bcast(v, type);
 }
 
+// Writes the declared initial value of q in the current region: a random
+// draw (normal/uniform, init region only; Sema allows them nowhere else), an
+// expression, or 0 where none is given.
+void Lowerer::writeInitialValue(const QuantityDecl &q) {
+  ir::Quantity *iq = quantities_.at(q.symbol);
+  ir::Op *value = nullptr;
+  auto *call = dyn<CallExpr>(q.init.get());
+  if (call && (call->callee == Builtin::Normal || call->callee == Builtin::Uniform)) {
+    ir::Op *a = lower(*call->args[0]);
+    ir::Op *bArg = lower(*call->args[1]);
+    at(*call);
+    int64_t stream = 0;
+    while (m_->quantities[stream].get() != iq)
+      ++stream;
+    value = b_.random(call->callee == Builtin::Normal ? ir::OpKind::RandNormal : ir::OpKind::RandUniform,
+                      a, bArg, iq->type, stream, iq->name);
+  } else if (q.init) {
+    value = lower(*q.init);
+  } else {
+    b_.setLoc(q.nameRange.begin);
+    value = b_.constant(0.0, ir::Type::scalar());
+  }
+  b_.setLoc(q.nameRange.begin);
+  value = toType(value, 0, iq->type);
+  b_.write(iq, value);
+  current_[iq] = value;
+  memo_.clear();
+}
+
 // Per MODEL.md the init region sets, in declaration order, every meta
 // default, param value and initial value of the persistent quantities.
 void Lowerer::lowerInit() {
@@ -184,51 +214,18 @@ void Lowerer::lowerInit() {
     if (k == ast::QuantityKind::Input || k == ast::QuantityKind::Noise ||
         k == ast::QuantityKind::Output || k == ast::QuantityKind::Trace)
       continue;
-    ir::Quantity *iq = quantities_.at(q->symbol);
-    ir::Op *value = nullptr;
-    auto *call = dyn<CallExpr>(q->init.get());
-    if (call && (call->callee == Builtin::Normal || call->callee == Builtin::Uniform)) {
-      ir::Op *a = lower(*call->args[0]);
-      ir::Op *bArg = lower(*call->args[1]);
-      at(*call);
-      int64_t stream = 0;
-      while (m_->quantities[stream].get() != iq)
-        ++stream;
-      value = b_.random(call->callee == Builtin::Normal ? ir::OpKind::RandNormal : ir::OpKind::RandUniform,
-                        a, bArg, iq->type, stream, iq->name);
-    } else if (q->init) {
-      value = lower(*q->init);
-    } else {
-      b_.setLoc(q->nameRange.begin);
-      value = b_.constant(0.0, ir::Type::scalar());
-    }
-    b_.setLoc(q->nameRange.begin);
-    value = toType(value, 0, iq->type);
-    b_.write(iq, value);
-    current_[iq] = value;
-    memo_.clear();
+    writeInitialValue(*q);
   }
 }
 
+// The trial region resets every trace to its initial value (MODEL.md "One
+// trial k"); states are restored by the runtime from their init copies.
 void Lowerer::lowerTrial() {
   beginRegion(m_->trial);
   for (auto &d : ast_.decls) {
     auto *q = dyn<QuantityDecl>(d.get());
-    if (!q || q->qkind != ast::QuantityKind::Trace)
-      continue;
-    ir::Quantity *iq = quantities_.at(q->symbol);
-    ir::Op *value;
-    if (q->init) {
-      value = lower(*q->init);
-    } else {
-      b_.setLoc(q->nameRange.begin);
-      value = b_.constant(0.0, ir::Type::scalar());
-    }
-    b_.setLoc(q->nameRange.begin);
-    value = toType(value, 0, iq->type);
-    b_.write(iq, value);
-    current_[iq] = value;
-    memo_.clear();
+    if (q && q->qkind == ast::QuantityKind::Trace)
+      writeInitialValue(*q);
   }
 }
 

@@ -71,6 +71,7 @@ Index linear(const ir::Type &t, const std::vector<Index> &idx) {
 struct Point {
   std::optional<Index> lane;
   std::vector<Index> idx;
+  Index rowOffset = Index::constant(0); ///< row buffers: row-in-tile * M (rank 2)
 };
 
 /// A fused group: one loop nest over `shape`, primal then tangent section.
@@ -425,7 +426,7 @@ private:
         continue;
       bool lanes = op->type.lanes > 0;
       if (!outside && groups_[g].shape.rank == 2) {
-        int64_t m = groups_[g].shape.dims[1];
+        int64_t m = groups_[g].shape.dims[1] * tileRows(groups_[g].shape.dims[0]);
         storage_[op] = {p_.addBuffer({"row" + std::to_string(p_.buffers.size()) +
                                           (op->name.empty() ? "" : "." + op->name),
                                       BufferKind::Temp, 0, m}),
@@ -477,13 +478,13 @@ private:
     }
     case OpKind::Bcast: {
       const Op *x = op->operands[0];
-      Point q{pt.lane, {}};
+      Point q{pt.lane, {}, pt.rowOffset};
       if (!x->type.isScalar())
         q.idx = {pt.idx[op->attrs.ints[0]]};
       return value(x, q, false);
     }
     case OpKind::Extract: {
-      Point q{pt.lane, {}};
+      Point q{pt.lane, {}, pt.rowOffset};
       for (int64_t k : op->attrs.ints)
         q.idx.push_back(Index::constant(k));
       return value(op->operands[0], q, false);
@@ -500,7 +501,7 @@ private:
     PLASTICC_INTERNAL_ASSERT(st != storage_.end(),
                              std::string("value of ") + ir::mnemonic(op->kind) + " not available");
     if (st->second.row)
-      return Expr::load(st->second.buffer, pt.idx[1]);
+      return Expr::load(st->second.buffer, pt.rowOffset.plus(pt.idx[1]));
     Index ix = linear(op->type, pt.idx);
     if (st->second.lanes)
       ix = pt.lane->times(op->type.numElements()).plus(ix);
@@ -511,7 +512,7 @@ private:
   ExprPtr operand(const Op *op, size_t k, const Point &pt) {
     const Op *o = op->operands[k]; // value() resolves forwarded reads
     ir::Type dom = domain(op);
-    Point q{pt.lane, {}};
+    Point q{pt.lane, {}, pt.rowOffset};
     bool direct = false;
     if (o->type.rank == 0) {
       direct = dom.rank == 0;
@@ -585,7 +586,7 @@ private:
     regs_[op] = id;
     auto st = storage_.find(op);
     if (st != storage_.end()) {
-      Index ix = st->second.row ? pt.idx[1] : storeIndex(op->type, pt);
+      Index ix = st->second.row ? pt.rowOffset.plus(pt.idx[1]) : storeIndex(op->type, pt);
       stores.push_back(Stmt::store(st->second.buffer, ix, Expr::ref(id)));
     }
   }
@@ -651,18 +652,88 @@ private:
   /// step ratio: see docs/codegen.md, Fusion.
   static constexpr int64_t kLaneBlock = 4;
 
-  /// The statements of lanes `base` .. `base + count - 1` at point (i, j),
-  /// one section body after the other (lane = base + b, or blockVar*B + b).
-  std::vector<Stmt> laneBlockBody(const Group &g, int i, int j, std::optional<int> blockVar,
-                                  int64_t base, int64_t count) {
+  /// Rows per tile of a synapse nest with a tangent section: the largest
+  /// divisor of N up to kTileRows. Each block of lanes runs over all rows of
+  /// a tile, so every lane stream advances R contiguous rows at a time
+  /// instead of one (longer sequential streams for the prefetchers), while
+  /// the row buffers (R rows of M) stay in L1/L2.
+  static constexpr int64_t kTileRows = 8;
+  static int64_t tileRows(int64_t rows) {
+    for (int64_t r = kTileRows; r > 1; --r)
+      if (rows % r == 0)
+        return r;
+    return 1;
+  }
+
+  /// The point (row `tile`*R + `ii`, column `j`) of a tiled synapse nest;
+  /// without a row-in-tile variable (R = 1) the row is the tile.
+  Point tilePoint(std::optional<Index> lane, int tile, int ii, int64_t rows, int64_t m, int j) {
+    if (ii < 0)
+      return {lane, {Index::var(tile), Index::var(j)}, Index::constant(0)};
+    return {lane, {Index::var(tile, rows).plus(Index::var(ii)), Index::var(j)}, Index::var(ii, m)};
+  }
+
+  /// `for ii in 0..R {body}` over the rows of a tile, or `body` if R = 1.
+  static std::vector<Stmt> overTile(int ii, int64_t rows, std::vector<Stmt> body) {
+    if (ii < 0)
+      return body;
+    return {Stmt::loop(ii, rows, std::move(body))};
+  }
+
+  /// The statements of lanes `base` .. `base + count - 1` at the point of
+  /// `at(lane)`, one section body after the other (lane = base + b, or
+  /// blockVar*B + b).
+  template <typename PointOf>
+  std::vector<Stmt> laneBlockBody(const Group &g, PointOf at, std::optional<int> blockVar, int64_t base,
+                                  int64_t count) {
     std::vector<Stmt> lanes;
     for (int64_t b = 0; b < count; ++b) {
       Index lane = blockVar ? Index::var(*blockVar, kLaneBlock).plus(Index::constant(b))
                             : Index::constant(base + b);
-      std::vector<Stmt> body = sectionBody(g.ops[1], {lane, vars(g.shape, i, j)});
+      std::vector<Stmt> body = sectionBody(g.ops[1], at(lane));
       lanes.insert(lanes.end(), body.begin(), body.end());
     }
     return lanes;
+  }
+
+  /// A synapse nest: `for it { for ii { for j {primal} }; for pb { for ii {
+  /// for j {4 lanes} } }; for ii { for j {last lanes} } }` (rows in tiles of
+  /// R = tileRows(N), lanes in blocks of kLaneBlock).
+  void emitSynapseGroup(const Group &g, const std::string &comment, std::vector<Stmt> &out) {
+    int64_t n = g.shape.dims[0], m = g.shape.dims[1];
+    int64_t rows = g.ops[1].empty() ? 1 : tileRows(n);
+    int tile = p_.addVar("i");
+    std::vector<Stmt> nest;
+    auto rowVar = [&] { return rows > 1 ? p_.addVar("ii") : -1; };
+    if (!g.ops[0].empty()) {
+      int ii = rowVar(), j = p_.addVar("j");
+      nest = overTile(ii, rows, {Stmt::loop(j, m, sectionBody(g.ops[0], tilePoint(std::nullopt, tile, ii, rows, m, j)))});
+    }
+    if (!g.ops[1].empty()) {
+      // Lanes in blocks of B per pass over the row (unroll-and-jam): the
+      // row's shared factors (W, r, row buffers) are loaded once per
+      // block and B lanes' streams are in flight at once; the P mod B
+      // last lanes form one shorter block.
+      int64_t full = ctx_.lanes / kLaneBlock, rest = ctx_.lanes % kLaneBlock;
+      if (full > 0) {
+        int p = p_.addVar("pb"), ii = rowVar(), j = p_.addVar("j");
+        auto at = [&](Index lane) { return tilePoint(lane, tile, ii, rows, m, j); };
+        nest.push_back(Stmt::loop(p, full, overTile(ii, rows, {Stmt::loop(j, m, laneBlockBody(g, at, p, 0, kLaneBlock))}),
+                                  "lanes " + std::to_string(kLaneBlock) + "*pb .. +" +
+                                      std::to_string(kLaneBlock - 1)));
+      }
+      if (rest > 0) {
+        int ii = rowVar(), j = p_.addVar("j");
+        int64_t base = full * kLaneBlock;
+        auto at = [&](Index lane) { return tilePoint(lane, tile, ii, rows, m, j); };
+        std::vector<Stmt> body = overTile(ii, rows, {Stmt::loop(j, m, laneBlockBody(g, at, std::nullopt, base, rest))});
+        body.front().comment = rest == 1 ? "lane " + std::to_string(base)
+                                         : "lanes " + std::to_string(base) + " .. " + std::to_string(ctx_.lanes - 1);
+        nest.insert(nest.end(), body.begin(), body.end());
+      }
+    }
+    out.push_back(Stmt::loop(tile, n / rows, std::move(nest),
+                             comment + (rows > 1 ? " (tiles of " + std::to_string(rows) + " rows)" : "")));
   }
 
   void emitGroup(size_t gi, std::vector<Stmt> &out) {
@@ -671,34 +742,7 @@ private:
     std::string what = describe(g);
     std::string shape = g.shape.shapeStr();
     if (g.shape.rank == 2) {
-      int i = p_.addVar("i"), j = p_.addVar("j");
-      std::vector<Stmt> row;
-      if (!g.ops[0].empty())
-        row.push_back(Stmt::loop(j, g.shape.dims[1], sectionBody(g.ops[0], {std::nullopt, vars(g.shape, i, j)})));
-      if (!g.ops[1].empty()) {
-        // Lanes in blocks of B per pass over the row (unroll-and-jam): the
-        // row's shared factors (W, r, row buffers) are loaded once per
-        // block and B lanes' streams are in flight at once; the P mod B
-        // last lanes form one shorter block.
-        int64_t full = ctx_.lanes / kLaneBlock, rest = ctx_.lanes % kLaneBlock;
-        if (full > 0) {
-          int p = p_.addVar("pb"), jt = p_.addVar("j");
-          row.push_back(Stmt::loop(p, full,
-                                   {Stmt::loop(jt, g.shape.dims[1], laneBlockBody(g, i, jt, p, 0, kLaneBlock))},
-                                   "lanes " + std::to_string(kLaneBlock) + "*pb .. +" +
-                                       std::to_string(kLaneBlock - 1)));
-        }
-        if (rest > 0) {
-          int jt = p_.addVar("j");
-          int64_t base = full * kLaneBlock;
-          row.push_back(Stmt::loop(jt, g.shape.dims[1], laneBlockBody(g, i, jt, std::nullopt, base, rest),
-                                   rest == 1 ? "lane " + std::to_string(base)
-                                             : "lanes " + std::to_string(base) + " .. " +
-                                                   std::to_string(ctx_.lanes - 1)));
-        }
-      }
-      out.push_back(Stmt::loop(i, g.shape.dims[0], std::move(row),
-                               "synapses " + shape + (what.empty() ? "" : ": " + what)));
+      emitSynapseGroup(g, "synapses " + shape + (what.empty() ? "" : ": " + what), out);
       return;
     }
     for (int sec = 0; sec < 2; ++sec) {

@@ -1,5 +1,6 @@
 //===- compiler/driver/EmitNative.cpp - the native stages of `plasticc` ---===//
 #include "compiler/driver/EmitNative.h"
+#include "compiler/driver/StateSize.h"
 
 #include "compiler/codegen/HeaderEmitter.h"
 #include "compiler/codegen/ObjectEmitter.h"
@@ -29,6 +30,14 @@ ir::Module *differentiated(Compilation &c) {
   return m;
 }
 
+/// A warning when one network's state is larger than this machine's memory
+/// (the output is still written: it may be meant for a bigger machine).
+void warnIfStateTooBig(Compilation &c, const ir::Module &m) {
+  std::string big = stateTooBig(m, c.options().native.fp32 ? 4 : 8);
+  if (!big.empty())
+    std::cerr << "plasticc: warning: " << big << "; " << machineMemory() << "\n";
+}
+
 /// Runs the native pipeline; prints stage times with --time-passes.
 bool build(Compilation &c, bool optimize, codegen::NativeModule &out, int &code) {
   auto start = std::chrono::steady_clock::now();
@@ -52,6 +61,8 @@ bool build(Compilation &c, bool optimize, codegen::NativeModule &out, int &code)
     return false;
   }
   out.times.insert(out.times.begin(), {"front end, dialect, tangents", front});
+  if (optimize)
+    warnIfStateTooBig(c, *m);
   return true;
 }
 
@@ -145,6 +156,7 @@ int emitHeaderFile(Compilation &c, std::ostream &out) {
   ir::Module *m = differentiated(c);
   if (!m)
     return ExitUserError;
+  warnIfStateTooBig(c, *m);
   ir::ElemType elem = c.options().native.fp32 ? ir::ElemType::F32 : ir::ElemType::F64;
   out << codegen::emitHeader(codegen::describeModel(*m, elem, c.source().text()));
   return ExitOk;

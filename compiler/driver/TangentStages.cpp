@@ -2,6 +2,7 @@
 #include "compiler/driver/TangentStages.h"
 
 #include "compiler/driver/Driver.h"
+#include "compiler/driver/StateSize.h"
 #include "compiler/transforms/Tangent.h"
 #include "dialect/Parser.h"
 #include "dialect/Printer.h"
@@ -124,6 +125,11 @@ int runCheckGrad(Compilation &c, const CheckGradOptions &o, std::ostream &out,
   ir::Module *m = differentiate(c);
   if (!m)
     return ExitUserError;
+  // Checked before the interpreter allocates anything (StateSize.h).
+  if (std::string big = stateTooBig(*m); !big.empty()) {
+    errs << "plasticc: error: " << big << "; cannot allocate (" << machineMemory() << ")\n";
+    return ExitUsage;
+  }
   runtime::Interpreter interp(*m);
   runtime::GradCheckResult r = runtime::checkGradient(interp, go);
   if (!r.error.empty()) {

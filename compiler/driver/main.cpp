@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <new>
 
 #ifndef PLASTICC_VERSION
 #define PLASTICC_VERSION "unknown"
@@ -39,5 +40,13 @@ int main(int argc, char **argv) {
     return code == 0 ? ExitOk : ExitUsage;
   }
   chooseNativeEmit(app, options);
-  return run(options, std::cerr);
+  // The last resort: sizes are checked before the big allocations
+  // (StateSize.h), but a model may still need more than the machine has.
+  try {
+    return run(options, std::cerr);
+  } catch (const std::bad_alloc &) {
+    std::cerr << "plasticc: error: out of memory: the model (its state, or the compiler's "
+                 "work on it) needs more memory than is available\n";
+    return ExitUsage;
+  }
 }

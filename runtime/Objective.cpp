@@ -4,6 +4,7 @@
 #include "support/Diagnostics.h"
 
 #include <cstdlib>
+#include <new>
 
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -26,7 +27,8 @@ StateBuffer::StateBuffer(const ModelInfo &info) {
   // aligned_alloc wants a size that is a multiple of the alignment.
   size_t bytes = (static_cast<size_t>(info.stateBytes) + align - 1) / align * align;
   data_.reset(std::aligned_alloc(align, bytes ? bytes : align));
-  PLASTICC_INTERNAL_ASSERT(data_ != nullptr, "out of memory for a network state");
+  if (!data_) // not a compiler bug: the machine lacks the memory (callers report it)
+    throw std::bad_alloc();
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
   if (huge)
     (void)madvise(data_.get(), bytes, MADV_HUGEPAGE); // advice only: may fail, changes nothing else

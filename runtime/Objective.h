@@ -34,6 +34,7 @@ struct ObjectiveResult {
 /// MADV_HUGEPAGE (transparent huge pages where the kernel allows; best
 /// effort, no other effect): fewer TLB misses on the tangent streams, the
 /// compiled step measured 8-22% faster at N = 256 (bench/findings.md).
+/// Throws std::bad_alloc when the memory cannot be had.
 class StateBuffer {
 public:
   explicit StateBuffer(const ModelInfo &info);

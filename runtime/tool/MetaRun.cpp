@@ -22,6 +22,7 @@
 #include <iostream>
 #include <set>
 #include <sstream>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #ifndef PLASTICC_SOURCE_DIR
@@ -113,6 +114,16 @@ bool checkTimeStep(const meta::ModelBinding &b, const tasks::Task &task, const v
   return false;
 }
 
+/// Bytes of memory a process may use: physical memory, or less under RLIMIT_AS.
+double availableMemory() {
+  double phys = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) *
+                static_cast<double>(::sysconf(_SC_PAGE_SIZE));
+  struct rlimit lim {};
+  if (::getrlimit(RLIMIT_AS, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY)
+    phys = std::min(phys, static_cast<double>(lim.rlim_cur));
+  return phys;
+}
+
 std::string readAll(const std::string &path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream s;
@@ -186,8 +197,31 @@ private:
     model_ = loadModel(o_.model, {o_.interpret}, err_);
     if (!model_)
       return fail(ExitUsage, err_);
+    threads_ = o_.threads > 0 ? o_.threads : meta::defaultThreads();
+    if (!checkMemory(err_))
+      return fail(ExitUsage, err_);
     pool_ = std::make_unique<meta::BackendPool>([this] { return model_->makeBackend(); });
     return -1;
+  }
+
+  /// Refuses a model whose states (one per network in flight, i.e. per
+  /// worker thread) exceed the memory of the machine (or RLIMIT_AS), before
+  /// anything of that size is allocated.
+  bool checkMemory(std::string &err) const {
+    double perNetwork = static_cast<double>(model_->stateBytes());
+    double need = perNetwork * threads_;
+    double have = availableMemory();
+    if (need <= have)
+      return true;
+    char text[400];
+    std::snprintf(text, sizeof text,
+                  "model '%s' needs %.1e bytes of state per network; cannot allocate (%d "
+                  "network%s in flight need%s %.1e bytes, this machine has %.1e)%s",
+                  model_->modelName().c_str(), perNetwork, threads_, threads_ == 1 ? "" : "s",
+                  threads_ == 1 ? "s" : "", need, have,
+                  perNetwork <= have ? "; try fewer --threads" : "");
+    err = text;
+    return false;
   }
 
   int bind() {
@@ -196,7 +230,6 @@ private:
       return fail(ExitUsage, err_);
     gen_ = std::make_unique<tasks::TaskGenerator>(*task_, o_.steps);
     runner_ = std::make_unique<meta::NetworkRunner>(*pool_, *binding_, *gen_);
-    threads_ = o_.threads > 0 ? o_.threads : meta::defaultThreads();
     return -1;
   }
 

@@ -14,6 +14,7 @@
 #include "compiler/frontend/Sema.h"
 #include "compiler/lowering/LowerToDialect.h"
 #include "compiler/transforms/Tangent.h"
+#include "dialect/Layout.h"
 #include "dialect/Parser.h"
 #include "dialect/Verifier.h"
 #include "runtime/Interpreter.h"
@@ -37,15 +38,19 @@ bool endsWith(const std::string &s, const std::string &suffix) {
 class InterpretedModel final : public LoadedModel {
 public:
   InterpretedModel(std::unique_ptr<ir::Module> module, std::string hash)
-      : module_(std::move(module)), hash_(std::move(hash)) {}
+      : module_(std::move(module)), hash_(std::move(hash)),
+        stateBytes_(ir::computeLayout(*module_, 8).stateBytes) {}
   std::unique_ptr<runtime::Backend> makeBackend() override {
     return std::make_unique<runtime::Interpreter>(*module_, hash_);
   }
   std::string backendName() const override { return "interpreter"; }
+  int64_t stateBytes() const override { return stateBytes_; }
+  std::string modelName() const override { return module_->name; }
 
 private:
   std::unique_ptr<ir::Module> module_;
   std::string hash_;
+  int64_t stateBytes_;
 };
 
 /// Forwards to a shared compiled model (stateless entry points).
@@ -74,6 +79,8 @@ public:
     return std::make_unique<SharedBackend>(model_);
   }
   std::string backendName() const override { return name_; }
+  int64_t stateBytes() const override { return model_->info().stateBytes; }
+  std::string modelName() const override { return model_->info().name; }
 
 private:
   std::shared_ptr<runtime::NativeModel> model_;

@@ -32,6 +32,12 @@ public:
   virtual std::unique_ptr<runtime::Backend> makeBackend() = 0;
   /// "interpreter", "JIT" or "shared library", for messages.
   virtual std::string backendName() const = 0;
+  /// Bytes of one network's state buffer (ModelInfo::stateBytes), known
+  /// before any backend is made, so that a model too big for memory is
+  /// refused before anything is allocated.
+  virtual int64_t stateBytes() const = 0;
+  /// The model's name (`model NAME`), for messages.
+  virtual std::string modelName() const = 0;
 };
 
 /// Loads `path`. On failure returns nullptr and `err` holds the reason

@@ -7,10 +7,21 @@
 #include "runtime/tool/MetaRun.h"
 #include "runtime/tool/Options.h"
 
+#include <iostream>
+#include <new>
+
 int main(int argc, char **argv) {
   plasticc::tool::Options options;
   int code = plasticc::tool::parseOptions(argc, argv, options);
   if (code >= 0)
     return code;
-  return plasticc::tool::runMeta(options);
+  try {
+    return plasticc::tool::runMeta(options);
+  } catch (const std::bad_alloc &) {
+    // Last resort: runMeta refuses states too big for memory before it
+    // allocates them, but other allocations (scratch arrays, logs) can fail.
+    std::cerr << "plasticc-meta: error: out of memory (the model or the run does not fit in this "
+                 "machine's memory; try fewer --threads or a smaller model)\n";
+    return plasticc::tool::ExitUsage;
+  }
 }

@@ -7,7 +7,10 @@ namespace plasticc::runtime {
 
 std::unique_ptr<NativeModel> loadSharedLibrary(const std::string &path, std::string &error,
                                                const ModelInfo *expected) {
-  void *handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  // dlopen searches the library path for a name without '/' (a local
+  // libz.so would load the system's); a model file is always a path.
+  std::string file = path.find('/') == std::string::npos ? "./" + path : path;
+  void *handle = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) {
     const char *why = dlerror();
     error = "cannot load model library " + path + ": " + (why ? why : "unknown error");

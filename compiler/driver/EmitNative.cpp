@@ -158,7 +158,24 @@ int emitHeaderFile(Compilation &c, std::ostream &out) {
     return ExitUserError;
   warnIfStateTooBig(c, *m);
   ir::ElemType elem = c.options().native.fp32 ? ir::ElemType::F32 : ir::ElemType::F64;
-  out << codegen::emitHeader(codegen::describeModel(*m, elem, c.source().text()));
+  codegen::ModelDescriptor d = codegen::describeModel(*m, elem, c.source().text());
+  // Names that differ only in case (tau, TAU) or by a macro suffix (x,
+  // x_init) would define one macro twice: an error, at the second quantity.
+  if (auto clash = codegen::findMacroCollision(d)) {
+    const ir::Quantity &first = *m->quantities.at(clash->first);
+    const ir::Quantity &second = *m->quantities.at(clash->second);
+    std::string msg = "the C header would define " + clash->macro + " for both '" + first.name +
+                      "' and '" + second.name + "'; rename one of them";
+    if (second.loc.valid() && !c.isIRInput()) { // .plir locations are .plast places
+      c.diag().error(second.loc, msg);
+      if (first.loc.valid())
+        c.diag().note(first.loc, "'" + first.name + "' declared here");
+    } else {
+      std::cerr << c.options().input << ": error: " << msg << "\n";
+    }
+    return ExitUserError;
+  }
+  out << codegen::emitHeader(d);
   return ExitOk;
 }
 

@@ -43,7 +43,10 @@ std::unique_ptr<llvm::TargetMachine> createTargetMachine(const TargetOptions &op
       features += (features.empty() ? "" : ",") + std::string(f.second ? "+" : "-") + f.first().str();
   }
   llvm::TargetOptions to;
-  to.AllowFPOpFusion = llvm::FPOpFusion::Standard; // no contraction: match the interpreter
+  // Standard: fuse a multiply and an add only where the IR allows it (the
+  // `contract` flags LLVMCodegen sets outside plasticc_init, unless --no-fma);
+  // never globally, so init's draws round as in the interpreter.
+  to.AllowFPOpFusion = llvm::FPOpFusion::Standard;
   auto rm = options.pic ? std::optional<llvm::Reloc::Model>(llvm::Reloc::PIC_) : std::nullopt;
   std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
       triple, cpu, features, to, rm, std::nullopt, compat::codeGenOptLevel(options.optLevel)));

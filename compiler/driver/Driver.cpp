@@ -14,6 +14,7 @@
 #include "dialect/Printer.h"
 #include "dialect/Verifier.h"
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -127,11 +128,31 @@ static bool writeOutput(const std::string &path, const std::string &text, std::o
   return true;
 }
 
+/// True when the -o file is the input file itself (same file after
+/// normalising the paths, or the same inode through a link), which the run
+/// would overwrite.
+static bool outputIsInput(const Options &options) {
+  namespace fs = std::filesystem;
+  if (options.output == "-")
+    return false;
+  std::error_code ec;
+  if (fs::equivalent(options.input, options.output, ec))
+    return true;
+  fs::path in = fs::weakly_canonical(options.input, ec);
+  fs::path out = fs::weakly_canonical(options.output, ec);
+  return !ec && in == out;
+}
+
 int run(const Options &options, std::ostream &errs) {
   const EmitKind *emit = findEmitKind(options.emit);
   if (!emit) {
     errs << "plasticc: error: unknown --emit value '" << options.emit
          << "'; valid values are: " << emitKindNames() << "\n";
+    return ExitUsage;
+  }
+  if (outputIsInput(options)) {
+    errs << "plasticc: error: the output file '" << options.output
+         << "' is the input file; choose another -o\n";
     return ExitUsage;
   }
   Compilation compilation(options, errs);

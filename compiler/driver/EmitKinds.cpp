@@ -53,8 +53,8 @@ constexpr EmitKind kEmitKinds[] = {
     {"llvm-unopt", "LLVM IR before optimisation", emitLLVMUnopt},
     {"llvm", "LLVM IR after optimisation (-O3 for the host CPU by default)", emitLLVMOpt},
     {"asm", "assembly for the target CPU", emitAsm},
-    {"obj", "an object file (also: -c -o FILE.o)", emitObject},
-    {"so", "a shared library (also: -o FILE.so)", emitSharedLibrary},
+    {"obj", "an object file (also: -c, or -o FILE.o; never to a terminal)", emitObject},
+    {"so", "a shared library (also: -o FILE.so; never to a terminal)", emitSharedLibrary},
     {"header", "the model's C header (descriptor macros; see plasticc/abi.h)", emitHeaderFile},
 };
 

@@ -15,6 +15,8 @@
 
 #include <chrono>
 #include <iostream>
+#include <string>
+#include <unistd.h>
 
 namespace plasticc::driver {
 
@@ -181,7 +183,8 @@ int emitHeaderFile(Compilation &c, std::ostream &out) {
 
 void addNativeOptions(CLI::App &app, Options &options) {
   NativeFlags &f = options.native;
-  app.add_flag("-c", f.compileOnly, "compile to an object file (with -o FILE.o)");
+  app.add_flag("-c", f.compileOnly,
+               "compile to an object file, like --emit=obj (-o FILE.o alone does too)");
   app.add_option("-O", f.optLevel, "LLVM optimisation level 0-3 (default 3)")->check(CLI::Range(0, 3));
   app.add_option("--target-cpu", f.targetCpu, "CPU to generate code for (default: this machine's, like -march=native)");
   app.add_flag("--fp32", f.fp32, "single precision state and arithmetic (default double)");
@@ -189,14 +192,34 @@ void addNativeOptions(CLI::App &app, Options &options) {
   app.add_flag("--time-passes", f.timePasses, "print the time of each compilation stage on stderr");
 }
 
-void chooseNativeEmit(CLI::App &app, Options &options) {
-  if (app.count("--emit"))
-    return;
+namespace {
+
+bool endsWith(const std::string &s, const char *suffix) {
+  size_t n = std::char_traits<char>::length(suffix);
+  return s.size() > n && s.compare(s.size() - n, n, suffix) == 0;
+}
+
+} // namespace
+
+int chooseNativeEmit(CLI::App &app, Options &options, std::ostream &errs) {
   const std::string &o = options.output;
-  if (options.native.compileOnly)
-    options.emit = "obj";
-  else if (o.size() > 3 && o.compare(o.size() - 3, 3, ".so") == 0)
+  if (app.count("--emit")) {
+    if (options.native.compileOnly && options.emit != "obj") {
+      errs << "plasticc: error: -c (object file) conflicts with --emit=" << options.emit << "\n";
+      return ExitUsage;
+    }
+  } else if (options.native.compileOnly || endsWith(o, ".o")) {
+    options.emit = "obj"; // like cc: -o FILE.o is an object file
+  } else if (endsWith(o, ".so")) {
     options.emit = "so";
+  }
+  bool binary = options.emit == "obj" || options.emit == "so";
+  if (binary && o == "-" && isatty(STDOUT_FILENO)) {
+    errs << "plasticc: error: binary output (--emit=" << options.emit
+         << ") needs -o FILE, not a terminal\n";
+    return ExitUsage;
+  }
+  return ExitOk;
 }
 
 } // namespace plasticc::driver

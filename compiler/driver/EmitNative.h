@@ -4,7 +4,7 @@
 // llvm, asm, obj, so (shared library) and header. Each runs the tangent
 // pass (when the model has meta parameters and no tangents yet), then the
 // native pipeline of compiler/codegen/Pipeline.h. `plasticc FILE -o x.so`
-// and `plasticc -c FILE -o x.o` pick `so` and `obj` without --emit.
+// and `plasticc FILE -o x.o` (or `-c`) pick `so` and `obj` without --emit.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -27,7 +27,10 @@ int emitHeaderFile(Compilation &c, std::ostream &out);
 
 /// Adds -c, -O<n>, --target-cpu, --fp32, --no-fma and --time-passes to `app`.
 void addNativeOptions(CLI::App &app, Options &options);
-/// After parsing: without --emit, `-o X.so` means so, `-c` means obj.
-void chooseNativeEmit(CLI::App &app, Options &options);
+/// After parsing: without --emit, `-o X.so` means so, `-c` or `-o X.o`
+/// means obj. Usage errors (exit 2, message on `errs`): -c with another
+/// --emit, and binary output (obj, so) to stdout when it is a terminal.
+/// Returns ExitOk or ExitUsage.
+int chooseNativeEmit(CLI::App &app, Options &options, std::ostream &errs);
 
 } // namespace plasticc::driver

@@ -28,7 +28,9 @@ int main(int argc, char **argv) {
   for (const EmitKind &k : emitKinds())
     kinds += std::string("\n  ") + k.name + ": " + k.help;
   app.add_option("--emit", options.emit, "what to write (default ir):" + kinds);
-  app.add_option("-o", options.output, "output file (default: stdout)");
+  app.add_option("-o", options.output,
+                 "output file (default: stdout); without --emit, FILE.so builds a shared "
+                 "library and FILE.o an object file");
   app.add_flag("--simplify", options.simplify,
                "with --emit=ir: run the simplification pass (exact folding, CSE, DCE) first");
   addNativeOptions(app, options);
@@ -39,7 +41,8 @@ int main(int argc, char **argv) {
     int code = app.exit(e);
     return code == 0 ? ExitOk : ExitUsage;
   }
-  chooseNativeEmit(app, options);
+  if (chooseNativeEmit(app, options, std::cerr) != ExitOk)
+    return ExitUsage;
   // The last resort: sizes are checked before the big allocations
   // (StateSize.h), but a model may still need more than the machine has.
   try {

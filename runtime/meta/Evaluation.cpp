@@ -152,7 +152,9 @@ RuleResult Evaluator::evaluate(const Rule &rule) const {
   res.curveSem.assign(static_cast<size_t>(K), 0.0);
   std::vector<double> sq(static_cast<size_t>(K), 0.0);
   double correct = 0;
-  for (const NetworkResult &n : nets) {
+  res.perNetwork.assign(nets.size(), kNaN);
+  for (size_t i = 0; i < nets.size(); ++i) {
+    const NetworkResult &n = nets[i];
     if (n.divergence) {
       ++res.diverged;
       char seed[32];
@@ -162,13 +164,16 @@ RuleResult Evaluator::evaluate(const Rule &rule) const {
       continue;
     }
     ++res.networks;
+    double own = 0;
     for (int64_t k = 0; k < K; ++k) {
       double r = n.trials[static_cast<size_t>(k)].score.reward;
+      own += r;
       res.curve[k] += r;
       sq[k] += r * r;
       if (k >= K - last)
         correct += n.trials[static_cast<size_t>(k)].score.correct ? 1 : 0;
     }
+    res.perNetwork[i] = own / static_cast<double>(K);
   }
   if (res.networks == 0) {
     res.meanReward = res.finalReward = res.fractionCorrect = kNaN;
@@ -192,6 +197,37 @@ RuleResult Evaluator::evaluate(const Rule &rule) const {
   return res;
 }
 
+namespace {
+
+/// Mean and standard error of learned - other over the networks both
+/// completed (paired: the same held-out seeds).
+struct Difference {
+  double mean = kNaN, sem = kNaN;
+  int64_t networks = 0;
+};
+
+Difference pairedDifference(const RuleResult &learned, const RuleResult &other) {
+  Difference d;
+  double sum = 0, sq = 0;
+  size_t n = std::min(learned.perNetwork.size(), other.perNetwork.size());
+  for (size_t i = 0; i < n; ++i) {
+    double x = learned.perNetwork[i] - other.perNetwork[i];
+    if (std::isnan(x))
+      continue;
+    sum += x;
+    sq += x * x;
+    ++d.networks;
+  }
+  if (d.networks == 0)
+    return d;
+  double m = static_cast<double>(d.networks);
+  d.mean = sum / m;
+  d.sem = d.networks > 1 ? std::sqrt(std::max(0.0, sq / m - d.mean * d.mean) / (m - 1)) : kNaN;
+  return d;
+}
+
+} // namespace
+
 std::string verdict(const std::vector<RuleResult> &results) {
   const RuleResult *learned = nullptr;
   for (const RuleResult &r : results)
@@ -199,19 +235,36 @@ std::string verdict(const std::vector<RuleResult> &results) {
       learned = &r;
   if (!learned || results.size() < 2)
     return "";
-  std::string losses;
+  const RuleResult *best = nullptr;
+  std::string ties, losses;
   for (const RuleResult &r : results) {
-    if (&r == learned)
-      continue;
-    // A rule whose every network diverged has no mean (NaN): it loses.
-    if (!(learned->meanReward > r.meanReward) && !std::isnan(r.meanReward))
+    if (&r == learned || std::isnan(r.meanReward))
+      continue; // a rule whose every network diverged has no mean: it loses
+    if (!best || r.meanReward > best->meanReward)
+      best = &r;
+    Difference d = pairedDifference(*learned, r);
+    if (!(std::fabs(d.mean) > 2 * d.sem)) // also when the error is unknown (< 2 networks)
+      ties += (ties.empty() ? "" : ", ") + r.rule.name + " (" + num(r.meanReward) + ")";
+    else if (d.mean < 0)
       losses += (losses.empty() ? "" : ", ") + r.rule.name + " (" + num(r.meanReward) + ")";
   }
-  if (losses.empty())
-    return "verdict: the learned rule beats every baseline in mean reward during learning on "
-           "held-out networks\n";
-  return "verdict: the learned rule (" + num(learned->meanReward) + ") does not beat " + losses +
-         " in mean reward during learning\n";
+  if (!best)
+    return "verdict: the learned rule beats every baseline (every baseline diverged on every "
+           "held-out network)\n";
+  Difference d = pairedDifference(*learned, *best);
+  std::string detail = "mean reward during learning " + num(learned->meanReward) + " vs " +
+                       num(best->meanReward) + " for the best baseline, " + best->rule.name +
+                       ": difference " + num(d.mean) + ", standard error " + num(d.sem) +
+                       " over " + std::to_string(d.networks) + " held-out network" +
+                       (d.networks == 1 ? "" : "s");
+  if (!losses.empty())
+    return "verdict: the learned rule does not beat " + losses + " (worse by more than 2 "
+           "standard errors); " + detail + "\n";
+  if (!ties.empty())
+    return "verdict: the learned rule ties with " + ties + " (difference within 2 standard "
+           "errors); " + detail + "\n";
+  return "verdict: the learned rule beats every baseline (by more than 2 standard errors); " +
+         detail + "\n";
 }
 
 std::string formatTable(const std::vector<RuleResult> &results, const tasks::Task &task,

@@ -52,6 +52,10 @@ struct RuleResult {
   double finalReward = 0;   // mean over the last 10% of trials
   double fractionCorrect = 0; // discrete tasks: correct choices in the last 10% of trials
   std::vector<double> curve, curveSem; // per trial: mean task reward, standard error
+  /// Per held-out network (same seeds for every rule, so rules compare
+  /// network by network): its mean task reward over the trials; NaN if it
+  /// diverged.
+  std::vector<double> perNetwork;
   int64_t networks = 0;     // networks that completed
   int64_t diverged = 0;     // networks that diverged (left out of the means)
   std::vector<std::string> notes;
@@ -85,7 +89,12 @@ private:
 };
 
 /// One line comparing the rule named "learned" with the others by mean
-/// reward during learning ("" without a learned rule or baselines).
+/// reward during learning ("" without a learned rule or baselines). Each
+/// comparison is paired over the held-out networks both rules completed
+/// (RuleResult::perNetwork): the learned rule beats a baseline only if the
+/// mean difference exceeds 2 standard errors of that mean, loses to it if
+/// it is below -2 standard errors, and otherwise ties. The line gives the
+/// difference to the best baseline and its standard error.
 std::string verdict(const std::vector<RuleResult> &results);
 
 /// The evaluation table as text: one row per rule, then the rules' notes,

@@ -45,6 +45,24 @@ TaskGenerator::TaskGenerator(const Task &task, int64_t steps) : task_(task) {
   }
 }
 
+int64_t TaskGenerator::scoredSteps() const {
+  int64_t n = 0;
+  for (size_t e = 0; e < task_.epochs.size(); ++e)
+    if (task_.epochs[e].mask != 0)
+      n += bounds_[e + 1] - bounds_[e];
+  return n;
+}
+
+int64_t TaskGenerator::naturalScoredStart() const {
+  int64_t start = 0;
+  for (const Epoch &e : task_.epochs) {
+    if (e.mask != 0 && e.steps > 0)
+      return start;
+    start += e.steps;
+  }
+  return -1;
+}
+
 void TaskGenerator::generate(uint64_t seed, uint64_t trial, Trial &out) const {
   const int64_t T = steps_, I = task_.inputs, O = task_.outputs;
   uint64_t s = trialSeed(seed, trial);

@@ -39,6 +39,13 @@ public:
   /// First step of epoch e (e == number of epochs gives steps()).
   int64_t epochStart(size_t e) const { return bounds_[e]; }
 
+  /// Steps of a trial (as rescaled) whose output is scored (mask != 0); 0
+  /// means the trial gives no reward signal (e.g. --steps too small).
+  int64_t scoredSteps() const;
+  /// First scored step in the task's own timing (Task::steps()), or -1 when
+  /// no epoch is scored; for messages.
+  int64_t naturalScoredStart() const;
+
   /// Fills `out` with trial `trial` of the stream `seed` (reusing its storage).
   void generate(uint64_t seed, uint64_t trial, Trial &out) const;
 

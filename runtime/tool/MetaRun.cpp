@@ -224,11 +224,27 @@ private:
     return false;
   }
 
+  /// Why a trial with no scored step is refused: J and its gradient would be
+  /// 0 at every iteration, and the evaluation meaningless.
+  std::string noScoredStep() const {
+    int64_t start = gen_->naturalScoredStart();
+    if (start < 0)
+      return "the task " + task_->name + " scores no step (no epoch has scored = true)";
+    int64_t T0 = task_->steps();
+    return "with --steps " + std::to_string(o_.steps) + " the task " + task_->name +
+           " scores no step: its scored window starts at step " + std::to_string(start) +
+           " of " + std::to_string(T0) + " and rounds away when the trial is rescaled to " +
+           std::to_string(gen_->steps()) + " step" + (gen_->steps() == 1 ? "" : "s") +
+           " (use more --steps)";
+  }
+
   int bind() {
     binding_ = meta::ModelBinding::make(pool_->info(), *task_, err_);
     if (!binding_)
       return fail(ExitUsage, err_);
     gen_ = std::make_unique<tasks::TaskGenerator>(*task_, o_.steps);
+    if (gen_->scoredSteps() == 0)
+      return fail(ExitUsage, noScoredStep());
     runner_ = std::make_unique<meta::NetworkRunner>(*pool_, *binding_, *gen_);
     return -1;
   }

@@ -428,21 +428,46 @@ TEST(Evaluator, TableNumbersAggregateHeldOutRuns) {
 }
 
 TEST(Evaluator, VerdictComparesTheLearnedRuleWithEachBaseline) {
-  auto result = [](const char *name, double mean) {
+  // Per held-out network mean rewards; the rule's mean is their mean.
+  auto result = [](const char *name, std::vector<double> perNetwork) {
     RuleResult r;
     r.rule.name = name;
-    r.meanReward = mean;
+    r.perNetwork = perNetwork;
+    double sum = 0;
+    for (double v : perNetwork)
+      sum += v;
+    r.meanReward = sum / static_cast<double>(perNetwork.size());
     return r;
   };
-  EXPECT_EQ(verdict({result("learned", -0.5), result("no plasticity", -0.9),
-                     result("node perturbation", -0.6)}),
-            "verdict: the learned rule beats every baseline in mean reward during learning on "
-            "held-out networks\n");
-  EXPECT_EQ(verdict({result("learned", -0.7), result("no plasticity", -0.9),
-                     result("node perturbation", -0.6)}),
-            "verdict: the learned rule (-0.7) does not beat node perturbation (-0.6) in mean "
-            "reward during learning\n");
-  EXPECT_EQ(verdict({result("learned", -0.7)}), "");
+  // Differences to node perturbation 0.1, 0.1, 0.1, 0.2: mean 0.125, sample
+  // variance 0.0075 / 3 = 0.0025, standard error sqrt(0.0025 / 4) = 0.025.
+  EXPECT_EQ(verdict({result("learned", {-0.4, -0.5, -0.6, -0.5}),
+                     result("no plasticity", {-0.9, -0.9, -0.9, -0.9}),
+                     result("node perturbation", {-0.5, -0.6, -0.7, -0.7})}),
+            "verdict: the learned rule beats every baseline (by more than 2 standard errors); "
+            "mean reward during learning -0.5 vs -0.625 for the best baseline, node "
+            "perturbation: difference 0.125, standard error 0.025 over 4 held-out networks\n");
+  // Differences +0.3, -0.2, +0.3, -0.2: mean 0.05, sample variance 0.25 / 3,
+  // standard error sqrt(0.25 / 12) = 0.1443 (0.05 < 2 x 0.1443).
+  EXPECT_EQ(verdict({result("learned", {-0.3, -0.8, -0.3, -0.8}),
+                     result("no plasticity", {-0.9, -0.9, -0.9, -0.9}),
+                     result("node perturbation", {-0.6, -0.6, -0.6, -0.6})}),
+            "verdict: the learned rule ties with node perturbation (-0.6) (difference within 2 "
+            "standard errors); mean reward during learning -0.55 vs -0.6 for the best baseline, "
+            "node perturbation: difference 0.05, standard error 0.1443 over 4 held-out "
+            "networks\n");
+  EXPECT_EQ(verdict({result("learned", {-0.7, -0.7, -0.75}),
+                     result("no plasticity", {-0.9, -0.9, -0.9}),
+                     result("node perturbation", {-0.6, -0.6, -0.6})})
+                .rfind("verdict: the learned rule does not beat node perturbation (-0.6) (worse "
+                       "by more than 2 standard errors)", 0),
+            0u);
+  // A diverged network (NaN) is left out of the pairs.
+  EXPECT_NE(verdict({result("learned", {-0.5, std::nan(""), -0.5, -0.45}),
+                     result("no plasticity", {-0.9, -0.9, -0.8, -0.9})})
+                .find("over 3 held-out networks"),
+            std::string::npos);
+  EXPECT_EQ(verdict({result("learned", {-0.7})}), "");
 }
 
 TEST(Evaluator, DivergedHeldOutNetworkIsCountedAndNamed) {

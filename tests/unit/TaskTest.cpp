@@ -214,6 +214,24 @@ TEST(TaskGenerator, StepsRescaleEpochsProportionally) {
   EXPECT_EQ(trial.m[80], 1.0);
 }
 
+TEST(TaskGenerator, ScoredStepsCountTheRescaledScoredWindow) {
+  Task t = load("cue_delay_response");
+  EXPECT_EQ(TaskGenerator(t).scoredSteps(), 10);       // t >= 40 of 50
+  EXPECT_EQ(TaskGenerator(t, 100).scoredSteps(), 20);  // t >= 80 of 100
+  EXPECT_EQ(TaskGenerator(t, 2).scoredSteps(), 0);     // the response epoch rounds to nothing
+  EXPECT_EQ(TaskGenerator(t, 2).naturalScoredStart(), 40);
+  // Independently: the mask of the generated trial.
+  for (int64_t steps : {2, 5, 7, 100}) {
+    TaskGenerator gen(t, steps);
+    Trial trial;
+    gen.generate(3, 0, trial);
+    int64_t scored = 0;
+    for (double m : trial.m)
+      scored += m != 0;
+    EXPECT_EQ(gen.scoredSteps(), scored) << "steps " << steps;
+  }
+}
+
 TEST(TaskGenerator, InputNoiseHasItsStandardDeviation) {
   std::string err;
   auto t = parseTask(R"(dt = 1

@@ -150,6 +150,15 @@ int run(const Options &options, std::ostream &errs) {
          << "'; valid values are: " << emitKindNames() << "\n";
     return ExitUsage;
   }
+  if (options.input == "-") {
+    errs << "plasticc: error: reading the model from standard input is not supported; "
+            "give a file name\n";
+    return ExitUsage;
+  }
+  if (std::error_code ec; std::filesystem::is_directory(options.input, ec)) {
+    errs << "plasticc: error: '" << options.input << "' is a directory\n";
+    return ExitUsage;
+  }
   if (outputIsInput(options)) {
     errs << "plasticc: error: the output file '" << options.output
          << "' is the input file; choose another -o\n";

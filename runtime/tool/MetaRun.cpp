@@ -311,7 +311,10 @@ private:
       return fail(ExitUsage, err_ + " (--resume needs the checkpoint of an earlier run in --out)");
     std::string why = cp->identity.mismatch(base_.identity);
     if (!why.empty())
-      return fail(ExitUsage, "cannot resume from '" + checkpointPath() + "': " + why);
+      return fail(ExitUsage, "cannot resume from '" + checkpointPath() + "': " + why +
+                                 " (--resume continues only an identical run; to change "
+                                 "settings start a new run, e.g. with --init " + o_.out +
+                                 "/rule.json, in a new --out)");
     if (static_cast<int64_t>(cp->state.meta.size()) != binding_->metaScalars())
       return fail(ExitUsage, "cannot resume from '" + checkpointPath() + "': it holds " +
                                  std::to_string(cp->state.meta.size()) +
@@ -346,15 +349,19 @@ private:
     if (!observer.writeError().empty())
       return fail(ExitFailure, observer.writeError());
     // The end state is always saved, so a finished run can be extended with
-    // --resume --iters N and a stopped one resumed after a change of flags.
+    // --resume --iters N; a stopped one would stop again if resumed as it
+    // was (--resume refuses changed settings), so the advice is a new run.
     if (!observer.save(state_, err_) ||
         !meta::writeRuleJson(o_.out + "/rule.json", *binding_, state_.meta, state_, err_))
       return fail(ExitFailure, err_);
     if (status != meta::MetaLearner::Status::Stopped)
       return -1;
     plots("");
-    return fail(ExitDiverged, why + "\n(log, checkpoint and rule in '" + o_.out +
-                                  "' are up to date; rerun with --resume after a change)");
+    return fail(ExitDiverged,
+                why + "\n(log, checkpoint and rule in '" + o_.out +
+                    "' are up to date; rerun with a smaller --lr, a --clip or a --freeze, from "
+                    "scratch or from the rule reached with --init " + o_.out +
+                    "/rule.json, in a new --out; --resume continues only an identical run)");
   }
 
   /// The learned rule and the baselines on held-out networks (Evaluation.h).

@@ -35,4 +35,4 @@ target_compile_definitions(plasticc PRIVATE PLASTICC_VERSION="${PROJECT_VERSION}
 file(GLOB plasticc_meta_tool_srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/runtime/tool/*.cpp)
 add_executable(plasticc-meta ${plasticc_meta_tool_srcs})
 target_link_libraries(plasticc-meta PRIVATE plasticc_meta plasticc_jit plasticc_lowering plasticc_frontend plasticc_transforms plasticc_runtime CLI11::CLI11)
-target_compile_definitions(plasticc-meta PRIVATE PLASTICC_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+target_compile_definitions(plasticc-meta PRIVATE PLASTICC_SOURCE_DIR="${PROJECT_SOURCE_DIR}" PLASTICC_VERSION="${PROJECT_VERSION}")

@@ -271,8 +271,8 @@ std::string formatTable(const std::vector<RuleResult> &results, const tasks::Tas
                         const EvalConfig &config, const std::vector<std::string> &extraNotes) {
   std::ostringstream s;
   int64_t last = std::max<int64_t>(1, (config.trials + 5) / 10);
-  s << "Evaluation on " << config.seeds << " held-out networks x " << config.trials
-    << " trials of " << task.name << " (networks never used in meta-training)\n";
+  s << "Evaluation on " << config.seeds << " held-out network" << (config.seeds == 1 ? "" : "s")
+    << " x " << config.trials << " trial" << (config.trials == 1 ? "" : "s") << " of " << task.name << " (networks never used in meta-training)\n";
   char line[256];
   std::snprintf(line, sizeof line, "%-20s %-16s %9s %12s %12s %12s %9s\n", "rule", "", "eta",
                 "mean reward", "final reward", task.discrete() ? "correct" : "", "diverged");

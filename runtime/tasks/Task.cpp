@@ -283,7 +283,8 @@ private:
       const char *what = std::string(key) == "input" ? "inputs" : "outputs";
       diag_.error(locOf(n->source()), std::string("'") + key + "' of epoch '" + epoch +
                                           "' has " + std::to_string(arr->size()) +
-                                          " entries but the task has " + what + " = " +
+                                          (arr->size() == 1 ? " entry" : " entries") +
+                                          " but the task has " + what + " = " +
                                           std::to_string(width));
       return out;
     }
@@ -341,7 +342,8 @@ private:
         v = {*x};
       if (static_cast<int64_t>(v.size()) != task_.outputs) {
         diag_.error(locOf(c.source()), "each choice must have outputs = " +
-                                           std::to_string(task_.outputs) + " entries");
+                                           std::to_string(task_.outputs) +
+                                           (task_.outputs == 1 ? " entry" : " entries"));
         return;
       }
       task_.choices.push_back(std::move(v));

@@ -47,6 +47,11 @@ int fail(int code, const std::string &message) {
   return code;
 }
 
+/// "1 network", "2 networks".
+std::string count(int64_t n, const std::string &noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 std::vector<std::string> taskDirs() {
   std::vector<std::string> dirs;
   if (const char *env = std::getenv("PLASTICC_TASKS_DIR"))
@@ -317,20 +322,37 @@ private:
                                  "/rule.json, in a new --out)");
     if (static_cast<int64_t>(cp->state.meta.size()) != binding_->metaScalars())
       return fail(ExitUsage, "cannot resume from '" + checkpointPath() + "': it holds " +
-                                 std::to_string(cp->state.meta.size()) +
-                                 " meta scalars, the model " +
+                                 count(static_cast<int64_t>(cp->state.meta.size()), "meta scalar") +
+                                 ", the model " +
                                  std::to_string(binding_->metaScalars()));
     state_ = std::move(cp->state);
+    if (state_.iteration >= o_.iters && !o_.quiet)
+      std::cerr << kTool << ": the run in '" << o_.out << "' is already complete ("
+                << count(state_.iteration, "meta-iteration")
+                << "); nothing to train (--resume --iters N with a larger N extends it)\n";
     return -1;
   }
 
   int train() {
+    if (binding_->metaScalars() == 0) {
+      // Nothing to differentiate: evaluate the model's rule as it is.
+      if (!o_.quiet)
+        std::cerr << kTool << ": model '" << pool_->info().name
+                  << "' has nothing to meta-learn (P = 0); skipping training, evaluating only\n";
+      std::string err;
+      if (!meta::writeRuleJson(o_.out + "/rule.json", *binding_, state_.meta, state_, err))
+        return fail(ExitFailure, err);
+      return -1;
+    }
+    if (state_.iteration >= o_.iters && o_.resume)
+      return -1; // already complete (said in resume()); outputs are up to date
     if (!o_.quiet)
-      std::cerr << kTool << ": " << pool_->info().name << " (P = " << binding_->metaScalars()
-                << " meta scalars, " << model_->backendName() << ") on " << task_->name
-                << " (T = " << gen_->steps() << " steps): " << o_.iters
-                << " meta-iterations of B = " << o_.batch << " networks x K = " << o_.trials
-                << " trials, " << threads_ << " thread" << (threads_ == 1 ? "" : "s")
+      std::cerr << kTool << ": " << pool_->info().name << " (P = "
+                << count(binding_->metaScalars(), "meta scalar") << ", " << model_->backendName()
+                << ") on " << task_->name << " (T = " << count(gen_->steps(), "step")
+                << "): " << count(o_.iters, "meta-iteration") << " of B = "
+                << count(o_.batch, "network") << " x K = " << count(o_.trials, "trial") << ", "
+                << count(threads_, "thread")
                 << (o_.resume ? ", resumed at meta-iteration " + std::to_string(state_.iteration)
                               : "")
                 << "\n";
@@ -382,8 +404,8 @@ private:
     for (meta::Rule &r : evaluator.baselines(notes))
       rules.push_back(std::move(r));
     if (!o_.quiet)
-      std::cerr << kTool << ": evaluating " << rules.size() << " rules on " << ec.seeds
-                << " held-out networks...\n";
+      std::cerr << kTool << ": evaluating " << count(static_cast<int64_t>(rules.size()), "rule")
+                << " on " << count(ec.seeds, "held-out network") << "...\n";
     std::vector<meta::RuleResult> results;
     for (const meta::Rule &r : rules)
       results.push_back(evaluator.evaluate(r));

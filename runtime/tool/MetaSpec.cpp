@@ -1,6 +1,8 @@
 //===- runtime/tool/MetaSpec.cpp - --init and --freeze --------------------===//
 #include "runtime/tool/MetaSpec.h"
 
+#include <cmath>
+
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
@@ -99,6 +101,10 @@ bool applyInit(const std::string &spec, const meta::ModelBinding &b, std::vector
     }
   }
   for (const auto &[name, v] : values) {
+    if (!std::isfinite(v)) { // strtod and rule.json accept nan and inf
+      err = "--init: " + name + " = " + std::to_string(v) + " is not a finite number";
+      return false;
+    }
     int64_t k = b.metaIndex(name);
     if (k < 0) {
       err = "--init: model '" + b.info().name + "' has no meta scalar '" + name + "'";

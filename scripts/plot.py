@@ -78,6 +78,12 @@ def plot_curves(out, rows):
         # learning rate is no plasticity).
         style = dict(lw=2.4) if rule == "learned" else dict(
             lw=1.3, alpha=0.9, ls=["--", ":", "-.", (0, (5, 1, 1, 1))][i % 4])
+        if rule == "no plasticity":
+            # The reference every rule starts from, and often coincides with
+            # (a rule at a tiny learning rate): drawn on top, with hollow
+            # markers, so it stays visible under or over another curve.
+            style.update(zorder=5, marker="o", markersize=5, markerfacecolor="none",
+                         markevery=max(1, len(k) // 10))
         ax.plot(k, m, label=rule, color="C%d" % i, **style)
         ax.fill_between(k, [a - b for a, b in zip(m, s)], [a + b for a, b in zip(m, s)],
                         color="C%d" % i, alpha=0.15)

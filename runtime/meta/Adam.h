@@ -1,7 +1,7 @@
 //===- runtime/meta/Adam.h - the meta-optimizer ---------------------------===//
 //
 // Adam (Kingma & Ba 2015) on the meta parameters, used for gradient *ascent*
-// on J (the mean reward during learning, MODEL.md "Meta-objective"). Its
+// on J (the mean reward during learning, docs/model.md "Meta-objective"). Its
 // whole state (moments and step count) is plain data so that a checkpoint can
 // save it and a resumed run continues bit for bit.
 //

@@ -58,7 +58,7 @@ std::vector<Rule> Evaluator::baselines(std::vector<std::string> &notes) const {
       theta = &e;
   if (!theta) {
     notes.push_back("baselines skipped: model '" + b.info().name +
-                    "' has no meta 'theta' (the polynomial rule of MODEL.md)");
+                    "' has no meta 'theta' (the polynomial rule of docs/model.md)");
     return {};
   }
   // Start from the model's defaults with theta zeroed: other meta

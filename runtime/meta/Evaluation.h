@@ -1,7 +1,7 @@
 //===- runtime/meta/Evaluation.h - the learned rule against hand-made ones ===//
 //
 // After meta-training, the learned rule is compared with the rules a
-// modeller would write by hand (MODEL.md "One trial k"): no plasticity
+// modeller would write by hand (docs/model.md "One trial k"): no plasticity
 // (theta = 0), node perturbation (theta[1,1] = 1) and Miconi's supralinear
 // rule (theta[3,3] = 1). Each baseline gets its best learning rate from a
 // small sweep on networks of their own; then every rule learns on held-out

@@ -1,6 +1,6 @@
 //===- runtime/meta/MetaLearner.h - the outer loop: Adam on J -------------===//
 //
-// MODEL.md "Meta-objective and its gradient": each meta-iteration draws B
+// docs/model.md "Meta-objective and its gradient": each meta-iteration draws B
 // fresh networks (independent seeds), lets each learn for K trials under the
 // current meta parameters, and takes J = the mean reward over all their
 // trials and dJ/dmeta = the mean of their tangent gradients; Adam then

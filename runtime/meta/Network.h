@@ -1,6 +1,6 @@
 //===- runtime/meta/Network.h - one network learning for K trials ---------===//
 //
-// The inner loop of MODEL.md: a network is drawn from its seed (init), then
+// The inner loop of docs/model.md: a network is drawn from its seed (init), then
 // learns for K trials of T steps, each ended by the reward event. This runs
 // that loop on any Backend, feeding the task's inputs and the network's own
 // exploration noise, scoring every trial from the output, summing R_k and,

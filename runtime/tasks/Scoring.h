@@ -3,7 +3,7 @@
 // The runtime scores every trial from the network's output z[t, :] itself,
 // independently of the reward the model computes: this is what evaluation
 // tables and learning curves report, and it is the same for every model run
-// on the task. The default reward is MODEL.md's R = -err / max(1, sum_t m_t)
+// on the task. The default reward is docs/model.md's R = -err / max(1, sum_t m_t)
 // with err = sum_t m_t sum_o (z_t[o] - y_t[o])^2; discrete tasks also get the
 // network's choice (the response nearest its mean output over the scored
 // window) and whether it was right.
@@ -18,7 +18,7 @@ namespace plasticc::tasks {
 /// The score of one trial.
 struct TrialScore {
   double reward = 0;  // per Task::reward
-  double mse = 0;     // -R of MODEL.md: mean squared error over the scored window
+  double mse = 0;     // -R of docs/model.md: mean squared error over the scored window
   int choice = -1;    // the network's response (discrete tasks), -1 if none
   bool correct = false;
 };

@@ -49,7 +49,7 @@ struct Epoch {
   Loc loc;
 };
 
-/// How the runtime scores a trial from the model's output (MODEL.md
+/// How the runtime scores a trial from the model's output (docs/model.md
 /// "One trial k"): minus the mean squared error over the scored window, or
 /// 1/0 for a correct/incorrect choice (discrete tasks only).
 enum class RewardKind { NegMSE, Correct };

@@ -1,7 +1,7 @@
 //===- tests/unit/MetaLearnerTest.cpp - the meta-learning runtime ---------===//
 //
 // The runtime on hand-written backends (MetaFakes.h): the quadratic fake,
-// whose J and dJ/dmeta are known in closed form, and MODEL.md's reference
+// whose J and dJ/dmeta are known in closed form, and docs/model.md's reference
 // model with small N. Checked against independent computations: J from the
 // noise drawn by hand, the gradient against central differences of the J
 // the runtime itself measures, Adam reaching the known optimum; results

@@ -3,7 +3,7 @@
 // The task loader against the shipped files and against files with one
 // mistake each (the message must name the file, the line and the reason);
 // the formula language; the trials a generator makes (checked against
-// MODEL.md's cue-delay-response written out by hand); and the scoring.
+// docs/model.md's cue-delay-response written out by hand); and the scoring.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/tasks/Scoring.h"
@@ -102,7 +102,7 @@ TEST(Task, CueDelayResponseIsMODELmdDefaultTask) {
     ASSERT_EQ(trial.steps, 50);
     int c = static_cast<int>(trial.conditions[0]);
     cues.insert(c);
-    // MODEL.md: u = one-hot(c) for t < 10, zero after; y = +1 if c = 0
+    // docs/model.md: u = one-hot(c) for t < 10, zero after; y = +1 if c = 0
     // else -1; m = 1 for t >= 40.
     for (int t2 = 0; t2 < 50; ++t2) {
       EXPECT_EQ(trial.u[t2 * 2 + 0], t2 < 10 && c == 0 ? 1.0 : 0.0);
@@ -273,7 +273,7 @@ TEST(Scoring, NegativeMeanSquaredErrorOverTheScoredWindow) {
       err += (z[s] - trial.y[s]) * (z[s] - trial.y[s]);
   }
   TrialScore sc = scoreTrial(t, trial, z.data());
-  EXPECT_DOUBLE_EQ(sc.reward, -err / 10); // MODEL.md: R = -err / max(1, sum m)
+  EXPECT_DOUBLE_EQ(sc.reward, -err / 10); // docs/model.md: R = -err / max(1, sum m)
   EXPECT_DOUBLE_EQ(sc.mse, err / 10);
 }
 

@@ -4,14 +4,18 @@
 
 #include "compiler/codegen/HeaderEmitter.h"
 #include "compiler/codegen/ObjectEmitter.h"
+#include "compiler/codegen/Optimize.h"
 #include "compiler/codegen/Pipeline.h"
 #include "compiler/transforms/Tangent.h"
 
 #include <CLI/CLI.hpp>
 #include <llvm/IR/Module.h>
+#include <llvm/MC/MCSubtargetInfo.h>
+#include <llvm/MC/TargetRegistry.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/raw_ostream.h>
+#include <llvm/TargetParser/Host.h>
 
 #include <chrono>
 #include <iostream>
@@ -220,6 +224,25 @@ int chooseNativeEmit(CLI::App &app, Options &options, std::ostream &errs) {
     return ExitUsage;
   }
   return ExitOk;
+}
+
+// The CPU table is looked up on a generic subtarget: constructing one for an
+// unknown CPU would make LLVM print its own warning (once per target
+// machine, so twice for -o x.so) before our error.
+int checkTargetCpu(const NativeFlags &flags, std::ostream &errs) {
+  const std::string &cpu = flags.targetCpu;
+  if (cpu.empty() || cpu == "native")
+    return ExitOk;
+  codegen::initializeNativeTarget();
+  std::string triple = llvm::sys::getDefaultTargetTriple(), error;
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  std::unique_ptr<llvm::MCSubtargetInfo> sti(
+      target ? target->createMCSubtargetInfo(triple, "", "") : nullptr);
+  if (sti && sti->isCPUStringValid(cpu))
+    return ExitOk;
+  errs << "plasticc: error: unknown target CPU '" << cpu << "' for " << triple
+       << " in --target-cpu (`llc -mcpu=help` lists the names; default: this machine's CPU)\n";
+  return ExitUsage;
 }
 
 } // namespace plasticc::driver

@@ -33,4 +33,9 @@ void addNativeOptions(CLI::App &app, Options &options);
 /// Returns ExitOk or ExitUsage.
 int chooseNativeEmit(CLI::App &app, Options &options, std::ostream &errs);
 
+/// Usage error (exit 2, one message on `errs`) when --target-cpu names a
+/// CPU LLVM does not know for this machine's triple; checked up front, for
+/// every emit kind. Returns ExitOk or ExitUsage.
+int checkTargetCpu(const NativeFlags &flags, std::ostream &errs);
+
 } // namespace plasticc::driver

@@ -22,16 +22,33 @@ void addCheckGradOptions(CLI::App &app, CheckGradOptions &o) {
   app.add_flag("--check-grad", o.enabled,
                "run the model (reference interpreter) and compare the tangent gradient of J "
                "with central finite differences; exit 0 only if all entries agree");
-  app.add_option("--trials", o.trials, "--check-grad: learning trials K (default 3)")
-      ->check(CLI::PositiveNumber);
-  app.add_option("--steps", o.steps, "--check-grad: steps per trial T (default 20)")
-      ->check(CLI::PositiveNumber);
+  // Their ranges are checked by checkCheckGradOptions (CLI::PositiveNumber's
+  // message prints the largest double in full).
+  app.add_option("--trials", o.trials, "--check-grad: learning trials K, at least 1 (default 3)");
+  app.add_option("--steps", o.steps, "--check-grad: steps per trial T, at least 1 (default 20)");
   app.add_option("--seed", o.seed, "--check-grad: seed of the network, inputs, noise and "
                                    "default meta point (default 1)");
   app.add_option("--task", o.task, "--check-grad: inputs from a task (cue_delay_response) "
                                    "instead of seeded random inputs");
   app.add_option("--meta", o.meta, "--check-grad: the meta point, comma-separated values in "
                                    "declaration order (default: seeded near the defaults)");
+}
+
+int checkCheckGradOptions(const CLI::App &app, const CheckGradOptions &o, std::ostream &errs) {
+  if (!o.enabled) {
+    for (const char *name : {"--trials", "--steps", "--seed", "--task", "--meta"})
+      if (app.count(name)) {
+        errs << "plasticc: error: " << name << " only applies with --check-grad\n";
+        return ExitUsage;
+      }
+    return ExitOk;
+  }
+  for (auto [name, value] : {std::pair{"--trials", o.trials}, std::pair{"--steps", o.steps}})
+    if (value < 1) {
+      errs << "plasticc: error: " << name << " must be at least 1\n";
+      return ExitUsage;
+    }
+  return ExitOk;
 }
 
 namespace {

@@ -37,6 +37,13 @@ struct CheckGradOptions {
 /// Adds --check-grad and its options to the command line.
 void addCheckGradOptions(CLI::App &app, CheckGradOptions &options);
 
+/// After parsing: usage errors (exit 2, one message on `errs`) for --trials
+/// or --steps below 1, and for --trials, --steps, --seed, --task or --meta
+/// given without --check-grad (they would be silently ignored). Returns
+/// ExitOk or ExitUsage.
+int checkCheckGradOptions(const CLI::App &app, const CheckGradOptions &options,
+                          std::ostream &errs);
+
 /// The verified dialect module after the tangent pass (run at most once;
 /// the pass leaves a differentiated module unchanged), or nullptr after a
 /// user error, which has been reported.

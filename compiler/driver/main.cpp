@@ -1,7 +1,8 @@
 //===- compiler/driver/main.cpp - command line of the `plasticc` tool -----===//
 //
 // Only parses options (CLI11) and hands them to driver::run (Driver.h).
-// Usage errors (unknown option, missing FILE, bad --emit) exit with 2.
+// Usage errors (unknown option, missing FILE, bad --emit, options that
+// conflict or would be ignored) exit with 2.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/driver/Driver.h"
@@ -41,8 +42,19 @@ int main(int argc, char **argv) {
     int code = app.exit(e);
     return code == 0 ? ExitOk : ExitUsage;
   }
-  if (chooseNativeEmit(app, options, std::cerr) != ExitOk)
+  if (chooseNativeEmit(app, options, std::cerr) != ExitOk ||
+      checkCheckGradOptions(app, options.checkGrad, std::cerr) != ExitOk ||
+      checkTargetCpu(options.native, std::cerr) != ExitOk)
     return ExitUsage;
+  if (options.simplify && (options.emit != "ir" || options.checkGrad.enabled)) {
+    std::cerr << "plasticc: error: --simplify only applies with --emit=ir\n";
+    return ExitUsage;
+  }
+  if (options.checkGrad.enabled && app.count("--emit")) {
+    std::cerr << "plasticc: error: --check-grad prints its table; it cannot be combined with "
+                 "--emit\n";
+    return ExitUsage;
+  }
   // The last resort: sizes are checked before the big allocations
   // (StateSize.h), but a model may still need more than the machine has.
   try {

@@ -73,7 +73,8 @@ TEST(StateBuffer, LargeStateIsHugePageAlignedAndAdvised) {
   std::memset(b.data(), 0, 8 << 20); // the rounded extent is ours
 #if defined(__linux__)
   long eligible = thpEligibleAt(b.data());
-  if (thpAvailable() && eligible >= 0)
+  if (thpAvailable() && eligible >= 0) {
     EXPECT_EQ(eligible, 1) << "THP is enabled but the state's mapping is not advised for it";
+  }
 #endif
 }

@@ -108,8 +108,9 @@ TEST(Task, CueDelayResponseIsMODELmdDefaultTask) {
       EXPECT_EQ(trial.u[t2 * 2 + 0], t2 < 10 && c == 0 ? 1.0 : 0.0);
       EXPECT_EQ(trial.u[t2 * 2 + 1], t2 < 10 && c == 1 ? 1.0 : 0.0);
       EXPECT_EQ(trial.m[t2], t2 >= 40 ? 1.0 : 0.0) << t2;
-      if (t2 >= 40)
+      if (t2 >= 40) {
         EXPECT_EQ(trial.y[t2], c == 0 ? 1.0 : -1.0);
+      }
     }
     EXPECT_EQ(trial.choice, c); // choices = [1, -1]
   }

@@ -29,6 +29,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <dlfcn.h>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -295,8 +296,12 @@ TEST(CodegenTest, MismatchedLibraryIsRefused) {
   EXPECT_NE(error.find("model name"), std::string::npos) << error;
   EXPECT_FALSE(runtime::loadSharedLibrary(tempDir() + "/no-such.so", error));
   EXPECT_NE(error.find("cannot load"), std::string::npos) << error;
-  // A library that is not a plasticc model (the C library itself).
-  EXPECT_FALSE(runtime::loadSharedLibrary("libm.so.6", error));
+  // A library that is not a plasticc model: the math library, by its full
+  // path (a bare name is opened in the current directory, not searched).
+  Dl_info libm{};
+  ASSERT_NE(dladdr(dlsym(RTLD_DEFAULT, "cos"), &libm), 0);
+  ASSERT_NE(libm.dli_fname, nullptr);
+  EXPECT_FALSE(runtime::loadSharedLibrary(libm.dli_fname, error));
   EXPECT_NE(error.find("not a plasticc model"), std::string::npos) << error;
 }
 

@@ -201,21 +201,21 @@ void Interpreter::beginTrial(void *state) {
   run(*trial_, f);
 }
 
-void Interpreter::step(void *state, const double *inputs, const double *noise) {
+void Interpreter::runStep(void *state, const double *inputs, const double *noise, bool tangents) {
   Frame f;
   f.state = static_cast<std::byte *>(state);
   f.inputs = inputs;
   f.noise = noise;
+  f.tangents = tangents;
   run(*step_, f);
 }
 
+void Interpreter::step(void *state, const double *inputs, const double *noise) {
+  runStep(state, inputs, noise, true);
+}
+
 void Interpreter::stepPrimal(void *state, const double *inputs, const double *noise) {
-  Frame f;
-  f.state = static_cast<std::byte *>(state);
-  f.inputs = inputs;
-  f.noise = noise;
-  f.tangents = false;
-  run(*step_, f);
+  runStep(state, inputs, noise, false);
 }
 
 double Interpreter::endTrial(void *state, double *dRdMeta) {

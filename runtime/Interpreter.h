@@ -60,6 +60,8 @@ private:
   struct Frame;
 
   void run(RegionPlan &plan, Frame &frame);
+  /// The step region, with or without its tangent ops.
+  void runStep(void *state, const double *inputs, const double *noise, bool tangents);
 
   const ir::Module &module_;
   ir::Layout layout_;

@@ -4,11 +4,13 @@
 Reads what plasticc-meta writes (docs/runtime.md "Outputs"):
   log.csv      one row per meta-iteration (J, gradient norm, meta values)
   curves.csv   held-out learning curves per rule (after the evaluation)
+  evaluation.csv  which rules are candidates (drawn bold)
   rule.json    the learned meta parameters with names and shapes
 and writes, next to them:
   J.png                 J over meta-iterations
-  learning_curves.png   reward per trial on held-out networks, learned rule
-                        against the baselines (mean and standard error)
+  learning_curves.png   reward (and, for tasks with choices, fraction
+                        correct) per trial on held-out networks, candidate
+                        rules against the baselines (mean and standard error)
   <meta>.png            a heat map of each meta parameter that is a matrix
                         (theta.png for the reference model)
 Any file that is missing is skipped with a note; the script never draws by
@@ -63,35 +65,49 @@ def plot_j(out, rows):
     plt.close(fig)
 
 
+def candidates(out):
+    """Names of the candidate rules (evaluation.csv's candidate column)."""
+    path = os.path.join(out, "evaluation.csv")
+    if not os.path.exists(path):
+        return {"learned"}
+    return {r["rule"] for r in read_csv(path) if r.get("candidate") == "1"}
+
+
 def plot_curves(out, rows):
     rules = []
     for r in rows:
         if r["rule"] not in rules:
             rules.append(r["rule"])
-    fig, ax = plt.subplots(figsize=(6, 3.5))
-    for i, rule in enumerate(rules):
-        pts = [r for r in rows if r["rule"] == rule]
-        k = [int(r["trial"]) for r in pts]
-        m = [number(r["mean_reward"]) for r in pts]
-        s = [number(r["sem"]) for r in pts]
-        # Distinct dashes too: baselines can coincide (a rule at a tiny
-        # learning rate is no plasticity).
-        style = dict(lw=2.4) if rule == "learned" else dict(
-            lw=1.3, alpha=0.9, ls=["--", ":", "-.", (0, (5, 1, 1, 1))][i % 4])
-        if rule == "no plasticity":
-            # The reference every rule starts from, and often coincides with
-            # (a rule at a tiny learning rate): drawn on top, with hollow
-            # markers, so it stays visible under or over another curve.
-            style.update(zorder=5, marker="o", markersize=5, markerfacecolor="none",
-                         markevery=max(1, len(k) // 10))
-        ax.plot(k, m, label=rule, color="C%d" % i, **style)
-        ax.fill_between(k, [a - b for a, b in zip(m, s)], [a + b for a, b in zip(m, s)],
-                        color="C%d" % i, alpha=0.15)
-    ax.set_xlabel("trial")
-    ax.set_ylabel("reward (held-out networks)")
-    ax.set_title("Learning curves: learned rule vs baselines")
-    ax.grid(alpha=0.3)
-    ax.legend(loc="lower right", fontsize=8)
+    bold = candidates(out)
+    # Fraction correct too, for tasks with choices (NaN otherwise).
+    choices = any(not math.isnan(number(r.get("fraction_correct", "nan"))) for r in rows)
+    panels = [("mean_reward", "sem", "reward")]
+    if choices:
+        panels.append(("fraction_correct", "fraction_correct_sem", "fraction correct"))
+    fig, axes = plt.subplots(len(panels), 1, figsize=(6, 3.5 * len(panels)), squeeze=False)
+    for ax, (col, sem, label) in zip(axes[:, 0], panels):
+        for i, rule in enumerate(rules):
+            pts = [r for r in rows if r["rule"] == rule]
+            k = [int(r["trial"]) for r in pts]
+            m = [number(r[col]) for r in pts]
+            s = [0.0 if math.isnan(number(r[sem])) else number(r[sem]) for r in pts]
+            # Distinct dashes too: baselines can coincide (a rule at a tiny
+            # learning rate is no plasticity).
+            style = dict(lw=2.4) if rule in bold else dict(
+                lw=1.3, alpha=0.9, ls=["--", ":", "-.", (0, (5, 1, 1, 1))][i % 4])
+            if rule == "no plasticity":
+                # The reference every rule starts from, and often coincides
+                # with: drawn on top, with hollow markers, so it stays visible.
+                style.update(zorder=5, marker="o", markersize=5, markerfacecolor="none",
+                             markevery=max(1, len(k) // 10))
+            ax.plot(k, m, label=rule, color="C%d" % i, **style)
+            ax.fill_between(k, [a - b for a, b in zip(m, s)], [a + b for a, b in zip(m, s)],
+                            color="C%d" % i, alpha=0.15)
+        ax.set_xlabel("trial")
+        ax.set_ylabel("%s (held-out networks)" % label)
+        ax.grid(alpha=0.3)
+    axes[0, 0].set_title("Learning curves on held-out networks (mean +- s.e.)")
+    axes[-1, 0].legend(loc="lower right", fontsize=8)
     fig.tight_layout()
     fig.savefig(os.path.join(out, "learning_curves.png"), dpi=120)
     plt.close(fig)

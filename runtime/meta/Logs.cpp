@@ -88,7 +88,7 @@ CsvLog::~CsvLog() {
 }
 
 bool writeRuleJson(const std::string &path, const ModelBinding &b, const std::vector<double> &meta,
-                   const TrainingState &state, std::string &err) {
+                   const TrainingState &state, const Provenance &p, std::string &err) {
   nlohmann::json quantities = nlohmann::json::array();
   for (const MetaEntry &e : b.metaEntries())
     quantities.push_back({{"name", e.name},
@@ -105,24 +105,55 @@ bool writeRuleJson(const std::string &path, const ModelBinding &b, const std::ve
                       {"scalars", flat}};
   if (!state.history.empty())
     j["last_J"] = state.history.back().J;
+  const RunIdentity &id = p.run;
+  j["provenance"] = {{"model", id.modelName},
+                     {"model_hash", id.modelHash},
+                     {"task", id.taskName},
+                     {"task_hash", id.taskHash},
+                     {"seed", id.seed},
+                     {"iterations", p.iterations},
+                     {"batch", id.batch},
+                     {"trials", id.trials},
+                     {"steps", id.steps},
+                     {"lr", id.adam.lr},
+                     {"clip", id.adam.clip},
+                     {"frozen", id.frozen},
+                     {"estimator", "pathwise"},
+                     {"out", p.out}};
   return writeFileAtomically(path, j.dump(2) + "\n", err);
 }
 
 bool writeEvaluation(const std::string &dir, const std::vector<RuleResult> &results,
                      const std::string &table, std::string &err) {
-  std::string eval = "rule,detail,eta,mean_reward,final_reward,fraction_correct,networks,diverged\n";
-  std::string curves = "rule,trial,mean_reward,sem\n";
+  std::string eval = "rule,detail,candidate,eta,mean_reward,mean_reward_sem,final_reward,"
+                     "fraction_correct,networks,diverged,criterion_median,criterion_q1,"
+                     "criterion_q3,criterion_reached,tuning_network_trials\n";
+  std::string curves = "rule,trial,mean_reward,sem,fraction_correct,fraction_correct_sem\n";
+  std::string nets = "rule,network,seed,mean_reward,diverged_at_trial,trials_to_criterion\n";
   for (const RuleResult &r : results) {
-    eval += quoted(r.rule.name) + "," + quoted(r.rule.detail) + "," + g(r.eta) + "," +
-            g(r.meanReward) + "," + g(r.finalReward) + "," + g(r.fractionCorrect) + "," +
-            std::to_string(r.networks) + "," + std::to_string(r.diverged) + "\n";
+    eval += quoted(r.rule.name) + "," + quoted(r.rule.detail) + "," +
+            (r.rule.candidate ? "1" : "0") + "," + g(r.eta) + "," + g(r.meanReward.mean) + "," +
+            g(r.meanReward.sem) + "," + g(r.finalReward) + "," + g(r.fractionCorrect) + "," +
+            std::to_string(r.networks.size()) + "," + std::to_string(r.diverged) + "," +
+            std::to_string(r.criterion.median) + "," + std::to_string(r.criterion.q1) + "," +
+            std::to_string(r.criterion.q3) + "," + std::to_string(r.criterion.reached) + "," +
+            std::to_string(r.tuneNetworkTrials) + "\n";
     for (size_t k = 0; k < r.curve.size(); ++k)
       curves += quoted(r.rule.name) + "," + std::to_string(k + 1) + "," + g(r.curve[k]) + "," +
-                g(r.curveSem[k]) + "\n";
+                g(r.curveSem[k]) + "," + g(r.correct[k]) + "," + g(r.correctSem[k]) + "\n";
+    for (size_t i = 0; i < r.networks.size(); ++i) {
+      const NetworkOutcome &o = r.networks[i];
+      char seed[32];
+      std::snprintf(seed, sizeof seed, "%#018llx", static_cast<unsigned long long>(o.seed));
+      nets += quoted(r.rule.name) + "," + std::to_string(i) + "," + seed + "," + g(o.mean) + "," +
+              (o.divergedAt < 0 ? "" : std::to_string(o.divergedAt + 1)) + "," +
+              (o.toCriterion < 0 ? "" : std::to_string(o.toCriterion)) + "\n";
+    }
   }
   return writeFileAtomically(dir + "/evaluation.txt", table, err) &&
          writeFileAtomically(dir + "/evaluation.csv", eval, err) &&
-         writeFileAtomically(dir + "/curves.csv", curves, err);
+         writeFileAtomically(dir + "/curves.csv", curves, err) &&
+         writeFileAtomically(dir + "/networks.csv", nets, err);
 }
 
 } // namespace plasticc::meta

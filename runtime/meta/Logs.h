@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "runtime/meta/Checkpoint.h"
 #include "runtime/meta/Evaluation.h"
 #include "runtime/meta/MetaLearner.h"
 
@@ -39,12 +40,24 @@ private:
 std::string csvHeader(const ModelBinding &binding);
 std::string csvRow(const IterationRecord &record);
 
-/// Writes the learned rule (rule.json): model, task, iterations, final J and
-/// each meta quantity's name, shape and values (nested by shape).
-bool writeRuleJson(const std::string &path, const ModelBinding &binding,
-                   const std::vector<double> &meta, const TrainingState &state, std::string &err);
+/// Where a learned rule came from: the run's settings and its directory.
+struct Provenance {
+  RunIdentity run;
+  int64_t iterations = 0; // meta-iterations done
+  std::string out;        // the run's --out, absolute
+};
 
-/// Writes evaluation.txt (`table`), evaluation.csv and curves.csv into `dir`.
+/// Writes the learned rule (rule.json): model, task, iterations, final J,
+/// each meta quantity's name, shape and values (nested by shape), the flat
+/// `scalars` by name, and `provenance` (the run's identity and directory).
+bool writeRuleJson(const std::string &path, const ModelBinding &binding,
+                   const std::vector<double> &meta, const TrainingState &state,
+                   const Provenance &provenance, std::string &err);
+
+/// Writes evaluation.txt (`table`), evaluation.csv (one row per rule),
+/// curves.csv (per rule and trial: mean reward and fraction correct with
+/// their standard errors) and networks.csv (per rule and held-out network:
+/// seed, mean reward, divergence trial, trials to criterion) into `dir`.
 bool writeEvaluation(const std::string &dir, const std::vector<RuleResult> &results,
                      const std::string &table, std::string &err);
 

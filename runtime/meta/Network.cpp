@@ -65,6 +65,15 @@ NetworkResult NetworkRunner::run(uint64_t seed, const double *meta, const Networ
   for (const auto &[q, v] : opt.params)
     std::memcpy(state + q->offset, &v, sizeof v);
 
+  // Without plasticity the weights at init are put back after each reward
+  // event (a weight changed inside the step would still change in-trial).
+  std::vector<std::pair<const runtime::QuantityInfo *, std::vector<char>>> fixed;
+  if (!opt.plasticity)
+    for (const runtime::QuantityInfo &q : info.quantities)
+      if (q.kind == "weight")
+        fixed.push_back({&q, std::vector<char>(state + q.offset,
+                                               state + q.offset + q.numElements() * sizeof(double))});
+
   const uint64_t tseed = taskSeed(seed), nseed = noiseSeed(seed);
   double sumR = 0, sumTask = 0;
   for (int64_t k = 0; k < opt.trials; ++k) {
@@ -82,6 +91,8 @@ NetworkResult NetworkRunner::run(uint64_t seed, const double *meta, const Networ
       binding_.readOutput(state, ws.z.data() + t * O);
     }
     double R = backend.endTrial(state, opt.tangents ? ws.dR.data() : nullptr);
+    for (const auto &[q, bytes] : fixed)
+      std::memcpy(state + q->offset, bytes.data(), bytes.size());
     if (auto d = check(state, R, opt.tangents ? &ws.dR : nullptr, k, opt.weightBound)) {
       res.divergence = d;
       return res;

@@ -59,6 +59,9 @@ struct NetworkOptions {
   int64_t trials = 1;
   bool tangents = true;      // step + dR/dmeta, or stepPrimal only
   double weightBound = 1e3;  // |w| above this for any weight counts as divergence
+  /// false: every weight is restored after each reward event to its value
+  /// at init, so the network does not learn ("no plasticity" for any model).
+  bool plasticity = true;
   /// Scalar params overwritten after init (e.g. the learning rate `eta`).
   std::vector<std::pair<const runtime::QuantityInfo *, double>> params;
 };

@@ -10,7 +10,10 @@
 #include "runtime/tasks/Task.h"
 #include "runtime/tool/MetaSpec.h"
 #include "runtime/tool/ModelLoader.h"
+#include "runtime/tool/EvalRun.h"
 #include "runtime/tool/Plots.h"
+#include "runtime/tool/Rules.h"
+#include "runtime/tool/Session.h"
 
 #include <cerrno>
 #include <cmath>
@@ -36,29 +39,6 @@ namespace plasticc::tool {
 namespace {
 
 constexpr const char *kTool = "plasticc-meta";
-
-int fail(int code, const std::string &message) {
-  // Located diagnostics (file:line:col: error: ...) already say what they are.
-  if (message.find(": error: ") == std::string::npos)
-    std::cerr << kTool << ": error: ";
-  std::cerr << message;
-  if (message.empty() || message.back() != '\n')
-    std::cerr << '\n';
-  return code;
-}
-
-/// "1 network", "2 networks".
-std::string count(int64_t n, const std::string &noun) {
-  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
-}
-
-std::vector<std::string> taskDirs() {
-  std::vector<std::string> dirs;
-  if (const char *env = std::getenv("PLASTICC_TASKS_DIR"))
-    dirs.push_back(env);
-  dirs.push_back(std::string(PLASTICC_SOURCE_DIR) + "/examples/tasks");
-  return dirs;
-}
 
 /// Reports each failed network as it happens, on its own line.
 class Observer final : public meta::TrainingObserver {
@@ -101,69 +81,12 @@ private:
   std::string writeError_;
 };
 
-/// The model's `dt` param (if any) must be the task's time step.
-bool checkTimeStep(const meta::ModelBinding &b, const tasks::Task &task, const void *state,
-                   std::string &err) {
-  const runtime::QuantityInfo *dt = b.scalarParam("dt");
-  if (!dt)
-    return true;
-  double v = 0;
-  std::memcpy(&v, static_cast<const char *>(state) + dt->offset, sizeof v);
-  double want = task.dtMs * 1e-3; // the model stores SI seconds
-  if (std::fabs(v - want) <= 1e-9 * std::max(std::fabs(v), want))
-    return true;
-  char text[160];
-  std::snprintf(text, sizeof text, "task time step dt = %g ms but model '%s' has param dt = %g ms",
-                task.dtMs, b.info().name.c_str(), v * 1e3);
-  err = task.locatedError(task.dtLoc, text); // no `dt` key: about the whole file
-  return false;
-}
-
-/// Bytes of memory a process may use: physical memory, or less under RLIMIT_AS.
-double availableMemory() {
-  double phys = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) *
-                static_cast<double>(::sysconf(_SC_PAGE_SIZE));
-  struct rlimit lim {};
-  if (::getrlimit(RLIMIT_AS, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY)
-    phys = std::min(phys, static_cast<double>(lim.rlim_cur));
-  return phys;
-}
-
 std::string readAll(const std::string &path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
 }
-
-} // namespace
-
-std::string resolveTask(const std::string &name, std::string &err) {
-  std::error_code ec;
-  if (fs::is_regular_file(name, ec))
-    return name;
-  bool looksLikeFile = name.find('/') != std::string::npos || name.ends_with(".toml");
-  if (looksLikeFile) {
-    err = "cannot read task file '" + name + "'" + (fs::exists(name, ec) ? "" : ": no such file");
-    return "";
-  }
-  std::set<std::string> known;
-  for (const std::string &dir : taskDirs()) {
-    std::string p = dir + "/" + name + ".toml";
-    if (fs::is_regular_file(p, ec))
-      return p;
-    for (const auto &e : fs::directory_iterator(dir, ec))
-      if (e.path().extension() == ".toml")
-        known.insert(e.path().stem().string());
-  }
-  err = "unknown task '" + name + "' (shipped tasks:";
-  for (const std::string &k : known)
-    err += " " + k;
-  err += known.empty() ? " none found)" : ")";
-  return "";
-}
-
-namespace {
 
 /// One invocation, step by step; each step returns an exit code or -1 to go on.
 class Run {
@@ -172,9 +95,8 @@ public:
 
   int main() {
     int code = -1;
-    for (int (Run::*step)() : {&Run::loadTaskFile, &Run::loadModelFile, &Run::bind,
-                                &Run::startingPoint, &Run::prepareOutputs, &Run::train,
-                                &Run::evaluate})
+    for (int (Run::*step)() : {&Run::open, &Run::startingPoint, &Run::prepareEvaluation,
+                                &Run::prepareOutputs, &Run::train, &Run::evaluate})
       if ((code = (this->*step)()) >= 0)
         return code;
     plots("plots not drawn: ");
@@ -182,91 +104,31 @@ public:
   }
 
 private:
-  int loadTaskFile() {
-    // The task first: its mistakes are the user's and cheap to find.
-    std::string path = resolveTask(o_.task, err_);
-    if (path.empty())
-      return fail(ExitUsage, err_);
-    task_ = tasks::loadTask(path, err_);
-    return task_ ? -1 : fail(ExitUsage, err_);
+  int open() {
+    return session_.open({o_.model, o_.task, o_.steps, o_.interpret, o_.threads});
   }
 
-  int loadModelFile() {
-    std::error_code ec;
-    if (!fs::exists(o_.model, ec))
-      return fail(ExitUsage, "cannot read model '" + o_.model + "': no such file");
-    if (fs::is_directory(o_.model, ec))
-      return fail(ExitUsage, "cannot read model '" + o_.model + "': it is a directory");
-    if (::access(o_.model.c_str(), R_OK) != 0)
-      return fail(ExitUsage, "cannot read model '" + o_.model + "': " + std::strerror(errno));
-    model_ = loadModel(o_.model, {o_.interpret}, err_);
-    if (!model_)
-      return fail(ExitUsage, err_);
-    threads_ = o_.threads > 0 ? o_.threads : meta::defaultThreads();
-    if (!checkMemory(err_))
-      return fail(ExitUsage, err_);
-    pool_ = std::make_unique<meta::BackendPool>([this] { return model_->makeBackend(); });
-    return -1;
-  }
-
-  /// Refuses a model whose states (one per network in flight, i.e. per
-  /// worker thread) exceed the memory of the machine (or RLIMIT_AS), before
-  /// anything of that size is allocated.
-  bool checkMemory(std::string &err) const {
-    double perNetwork = static_cast<double>(model_->stateBytes());
-    double need = perNetwork * threads_;
-    double have = availableMemory();
-    if (need <= have)
-      return true;
-    char text[400];
-    std::snprintf(text, sizeof text,
-                  "model '%s' needs %.1e bytes of state per network; cannot allocate (%d "
-                  "network%s in flight need%s %.1e bytes, this machine has %.1e)%s",
-                  model_->modelName().c_str(), perNetwork, threads_, threads_ == 1 ? "" : "s",
-                  threads_ == 1 ? "s" : "", need, have,
-                  perNetwork <= have ? "; try fewer --threads" : "");
-    err = text;
-    return false;
-  }
-
-  /// Why a trial with no scored step is refused: J and its gradient would be
-  /// 0 at every iteration, and the evaluation meaningless.
-  std::string noScoredStep() const {
-    int64_t start = gen_->naturalScoredStart();
-    if (start < 0)
-      return "the task " + task_->name + " scores no step (no epoch has scored = true)";
-    int64_t T0 = task_->steps();
-    return "with --steps " + std::to_string(o_.steps) + " the task " + task_->name +
-           " scores no step: its scored window starts at step " + std::to_string(start) +
-           " of " + std::to_string(T0) + " and rounds away when the trial is rescaled to " +
-           std::to_string(gen_->steps()) + " step" + (gen_->steps() == 1 ? "" : "s") +
-           " (use more --steps)";
-  }
-
-  int bind() {
-    binding_ = meta::ModelBinding::make(pool_->info(), *task_, err_);
-    if (!binding_)
-      return fail(ExitUsage, err_);
-    gen_ = std::make_unique<tasks::TaskGenerator>(*task_, o_.steps);
-    if (gen_->scoredSteps() == 0)
-      return fail(ExitUsage, noScoredStep());
-    runner_ = std::make_unique<meta::NetworkRunner>(*pool_, *binding_, *gen_);
-    return -1;
+  /// The evaluation's rules and files are checked before training starts.
+  int prepareEvaluation() {
+    if (!o_.evaluate)
+      return -1;
+    meta::Rule learned{"learned", "meta-trained", start_};
+    learned.origin = "meta-trained here: " + count(o_.iters, "meta-iteration") + " x B = " +
+                     count(o_.batch, "network") + " x K = " + count(o_.trials, "trial") + " (" +
+                     std::to_string(o_.iters * o_.batch * o_.trials) +
+                     " network-trials with tangents)";
+    return eval_.prepare({learned}, o_.trials, 2 * o_.batch);
   }
 
   /// The meta values training starts from (defaults, --init), --freeze,
   /// and the model's time step checked against the task's.
   int startingPoint() {
-    start_.assign(static_cast<size_t>(binding_->metaScalars()), 0.0);
-    auto ws = runner_->workspace(0);
-    runner_->initOnly(meta::networkSeed(o_.seed, meta::SeedDomain::Training, 0, 0), nullptr, *ws);
-    if (!checkTimeStep(*binding_, *task_, ws->state(), err_))
-      return fail(ExitUsage, err_);
-    binding_->readMeta(ws->state(), start_.data());
-    if (!o_.init.empty() && !applyInit(o_.init, *binding_, start_, err_))
+    if (int code = session_.defaultMeta(o_.seed, start_); code >= 0)
+      return code;
+    if (!o_.init.empty() && !applyInit(o_.init, session_.binding(), start_, err_))
       return fail(ExitUsage, err_);
     frozen_.assign(start_.size(), false);
-    if (!o_.freeze.empty() && !parseFreeze(o_.freeze, *binding_, frozen_, err_))
+    if (!o_.freeze.empty() && !parseFreeze(o_.freeze, session_.binding(), frozen_, err_))
       return fail(ExitUsage, err_);
     return -1;
   }
@@ -282,7 +144,7 @@ private:
     cfg.iterations = o_.iters;
     cfg.batch = o_.batch;
     cfg.trials = o_.trials;
-    cfg.threads = threads_;
+    cfg.threads = session_.threads();
     cfg.seed = o_.seed;
     cfg.adam.lr = o_.lr;
     cfg.adam.clip = o_.clip;
@@ -290,21 +152,21 @@ private:
     cfg.onDivergence = o_.onDivergence == "stop" ? meta::DivergencePolicy::Stop
                                                  : meta::DivergencePolicy::Skip;
     cfg.frozen = frozen_;
-    learner_ = std::make_unique<meta::MetaLearner>(*runner_, cfg);
+    learner_ = std::make_unique<meta::MetaLearner>(session_.runner(), cfg);
 
-    const runtime::ModelInfo &info = pool_->info();
+    const runtime::ModelInfo &info = session_.pool().info();
     base_.identity = {info.name,
                       info.sourceHash.empty() ? meta::textHash(readAll(o_.model)) : info.sourceHash,
-                      task_->name,
-                      meta::textHash(task_->file->text()),
+                      session_.task().name,
+                      meta::textHash(session_.task().file->text()),
                       o_.batch,
                       o_.trials,
-                      gen_->steps(),
+                      session_.generator().steps(),
                       o_.seed,
                       cfg.adam,
                       o_.weightBound,
                       o_.onDivergence,
-                      frozenNames(frozen_, *binding_)};
+                      frozenNames(frozen_, session_.binding())};
     base_.totalIterations = o_.iters;
     state_ = learner_->initialState(start_);
     return o_.resume ? resume() : -1;
@@ -320,11 +182,11 @@ private:
                                  " (--resume continues only an identical run; to change "
                                  "settings start a new run, e.g. with --init " + o_.out +
                                  "/rule.json, in a new --out)");
-    if (static_cast<int64_t>(cp->state.meta.size()) != binding_->metaScalars())
+    if (static_cast<int64_t>(cp->state.meta.size()) != session_.binding().metaScalars())
       return fail(ExitUsage, "cannot resume from '" + checkpointPath() + "': it holds " +
                                  count(static_cast<int64_t>(cp->state.meta.size()), "meta scalar") +
                                  ", the model " +
-                                 std::to_string(binding_->metaScalars()));
+                                 std::to_string(session_.binding().metaScalars()));
     state_ = std::move(cp->state);
     if (state_.iteration >= o_.iters && !o_.quiet)
       std::cerr << kTool << ": the run in '" << o_.out << "' is already complete ("
@@ -334,30 +196,30 @@ private:
   }
 
   int train() {
-    if (binding_->metaScalars() == 0) {
+    if (session_.binding().metaScalars() == 0) {
       // Nothing to differentiate: evaluate the model's rule as it is.
       if (!o_.quiet)
-        std::cerr << kTool << ": model '" << pool_->info().name
+        std::cerr << kTool << ": model '" << session_.pool().info().name
                   << "' has nothing to meta-learn (P = 0); skipping training, evaluating only\n";
       std::string err;
-      if (!meta::writeRuleJson(o_.out + "/rule.json", *binding_, state_.meta, state_, err))
+      if (!meta::writeRuleJson(o_.out + "/rule.json", session_.binding(), state_.meta, state_, provenance(), err))
         return fail(ExitFailure, err);
       return -1;
     }
     if (state_.iteration >= o_.iters && o_.resume)
       return -1; // already complete (said in resume()); outputs are up to date
     if (!o_.quiet)
-      std::cerr << kTool << ": " << pool_->info().name << " (P = "
-                << count(binding_->metaScalars(), "meta scalar") << ", " << model_->backendName()
-                << ") on " << task_->name << " (T = " << count(gen_->steps(), "step")
+      std::cerr << kTool << ": " << session_.pool().info().name << " (P = "
+                << count(session_.binding().metaScalars(), "meta scalar") << ", " << session_.model().backendName()
+                << ") on " << session_.task().name << " (T = " << count(session_.generator().steps(), "step")
                 << "): " << count(o_.iters, "meta-iteration") << " of B = "
                 << count(o_.batch, "network") << " x K = " << count(o_.trials, "trial") << ", "
-                << count(threads_, "thread")
+                << count(session_.threads(), "thread")
                 << (o_.resume ? ", resumed at meta-iteration " + std::to_string(state_.iteration)
                               : "")
                 << "\n";
     meta::CsvLog log;
-    if (!log.open(o_.out + "/log.csv", *binding_, state_.history, err_))
+    if (!log.open(o_.out + "/log.csv", session_.binding(), state_.history, err_))
       return fail(ExitFailure, err_);
     meta::Progress progress(o_.iters, !o_.quiet && meta::Progress::stderrIsTerminal());
     if (state_.history.empty())
@@ -374,7 +236,7 @@ private:
     // --resume --iters N; a stopped one would stop again if resumed as it
     // was (--resume refuses changed settings), so the advice is a new run.
     if (!observer.save(state_, err_) ||
-        !meta::writeRuleJson(o_.out + "/rule.json", *binding_, state_.meta, state_, err_))
+        !meta::writeRuleJson(o_.out + "/rule.json", session_.binding(), state_.meta, state_, provenance(), err_))
       return fail(ExitFailure, err_);
     if (status != meta::MetaLearner::Status::Stopped)
       return -1;
@@ -386,35 +248,12 @@ private:
                     "/rule.json, in a new --out; --resume continues only an identical run)");
   }
 
-  /// The learned rule and the baselines on held-out networks (Evaluation.h).
+  /// The learned rule and the baselines on held-out networks (EvalRun.h).
   int evaluate() {
     if (!o_.evaluate)
       return -1;
-    meta::EvalConfig ec;
-    ec.seeds = o_.evalSeeds;
-    ec.trials = o_.evalTrials > 0 ? o_.evalTrials : o_.trials;
-    ec.sweepSeeds = o_.sweepSeeds;
-    ec.sweep = o_.sweep;
-    ec.threads = threads_;
-    ec.seed = o_.seed;
-    ec.weightBound = o_.weightBound;
-    meta::Evaluator evaluator(*runner_, ec);
-    std::vector<std::string> notes;
-    std::vector<meta::Rule> rules{{"learned", "meta-trained", state_.meta, false}};
-    for (meta::Rule &r : evaluator.baselines(notes))
-      rules.push_back(std::move(r));
-    if (!o_.quiet)
-      std::cerr << kTool << ": evaluating " << count(static_cast<int64_t>(rules.size()), "rule")
-                << " on " << count(ec.seeds, "held-out network") << "...\n";
-    std::vector<meta::RuleResult> results;
-    for (const meta::Rule &r : rules)
-      results.push_back(evaluator.evaluate(r));
-    std::string table = meta::formatTable(results, *task_, ec, notes);
-    if (!o_.quiet)
-      std::cout << table << std::flush;
-    if (!meta::writeEvaluation(o_.out, results, table, err_))
-      return fail(ExitFailure, err_);
-    return -1;
+    eval_.setCandidateMeta(state_.meta);
+    return eval_.run();
   }
 
   /// Draws the PNGs; a failure is only a warning (prefixed by `what`).
@@ -428,17 +267,18 @@ private:
       std::cerr << kTool << ": warning: " << what << err << '\n';
   }
 
+  meta::Provenance provenance() const {
+    std::error_code ec;
+    std::string out = fs::absolute(o_.out, ec).lexically_normal().string();
+    return {base_.identity, state_.iteration, ec ? o_.out : out};
+  }
+
   std::string checkpointPath() const { return o_.out + "/checkpoint.json"; }
 
   const Options &o_;
   std::string err_;
-  std::optional<tasks::Task> task_;
-  std::unique_ptr<LoadedModel> model_;
-  std::unique_ptr<meta::BackendPool> pool_;
-  std::optional<meta::ModelBinding> binding_;
-  std::unique_ptr<tasks::TaskGenerator> gen_;
-  std::unique_ptr<meta::NetworkRunner> runner_;
-  int threads_ = 1;
+  Session session_;
+  EvalRun eval_{o_, session_};
   std::vector<double> start_;
   std::vector<bool> frozen_;
   std::unique_ptr<meta::MetaLearner> learner_;
@@ -446,8 +286,56 @@ private:
   meta::TrainingState state_;
 };
 
+/// `plasticc-meta evaluate`: rules from files or the command line, no training.
+class Evaluate {
+public:
+  explicit Evaluate(const Options &o) : o_(o) {}
+
+  int main() {
+    if (int code = session_.open({o_.model, o_.task, o_.steps, o_.interpret, o_.threads}); code >= 0)
+      return code;
+    std::vector<double> defaults;
+    if (int code = session_.defaultMeta(o_.seed, defaults); code >= 0)
+      return code;
+    std::vector<meta::Rule> candidates;
+    std::string err;
+    for (const std::string &spec : o_.rules) {
+      auto rule = parseRule(spec, session_.binding(), defaults, eval_.notes, err);
+      if (!rule)
+        return fail(ExitUsage, err);
+      candidates.push_back(std::move(*rule));
+    }
+    if (int code = eval_.prepare(candidates, 20, 16); code >= 0)
+      return code;
+    std::error_code ec;
+    fs::create_directories(o_.out, ec);
+    if (ec || !fs::is_directory(o_.out))
+      return fail(ExitUsage, "cannot create output directory '" + o_.out + "'" +
+                                 (ec ? ": " + ec.message() : ""));
+    if (int code = eval_.run(); code >= 0)
+      return code;
+    if (o_.plots) {
+      std::string script = o_.plotScript.empty()
+                               ? std::string(PLASTICC_SOURCE_DIR) + "/scripts/plot.py"
+                               : o_.plotScript;
+      if (!drawPlots(o_.python, script, o_.out, err))
+        std::cerr << kTool << ": warning: plots not drawn: " << err << '\n';
+    }
+    return ExitOk;
+  }
+
+private:
+  const Options &o_;
+  Session session_;
+  EvalRun eval_{o_, session_};
+};
+
 } // namespace
 
-int runMeta(const Options &options) { return Run(options).main(); }
+int runMeta(const Options &options) {
+  if (options.command == "evaluate")
+    return Evaluate(options).main();
+  return Run(options).main();
+}
 
 } // namespace plasticc::tool

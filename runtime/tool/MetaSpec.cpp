@@ -1,6 +1,8 @@
 //===- runtime/tool/MetaSpec.cpp - --init and --freeze --------------------===//
 #include "runtime/tool/MetaSpec.h"
 
+#include "runtime/tool/Rules.h"
+
 #include <cmath>
 
 #include <nlohmann/json.hpp>
@@ -29,25 +31,6 @@ std::vector<std::string> splitSpec(const std::string &spec) {
 
 namespace {
 
-/// Reads the "scalars" of a rule.json into (name, value) pairs.
-bool readRule(const std::string &path, std::vector<std::pair<std::string, double>> &values,
-              std::string &err) {
-  std::ifstream in(path);
-  if (!in) {
-    err = "--init: cannot read '" + path + "'";
-    return false;
-  }
-  try {
-    nlohmann::json j = nlohmann::json::parse(in);
-    for (const auto &[name, v] : j.at("scalars").items())
-      values.push_back({name, v.get<double>()});
-  } catch (const nlohmann::json::exception &e) {
-    err = "--init: '" + path + "' is not a rule.json of plasticc-meta: " + e.what();
-    return false;
-  }
-  return true;
-}
-
 /// Splits "theta[1,*]" into "theta" and {"1", "*"} ("eta" into "eta", {}).
 void splitName(const std::string &name, std::string &base, std::vector<std::string> &index) {
   size_t open = name.find('[');
@@ -62,7 +45,9 @@ void splitName(const std::string &name, std::string &base, std::vector<std::stri
   index.push_back(inner.substr(from));
 }
 
-bool matches(const std::string &pattern, const std::string &name) {
+} // namespace
+
+bool matchesPattern(const std::string &pattern, const std::string &name) {
   std::string pb, nb;
   std::vector<std::string> pi, ni;
   splitName(pattern, pb, pi);
@@ -79,14 +64,19 @@ bool matches(const std::string &pattern, const std::string &name) {
   return true;
 }
 
-} // namespace
-
 bool applyInit(const std::string &spec, const meta::ModelBinding &b, std::vector<double> &meta,
                std::string &err) {
   std::vector<std::pair<std::string, double>> values;
   if (spec.ends_with(".json")) {
-    if (!readRule(spec, values, err))
+    // A rule of another model with the same meta quantities may start this one.
+    std::vector<std::string> notes;
+    std::optional<meta::Rule> rule = readRuleFile(spec, "--init", b, false, notes, err);
+    if (!rule) {
+      err = "--init: " + err;
       return false;
+    }
+    meta = rule->meta;
+    return true;
   } else {
     for (const std::string &item : splitSpec(spec)) {
       size_t eq = item.find('=');
@@ -120,7 +110,7 @@ bool parseFreeze(const std::string &spec, const meta::ModelBinding &b, std::vect
   for (const std::string &pattern : splitSpec(spec)) {
     bool any = false;
     for (int64_t k = 0; k < b.metaScalars(); ++k)
-      if (matches(pattern, b.metaScalarName(k))) {
+      if (matchesPattern(pattern, b.metaScalarName(k))) {
         frozen[static_cast<size_t>(k)] = true;
         any = true;
       }

@@ -19,6 +19,10 @@ namespace plasticc::tool {
 /// Splits "a[1,2]=3,b" at the commas outside brackets: {"a[1,2]=3", "b"}.
 std::vector<std::string> splitSpec(const std::string &spec);
 
+/// Whether meta scalar `name` ("theta[1,2]") matches `pattern`: the same
+/// name, a bare quantity name ("theta"), or indices where * matches any.
+bool matchesPattern(const std::string &pattern, const std::string &name);
+
 /// Applies --init to `meta` (P values); false and `err` on a bad spec.
 bool applyInit(const std::string &spec, const meta::ModelBinding &binding,
                std::vector<double> &meta, std::string &err);

@@ -44,33 +44,131 @@ std::string shortMessage(const CLI::ParseError &e) {
 
 } // namespace
 
-int parseOptions(int argc, char **argv, Options &o) {
-  CLI::App app{"plasticc-meta: meta-learn the meta parameters of a plasticity rule by tangent "
-               "propagation through learning (docs/model.md), then compare the learned rule with "
-               "hand-crafted rules on held-out networks."};
-  app.name("plasticc-meta");
+namespace {
+
+/// Options both commands share: what to load, where to write, how to run.
+void addShared(CLI::App &app, Options &o) {
   app.option_defaults()->always_capture_default(true);
   app.set_version_flag("--version", std::string("plasticc-meta ") + PLASTICC_VERSION);
   app.add_option("MODEL", o.model, "the model: a .plast source, a .plir module or a built .so")
       ->required();
   app.add_option("--task", o.task, "a task name (examples/tasks/NAME.toml) or a task file")
       ->required();
-  app.add_option("--iters", o.iters, "meta-iterations")->check(atLeast(0));
-  app.add_option("--batch", o.batch, "B: networks per meta-iteration")->check(atLeast(1));
-  app.add_option("--trials", o.trials, "K: learning trials per network")
-      ->check(atLeast(1));
   app.add_option("--steps", o.steps, "T: steps per trial (epochs scale to fit; default: the task's)")
       ->check(atLeast(0));
-  app.add_option("--lr", o.lr, "Adam's learning rate on the meta parameters")
-      ->check(atLeast(0, true));
   app.add_option("--seed", o.seed, "run seed: every network, trial and noise draw derives from it");
   app.add_option("--threads", o.threads, "worker threads (default: all cores); results do not "
                                          "depend on it")
       ->check(atLeast(1));
+  app.add_flag("--interpret", o.interpret, "run the reference interpreter, not compiled code");
+  app.add_option("--weight-bound", o.weightBound, "largest |weight| before a network counts as "
+                                                  "diverged")
+      ->check(atLeast(0, true));
+  app.add_flag_callback("--no-plots", [&o] { o.plots = false; }, "do not draw the PNG plots");
+  app.add_option("--python", o.python, "the Python that runs the plot script (needs matplotlib)");
+  app.add_option("--plot-script", o.plotScript, "the plot script (default: scripts/plot.py)");
+  app.add_flag("-q,--quiet", o.quiet, "no progress bar and no table on stdout");
+}
+
+/// How rules are evaluated (docs/runtime.md "Evaluation").
+/// Returns the --ablate option, whose count says whether it was given.
+CLI::Option *addEvaluation(CLI::App &app, EvaluationOptions &e, bool training) {
+  app.add_option(training ? "--eval-seeds" : "--networks", e.seeds,
+                 "held-out networks per rule (the same networks for every rule)")
+      ->check(atLeast(1));
+  app.add_option(training ? "--eval-trials" : "--trials", e.trials,
+                 training ? "learning trials per held-out network (default: --trials)"
+                          : "learning trials per held-out network (default: 20)")
+      ->check(atLeast(0))
+      ->always_capture_default(false);
+  app.add_option("--sweep-seeds", e.sweepSeeds,
+                 training ? "networks per point of a learning-rate search (default: 2 x --batch)"
+                          : "networks per point of a learning-rate search (default: 16)")
+      ->check(atLeast(1))
+      ->always_capture_default(false);
+  app.add_option("--sweep", e.sweep, "the search's first grid: multiples of the model's eta")
+      ->delimiter(',')
+      ->check(atLeast(0, true));
+  app.add_option("--sweep-refine", e.sweepRefine, "golden-section steps on log eta after the grid")
+      ->check(atLeast(0));
+  app.add_option("--penalty", e.penalty, "task reward of every trial of a network from its "
+                                         "divergence on (default: the worst trial reward of any "
+                                         "held-out network without plasticity)")
+      ->always_capture_default(false);
+  app.add_option("--criterion-window", e.criterionWindow, "trials to criterion: window of "
+                                                          "successive trials (Miconi 2017: 100)")
+      ->check(atLeast(1));
+  app.add_option("--criterion", e.criterionFraction, "trials to criterion: fraction correct in "
+                                                     "the window (Miconi 2017: 0.95)")
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_flag_callback("--no-retune", [&e] { e.retune = false; },
+                        "do not also evaluate each candidate rule at a tuned learning rate");
+  CLI::Option *ablate = app.add_option("--ablate", e.ablateSpec, "also evaluate the candidate with each non-zero meta "
+                                           "scalar set to 0 in turn, or with each group named "
+                                           "(NAME,... where * matches any index)")
+      ->expected(0, 1)
+      ->always_capture_default(false);
+  app.add_option("--baselines", e.baselines, "a baselines file (default: MODEL.baselines.toml "
+                                             "next to the model, else the built-in ones of the "
+                                             "polynomial rule)");
+  return ablate;
+}
+
+int parse(CLI::App &app, CLI::Option *ablate, EvaluationOptions &e, int argc, char **argv) {
+  try {
+    app.parse(argc, argv);
+    e.ablate = ablate->count() > 0;
+  } catch (const CLI::CallForHelp &e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion &e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError &e) {
+    std::cerr << "plasticc-meta: error: " << shortMessage(e) << "\n(run plasticc-meta "
+              << (app.get_name() == "plasticc-meta evaluate" ? "evaluate " : "")
+              << "--help for usage)\n";
+    return ExitUsage;
+  }
+  return -1;
+}
+
+int parseEvaluate(int argc, char **argv, Options &o) {
+  CLI::App app{"plasticc-meta evaluate: let rules learn on held-out networks and compare them, "
+               "paired network by network, with the model's baselines (learning rates tuned "
+               "by the same search), without meta-learning. docs/runtime.md \"Evaluation\"."};
+  app.name("plasticc-meta evaluate");
+  o.command = "evaluate";
+  o.out = "eval-out";
+  addShared(app, o);
+  app.add_option("--rule", o.rules,
+                 "a rule to evaluate: a rule.json of an earlier run, or [LABEL:]NAME=V,... "
+                 "(e.g. 'np:theta[1,1]=1'); repeatable; none: baselines only");
+  app.add_option("--out", o.out, "output directory (evaluation.txt/.csv, curves.csv, "
+                                 "networks.csv, PNGs)");
+  CLI::Option *ablate = addEvaluation(app, o.eval, false);
+  // argv[1] is "evaluate": parse the rest as this command's arguments.
+  return parse(app, ablate, o.eval, argc - 1, argv + 1);
+}
+
+} // namespace
+
+int parseOptions(int argc, char **argv, Options &o) {
+  if (argc > 1 && std::string(argv[1]) == "evaluate")
+    return parseEvaluate(argc, argv, o);
+  CLI::App app{"plasticc-meta: meta-learn the meta parameters of a plasticity rule by tangent "
+               "propagation through learning (docs/model.md), then compare the learned rule with "
+               "hand-crafted rules on held-out networks. 'plasticc-meta evaluate --help': "
+               "evaluate rules without meta-learning."};
+  app.name("plasticc-meta");
+  addShared(app, o);
+  app.add_option("--iters", o.iters, "meta-iterations")->check(atLeast(0));
+  app.add_option("--batch", o.batch, "B: networks per meta-iteration")->check(atLeast(1));
+  app.add_option("--trials", o.trials, "K: learning trials per network")
+      ->check(atLeast(1));
+  app.add_option("--lr", o.lr, "Adam's learning rate on the meta parameters")
+      ->check(atLeast(0, true));
   app.add_option("--out", o.out, "output directory (log.csv, rule.json, checkpoint.json, PNGs, "
                                  "evaluation)");
   app.add_flag("--resume", o.resume, "continue the run whose checkpoint is in --out");
-  app.add_flag("--interpret", o.interpret, "run the reference interpreter, not compiled code");
   app.add_option("--init", o.init,
                  "initial meta values instead of the model's defaults: NAME=V,... (e.g. "
                  "theta[1,1]=1) or the rule.json of an earlier run");
@@ -83,40 +181,12 @@ int parseOptions(int argc, char **argv, Options &o) {
                  "a network with NaN/Inf or weights past --weight-bound: 'skip' it for that "
                  "iteration, or 'stop' the run")
       ->check(CLI::IsMember({"skip", "stop"}));
-  app.add_option("--weight-bound", o.weightBound, "largest |weight| before a network counts as "
-                                                  "diverged")
-      ->check(atLeast(0, true));
   app.add_option("--clip", o.clip, "clip the meta-gradient to this L2 norm (0: no clipping)")
       ->check(atLeast(0));
   app.add_flag_callback("--no-eval", [&o] { o.evaluate = false; },
                         "skip the evaluation against baselines");
-  app.add_option("--eval-seeds", o.evalSeeds, "held-out networks per rule in the evaluation")
-      ->check(atLeast(1));
-  app.add_option("--eval-trials", o.evalTrials, "learning trials per held-out network "
-                                                "(default: --trials)")
-      ->check(atLeast(0));
-  app.add_option("--sweep-seeds", o.sweepSeeds, "networks per point of the baselines' "
-                                                "learning-rate sweep")
-      ->check(atLeast(1));
-  app.add_option("--sweep", o.sweep, "multiples of the model's eta tried for the baselines")
-      ->delimiter(',')
-      ->check(atLeast(0, true));
-  app.add_flag_callback("--no-plots", [&o] { o.plots = false; }, "do not draw the PNG plots");
-  app.add_option("--python", o.python, "the Python that runs the plot script (needs matplotlib)");
-  app.add_option("--plot-script", o.plotScript, "the plot script (default: scripts/plot.py)");
-  app.add_flag("-q,--quiet", o.quiet, "no progress bar and no table on stdout");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp &e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion &e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError &e) {
-    std::cerr << "plasticc-meta: error: " << shortMessage(e)
-              << "\n(run plasticc-meta --help for usage)\n";
-    return ExitUsage;
-  }
-  return -1;
+  CLI::Option *ablate = addEvaluation(app, o.eval, true);
+  return parse(app, ablate, o.eval, argc, argv);
 }
 
 } // namespace plasticc::tool

@@ -3,6 +3,8 @@
 //   plasticc-meta MODEL --task NAME|FILE [--iters N] [--batch B] [--trials K]
 //                 [--steps T] [--lr ETA] [--seed S] [--threads N] [--out DIR]
 //                 [--resume] ...
+//   plasticc-meta evaluate MODEL --task NAME|FILE [--rule RULE]... [--trials K]
+//                 [--ablate[=SPEC]] ...
 //
 // Parsed with CLI11 into one plain struct. Every usage error (unknown flag,
 // a value out of range, a missing MODEL) is reported with the reason and
@@ -13,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -26,8 +29,27 @@ enum ExitCode : int {
   ExitDiverged = 3, // stopped because a network diverged (--on-divergence=stop)
 };
 
+/// How rules are evaluated on held-out networks (both commands).
+struct EvaluationOptions {
+  int64_t seeds = 16;
+  int64_t trials = 0;       // 0: --trials (training) or 20 (evaluate)
+  int64_t sweepSeeds = 0;   // 0: 2 x --batch (training) or 16 (evaluate)
+  std::vector<double> sweep = {0.1, 0.3, 1, 3, 10, 30, 100, 300, 1000};
+  int sweepRefine = 8;      // golden-section steps after the grid
+  double penalty = std::numeric_limits<double>::quiet_NaN(); // NaN: worst without plasticity
+  int64_t criterionWindow = 100;
+  double criterionFraction = 0.95;
+  bool retune = true;       // also evaluate each candidate at a tuned learning rate
+  bool ablate = false;
+  std::string ablateSpec;   // "" with ablate: every non-zero scalar
+  std::string baselines;    // a baselines file ("" : MODEL.baselines.toml or built-in)
+};
+
 /// Everything the command line sets.
 struct Options {
+  /// "train" (meta-learn, then evaluate) or "evaluate" (rules only).
+  std::string command = "train";
+  std::vector<std::string> rules; // evaluate: --rule
   std::string model;
   std::string task;
   int64_t iters = 100;
@@ -48,10 +70,7 @@ struct Options {
   double weightBound = 1e3;
   double clip = 0;
   bool evaluate = true;
-  int64_t evalSeeds = 16;
-  int64_t evalTrials = 0; // 0: --trials
-  int64_t sweepSeeds = 4;
-  std::vector<double> sweep = {0.1, 0.3, 1, 3, 10, 30, 100, 300, 1000};
+  EvaluationOptions eval;
   bool plots = true;
   std::string python = "/usr/bin/python3";
   std::string plotScript; // empty: scripts/plot.py of the source tree

@@ -44,6 +44,9 @@ struct QuadraticOptions {
   int64_t badTrial = -1;      // after this trial (0-based)
   bool nan = true;            // NaN into W[1]; else W[0] = 1e6
   bool rewardFromEta = false; // z = eta * sum(theta), R = -(z - 0.3)^2 (evaluation tests)
+  /// A rule-dependent divergence: after trial badTrial, a network with an
+  /// odd seed gets W[0] = 1e6 when theta[1] exceeds this.
+  double divergeAbove = std::numeric_limits<double>::infinity();
 };
 
 /// See file comment. Layout (bytes): theta[2] @0, eta @64, W[2] @128 with
@@ -112,6 +115,8 @@ public:
     std::memcpy(&seed, static_cast<char *>(s) + 448, sizeof seed);
     int64_t trial = static_cast<int64_t>(at(s, 384));
     at(s, 384) += 1;
+    if (trial == o_.badTrial && (seed & 1) && t1 > o_.divergeAbove)
+      at(s, 128) = 1e6;
     if (o_.badSeed && seed == o_.badSeed && trial == o_.badTrial) {
       if (o_.nan)
         at(s, 136) = std::numeric_limits<double>::quiet_NaN();

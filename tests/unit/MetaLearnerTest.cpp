@@ -11,9 +11,9 @@
 //
 //===----------------------------------------------------------------------===//
 #include "MetaFakes.h"
+#include "MetaRig.h"
 
 #include "runtime/meta/Checkpoint.h"
-#include "runtime/meta/Evaluation.h"
 #include "runtime/meta/Logs.h"
 #include "runtime/meta/MetaLearner.h"
 #include "runtime/meta/ParallelFor.h"
@@ -34,47 +34,9 @@ using namespace plasticc;
 using namespace plasticc::meta;
 using plasticc::testing::QuadraticBackend;
 using plasticc::testing::ReferenceBackend;
+using namespace plasticc::testing;
 
 namespace {
-
-tasks::Task loadShipped(const std::string &name) {
-  std::string err;
-  auto t = tasks::loadTask(std::string(PLASTICC_SOURCE_DIR) + "/examples/tasks/" + name + ".toml",
-                           err);
-  EXPECT_TRUE(t) << err;
-  return std::move(*t);
-}
-
-/// Everything a runner needs, for one backend kind and one task.
-struct Rig {
-  tasks::Task task;
-  BackendPool pool;
-  std::optional<ModelBinding> binding;
-  tasks::TaskGenerator gen;
-  NetworkRunner runner;
-
-  Rig(tasks::Task t, BackendPool::Factory factory, int64_t steps = 0)
-      : task(std::move(t)), pool(std::move(factory)), binding(bind(pool, task)),
-        gen(task, steps), runner(pool, *binding, gen) {}
-
-  static std::optional<ModelBinding> bind(BackendPool &pool, const tasks::Task &task) {
-    std::string err;
-    auto b = ModelBinding::make(pool.info(), task, err);
-    EXPECT_TRUE(b) << err;
-    return b;
-  }
-};
-
-BackendPool::Factory quadratic(QuadraticBackend::Options o = {}) {
-  return [o]() -> std::unique_ptr<runtime::Backend> {
-    return std::make_unique<QuadraticBackend>(o);
-  };
-}
-BackendPool::Factory referenceModel(int n, int d1) {
-  return [n, d1]() -> std::unique_ptr<runtime::Backend> {
-    return std::make_unique<ReferenceBackend>(n, d1);
-  };
-}
 
 MetaConfig config(int64_t iterations, int64_t batch, int64_t trials, int threads) {
   MetaConfig c;
@@ -317,176 +279,6 @@ TEST(MetaLearner, StopPolicyEndsBeforeTheUpdate) {
       << why;
 }
 
-TEST(Evaluator, BaselinesTheModelCanExpress) {
-  Rig d4(loadShipped("cue_delay_response"), referenceModel(4, 4));
-  Evaluator e4(d4.runner, {});
-  std::vector<std::string> notes;
-  std::vector<Rule> rules = e4.baselines(notes);
-  ASSERT_EQ(rules.size(), 3u);
-  EXPECT_TRUE(notes.empty());
-  EXPECT_EQ(rules[0].name, "no plasticity");
-  EXPECT_EQ(rules[0].meta, std::vector<double>(16, 0.0));
-  EXPECT_EQ(rules[1].meta[1 * 4 + 1], 1.0); // theta[1,1], row-major
-  EXPECT_EQ(rules[2].meta[3 * 4 + 3], 1.0); // theta[3,3]
-  EXPECT_TRUE(rules[1].sweep && rules[2].sweep && !rules[0].sweep);
-
-  Rig d2(loadShipped("cue_delay_response"), referenceModel(4, 2));
-  Evaluator e2(d2.runner, {});
-  notes.clear();
-  rules = e2.baselines(notes);
-  ASSERT_EQ(rules.size(), 2u);
-  ASSERT_EQ(notes.size(), 1u);
-  EXPECT_EQ(notes[0], "baseline 'Miconi supralinear' skipped: model 'reference' has no theta[3,3]");
-}
-
-TEST(Evaluator, SweepPicksTheBestLearningRate) {
-  // A task whose target is 0.3 throughout, and a fake whose output is
-  // eta * sum(theta): the task's reward is -(eta * sum(theta) - 0.3)^2.
-  std::string err;
-  auto task = tasks::parseTask(R"(dt = 1
-inputs = 2
-outputs = 1
-[[epoch]]
-name = "hold"
-duration = 5
-target = [0.3]
-scored = true
-)",
-                               "const.toml", err);
-  ASSERT_TRUE(task) << err;
-  QuadraticBackend::Options o;
-  o.rewardFromEta = true;
-  Rig rig(std::move(*task), quadratic(o));
-  EvalConfig c;
-  c.seeds = 3;
-  c.trials = 4;
-  c.sweepSeeds = 2;
-  c.threads = 2;
-  c.sweep = {0.1, 1, 10}; // eta 0.005, 0.05, 0.5: rewards -0.087, -0.0625, -0.04
-  Evaluator e(rig.runner, c);
-  RuleResult r = e.evaluate({"rule", "theta[0] = 1", {1.0, 0.0}, true});
-  EXPECT_DOUBLE_EQ(r.eta, 0.5);
-  EXPECT_DOUBLE_EQ(r.scale, 10);
-  EXPECT_NEAR(r.meanReward, -0.04, 1e-12);
-  EXPECT_NEAR(r.finalReward, -0.04, 1e-12);
-  EXPECT_TRUE(std::isnan(r.fractionCorrect)); // not a discrete task
-  EXPECT_EQ(r.networks, 3);
-
-  c.sweep = {0.1, 1, 3}; // eta 0.15 is best now: -(0.15 - 0.3)^2
-  Evaluator e2(rig.runner, c);
-  RuleResult r2 = e2.evaluate({"rule", "", {1.0, 0.0}, true});
-  EXPECT_NEAR(r2.eta, 0.15, 1e-15);
-  EXPECT_NEAR(r2.meanReward, -0.0225, 1e-12);
-
-  RuleResult fixed = e2.evaluate({"learned", "", {1.0, 0.0}, false}); // no sweep: model's eta
-  EXPECT_DOUBLE_EQ(fixed.eta, 0.05);
-  EXPECT_NEAR(fixed.meanReward, -0.0625, 1e-12);
-}
-
-TEST(Evaluator, TableNumbersAggregateHeldOutRuns) {
-  Rig rig(loadShipped("cue_delay_response"), referenceModel(8, 4));
-  EvalConfig c;
-  c.seeds = 3;
-  c.trials = 20;
-  c.threads = 2;
-  c.seed = 99;
-  Evaluator e(rig.runner, c);
-  std::vector<double> theta(16, 0.0);
-  theta[5] = 0.5;
-  RuleResult r = e.evaluate({"learned", "", theta, false});
-  // Independently, from the runner on the same held-out seeds.
-  std::vector<double> curve(20, 0.0);
-  double correct = 0;
-  auto ws = rig.runner.workspace(0);
-  NetworkOptions opt;
-  opt.trials = 20;
-  opt.tangents = false;
-  for (int i = 0; i < 3; ++i) {
-    NetworkResult n = rig.runner.run(networkSeed(99, SeedDomain::HeldOut, 0, i), theta.data(),
-                                     opt, *ws);
-    for (int k = 0; k < 20; ++k)
-      curve[k] += n.trials[k].score.reward / 3;
-    for (int k = 18; k < 20; ++k) // the last 10% of 20 trials
-      correct += n.trials[k].score.correct;
-  }
-  ASSERT_EQ(r.curve.size(), 20u);
-  double mean = 0;
-  for (int k = 0; k < 20; ++k) {
-    EXPECT_NEAR(r.curve[k], curve[k], 1e-12);
-    mean += curve[k] / 20;
-  }
-  EXPECT_NEAR(r.meanReward, mean, 1e-12);
-  EXPECT_NEAR(r.finalReward, (curve[18] + curve[19]) / 2, 1e-12);
-  EXPECT_DOUBLE_EQ(r.fractionCorrect, correct / 6);
-
-  std::string table = formatTable({r}, rig.task, c, {"a note"});
-  EXPECT_NE(table.find("Evaluation on 3 held-out networks x 20 trials of cue_delay_response"),
-            std::string::npos)
-      << table;
-  EXPECT_NE(table.find("learned"), std::string::npos);
-  EXPECT_NE(table.find("  a note"), std::string::npos);
-}
-
-TEST(Evaluator, VerdictComparesTheLearnedRuleWithEachBaseline) {
-  // Per held-out network mean rewards; the rule's mean is their mean.
-  auto result = [](const char *name, std::vector<double> perNetwork) {
-    RuleResult r;
-    r.rule.name = name;
-    r.perNetwork = perNetwork;
-    double sum = 0;
-    for (double v : perNetwork)
-      sum += v;
-    r.meanReward = sum / static_cast<double>(perNetwork.size());
-    return r;
-  };
-  // Differences to node perturbation 0.1, 0.1, 0.1, 0.2: mean 0.125, sample
-  // variance 0.0075 / 3 = 0.0025, standard error sqrt(0.0025 / 4) = 0.025.
-  EXPECT_EQ(verdict({result("learned", {-0.4, -0.5, -0.6, -0.5}),
-                     result("no plasticity", {-0.9, -0.9, -0.9, -0.9}),
-                     result("node perturbation", {-0.5, -0.6, -0.7, -0.7})}),
-            "verdict: the learned rule beats every baseline (by more than 2 standard errors); "
-            "mean reward during learning -0.5 vs -0.625 for the best baseline, node "
-            "perturbation: difference 0.125, standard error 0.025 over 4 held-out networks\n");
-  // Differences +0.3, -0.2, +0.3, -0.2: mean 0.05, sample variance 0.25 / 3,
-  // standard error sqrt(0.25 / 12) = 0.1443 (0.05 < 2 x 0.1443).
-  EXPECT_EQ(verdict({result("learned", {-0.3, -0.8, -0.3, -0.8}),
-                     result("no plasticity", {-0.9, -0.9, -0.9, -0.9}),
-                     result("node perturbation", {-0.6, -0.6, -0.6, -0.6})}),
-            "verdict: the learned rule ties with node perturbation (-0.6) (difference within 2 "
-            "standard errors); mean reward during learning -0.55 vs -0.6 for the best baseline, "
-            "node perturbation: difference 0.05, standard error 0.1443 over 4 held-out "
-            "networks\n");
-  EXPECT_EQ(verdict({result("learned", {-0.7, -0.7, -0.75}),
-                     result("no plasticity", {-0.9, -0.9, -0.9}),
-                     result("node perturbation", {-0.6, -0.6, -0.6})})
-                .rfind("verdict: the learned rule does not beat node perturbation (-0.6) (worse "
-                       "by more than 2 standard errors)", 0),
-            0u);
-  // A diverged network (NaN) is left out of the pairs.
-  EXPECT_NE(verdict({result("learned", {-0.5, std::nan(""), -0.5, -0.45}),
-                     result("no plasticity", {-0.9, -0.9, -0.8, -0.9})})
-                .find("over 3 held-out networks"),
-            std::string::npos);
-  EXPECT_EQ(verdict({result("learned", {-0.7})}), "");
-}
-
-TEST(Evaluator, DivergedHeldOutNetworkIsCountedAndNamed) {
-  QuadraticBackend::Options o;
-  o.badSeed = networkSeed(5, SeedDomain::HeldOut, 0, 1);
-  o.badTrial = 1;
-  Rig rig(loadShipped("cue_delay_response"), quadratic(o));
-  EvalConfig c;
-  c.seeds = 3;
-  c.trials = 4;
-  c.seed = 5;
-  Evaluator e(rig.runner, c);
-  RuleResult r = e.evaluate({"rule", "", {0.1, 0.1}, false});
-  EXPECT_EQ(r.diverged, 1);
-  EXPECT_EQ(r.networks, 2);
-  ASSERT_EQ(r.notes.size(), 1u);
-  EXPECT_NE(r.notes[0].find("trial 2: W[1] is NaN"), std::string::npos) << r.notes[0];
-}
-
 TEST(ModelBinding, TaskThatDoesNotFitTheModelIsALocatedError) {
   std::string err;
   auto task = tasks::parseTask(R"(dt = 1
@@ -608,13 +400,21 @@ TEST(Logs, CsvAndRuleJson) {
   EXPECT_EQ(lines, 3);
   EXPECT_EQ(csvRow(r).substr(0, 8), "2,-0.5,0");
 
-  ASSERT_TRUE(writeRuleJson(dir + "/rule.json", *b, {1, 2, 3, 4}, s, err)) << err;
+  Provenance prov;
+  prov.run.taskName = "cue_delay_response";
+  prov.run.seed = 7;
+  prov.iterations = 1;
+  prov.out = "/runs/a";
+  ASSERT_TRUE(writeRuleJson(dir + "/rule.json", *b, {1, 2, 3, 4}, s, prov, err)) << err;
   std::ifstream rj(dir + "/rule.json");
   nlohmann::json j = nlohmann::json::parse(rj);
   EXPECT_EQ(j["meta"][0]["name"], "theta");
   EXPECT_EQ(j["meta"][0]["shape"], nlohmann::json::array({2, 2}));
   EXPECT_EQ(j["meta"][0]["values"], nlohmann::json::parse("[[1.0, 2.0], [3.0, 4.0]]"));
   EXPECT_EQ(j["scalars"]["theta[1,0]"], 3.0);
+  EXPECT_EQ(j["provenance"]["seed"], 7);
+  EXPECT_EQ(j["provenance"]["out"], "/runs/a");
+  EXPECT_EQ(j["provenance"]["task"], "cue_delay_response");
   std::filesystem::remove_all(dir);
 }
 

@@ -1,0 +1,116 @@
+//===- runtime/tool/EvalRun.cpp - the evaluation step of plasticc-meta ----===//
+#include "runtime/tool/EvalRun.h"
+
+#include "runtime/meta/Checkpoint.h"
+#include "runtime/meta/Logs.h"
+#include "runtime/meta/Report.h"
+#include "runtime/tool/Rules.h"
+
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <stdexcept>
+
+namespace plasticc::tool {
+
+int EvalRun::prepare(std::vector<meta::Rule> candidates, int64_t defaultTrials,
+                     int64_t defaultSweepSeeds) {
+  const EvaluationOptions &e = o_.eval;
+  config_.seeds = e.seeds;
+  config_.trials = e.trials > 0 ? e.trials : defaultTrials;
+  config_.tuneNetworks = e.sweepSeeds > 0 ? e.sweepSeeds : defaultSweepSeeds;
+  config_.tune.grid = e.sweep;
+  config_.tune.refine = e.sweepRefine;
+  config_.penalty = e.penalty;
+  config_.criterionWindow = e.criterionWindow;
+  config_.criterionFraction = e.criterionFraction;
+  config_.threads = s_.threads();
+  config_.seed = o_.seed;
+  config_.weightBound = o_.weightBound;
+  if (int code = s_.defaultMeta(o_.seed, defaults_); code >= 0)
+    return code;
+
+  std::string err;
+  std::string file = e.baselines.empty() ? sidecarBaselines(s_.modelPath()) : e.baselines;
+  auto base = baselines(file, s_.binding(), defaults_, notes, err);
+  if (!base)
+    return fail(ExitUsage, err);
+  if (e.ablate) {
+    if (candidates.empty())
+      return fail(ExitUsage, "--ablate needs a rule to ablate (--rule)");
+    if (!ablations(candidates.front(), e.ablateSpec, s_.binding(), err)) // checked now, built in run()
+      return fail(ExitUsage, err);
+  }
+  for (meta::Rule &c : candidates) {
+    c.candidate = true;
+    if (!c.origin.empty())
+      notes.push_back(c.name + ": " + c.origin);
+    rules_.push_back(c);
+  }
+  if (e.retune)
+    for (const meta::Rule &c : candidates) {
+      meta::Rule r = c;
+      r.name = c.name + ", eta tuned";
+      r.tune = true;
+      rules_.push_back(r);
+    }
+  rules_.push_back(meta::noPlasticity(defaults_));
+  for (meta::Rule &b : *base)
+    rules_.push_back(std::move(b));
+  return -1;
+}
+
+void EvalRun::setCandidateMeta(const std::vector<double> &meta) {
+  for (meta::Rule &r : rules_)
+    if (r.candidate)
+      r.meta = meta;
+}
+
+int EvalRun::run() {
+  meta::Evaluator evaluator(s_.runner(), config_);
+  std::string err;
+  std::vector<meta::Rule> ablated; // of the first candidate, as it is now
+  if (o_.eval.ablate)
+    ablated = *ablations(rules_.front(), o_.eval.ablateSpec, s_.binding(), err); // checked in prepare()
+  const size_t n = rules_.size() + ablated.size();
+  size_t at = 0;
+  auto progress = [&](const std::string &name) {
+    if (!o_.quiet)
+      std::cerr << "plasticc-meta: evaluating " << name << " (rule " << ++at << " of " << n
+                << ") on " << count(config_.seeds, "held-out network") << "...\n";
+  };
+  std::vector<meta::RuleResult> results;
+  try {
+    results = evaluator.evaluateAll(rules_, progress);
+  } catch (const std::runtime_error &ex) {
+    return fail(ExitFailure, ex.what());
+  }
+  std::string table = meta::formatTable(results, s_.task(), config_, evaluator.penalty(), notes);
+  std::string ablationCsv;
+  if (o_.eval.ablate) {
+    const meta::RuleResult &full = results.front();
+    std::vector<meta::RuleResult> without;
+    for (meta::Rule r : ablated) {
+      r.scale = full.scale;
+      progress("'" + full.rule.name + "' without " + r.name);
+      without.push_back(evaluator.evaluate(r));
+    }
+    table += "\n" + meta::formatAblation(full, without);
+    ablationCsv = "without,mean_reward,change,change_sem\n";
+    for (const meta::RuleResult &a : without) {
+      meta::MeanSem d = meta::pairedDifference(a.perNetwork, full.perNetwork);
+      char line[256];
+      std::snprintf(line, sizeof line, "\"%s\",%.10g,%.10g,%.10g\n", a.rule.name.c_str(),
+                    a.meanReward.mean, d.mean, d.sem);
+      ablationCsv += line;
+    }
+  }
+  if (!o_.quiet)
+    std::cout << table << std::flush;
+  if (!meta::writeEvaluation(o_.out, results, table, err) ||
+      (!ablationCsv.empty() && !meta::writeFileAtomically(o_.out + "/ablation.csv", ablationCsv, err)))
+    return fail(ExitFailure, err);
+  return -1;
+}
+
+} // namespace plasticc::tool

@@ -1,0 +1,351 @@
+//===- runtime/tool/Rules.cpp - rule files, rule specs, baselines ---------===//
+#include "runtime/tool/Rules.h"
+
+#include "runtime/tool/MetaSpec.h"
+
+#include <nlohmann/json.hpp>
+#include <toml++/toml.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace plasticc::tool {
+
+namespace {
+
+std::string shapeText(const std::vector<int64_t> &shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? "," : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+/// "trained on cue_delay_response (seed 1): 60 meta-iterations x B = 8 x K = 10
+/// in /path/out".
+std::string describeProvenance(const nlohmann::json &p) {
+  std::ostringstream s;
+  s << "trained on " << p.value("task", std::string("?")) << " (seed "
+    << p.value("seed", uint64_t{0}) << "): " << p.value("iterations", int64_t{0})
+    << " meta-iterations x B = " << p.value("batch", int64_t{0}) << " networks x K = "
+    << p.value("trials", int64_t{0}) << " trials ("
+    << p.value("iterations", int64_t{0}) * p.value("batch", int64_t{0}) *
+           p.value("trials", int64_t{0})
+    << " network-trials with tangents), " << p.value("estimator", std::string("pathwise"))
+    << " estimator, in " << p.value("out", std::string("?"));
+  return s.str();
+}
+
+/// Checks the "meta" array of a rule.json against the model's quantities.
+bool checkShapes(const nlohmann::json &j, const std::string &path, const meta::ModelBinding &b,
+                 std::string &err) {
+  if (!j.contains("meta"))
+    return true;
+  for (const nlohmann::json &q : j.at("meta")) {
+    std::string name = q.at("name").get<std::string>();
+    std::vector<int64_t> shape = q.at("shape").get<std::vector<int64_t>>();
+    const meta::MetaEntry *entry = nullptr;
+    for (const meta::MetaEntry &e : b.metaEntries())
+      if (e.name == name)
+        entry = &e;
+    if (!entry) {
+      err = "rule '" + path + "' sets meta '" + name + "', which model '" + b.info().name +
+            "' does not have";
+      return false;
+    }
+    if (entry->shape != shape) {
+      err = "rule '" + path + "' has meta '" + name + "' of shape " + shapeText(shape) +
+            "; model '" + b.info().name + "' declares it with shape " + shapeText(entry->shape);
+      return false;
+    }
+  }
+  return true;
+}
+
+} // namespace
+
+std::optional<meta::Rule> readRuleFile(const std::string &path, const std::string &name,
+                                       const meta::ModelBinding &b, bool sameModel,
+                                       std::vector<std::string> &notes, std::string &err) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    err = "cannot read rule '" + path + "': it is a directory";
+    return std::nullopt;
+  }
+  std::ifstream in(path);
+  if (!in) {
+    err = "cannot read rule '" + path + "'" + (fs::exists(path, ec) ? "" : ": no such file");
+    return std::nullopt;
+  }
+  meta::Rule rule;
+  rule.name = name;
+  rule.detail = fs::path(path).filename().string();
+  rule.meta.assign(static_cast<size_t>(b.metaScalars()), std::nan(""));
+  try {
+    nlohmann::json j = nlohmann::json::parse(in);
+    std::string model = j.at("model").get<std::string>();
+    if (sameModel && model != b.info().name) {
+      err = "rule '" + path + "' is a rule of model '" + model + "', not of '" + b.info().name + "'";
+      return std::nullopt;
+    }
+    if (!checkShapes(j, path, b, err))
+      return std::nullopt;
+    for (const auto &[scalar, v] : j.at("scalars").items()) {
+      int64_t k = b.metaIndex(scalar);
+      if (k < 0) {
+        err = "rule '" + path + "' sets '" + scalar + "', which model '" + b.info().name +
+              "' does not have";
+        return std::nullopt;
+      }
+      if (!v.is_number() || !std::isfinite(v.get<double>())) {
+        err = "rule '" + path + "': " + scalar + " = " + v.dump() + " is not a finite number";
+        return std::nullopt;
+      }
+      rule.meta[static_cast<size_t>(k)] = v.get<double>();
+    }
+    for (int64_t k = 0; k < b.metaScalars(); ++k)
+      if (std::isnan(rule.meta[static_cast<size_t>(k)])) {
+        err = "rule '" + path + "' has no value for " + b.metaScalarName(k);
+        return std::nullopt;
+      }
+    std::string hash = j.value("model_hash", std::string());
+    if (model == b.info().name && !hash.empty() && hash != b.info().sourceHash)
+      notes.push_back(name + ": rule '" + path + "' was learned on another version of model '" +
+                      model + "' (source hash " + hash.substr(0, 12) + " vs " +
+                      b.info().sourceHash.substr(0, 12) + ")");
+    if (j.contains("provenance"))
+      rule.origin = describeProvenance(j.at("provenance"));
+    else
+      rule.origin = "trained on " + j.value("task", std::string("?")) + " (no provenance recorded)";
+  } catch (const nlohmann::json::exception &e) {
+    err = "rule '" + path + "' is not a rule.json of plasticc-meta: " + e.what();
+    return std::nullopt;
+  }
+  return rule;
+}
+
+std::optional<meta::Rule> parseRule(const std::string &spec, const meta::ModelBinding &b,
+                                    const std::vector<double> &defaults,
+                                    std::vector<std::string> &notes, std::string &err) {
+  // LABEL:... names the rule; a colon inside [...] or a path is not a label.
+  std::string label, body = spec;
+  size_t colon = spec.find(':');
+  if (colon != std::string::npos && spec.find('[') > colon && spec.find('=') > colon) {
+    label = spec.substr(0, colon);
+    body = spec.substr(colon + 1);
+  }
+  if (body.ends_with(".json"))
+    return readRuleFile(body, label.empty() ? fs::path(body).parent_path().filename().string()
+                                            : label,
+                        b, true, notes, err);
+  meta::Rule rule{label.empty() ? body : label, label.empty() ? "" : body, defaults};
+  rule.candidate = true;
+  rule.origin = "given on the command line";
+  if (body.empty()) {
+    err = "--rule: '" + spec + "' sets nothing (expected a rule.json or NAME=V,...)";
+    return std::nullopt;
+  }
+  for (const std::string &item : splitSpec(body)) {
+    size_t eq = item.find('=');
+    std::string num = eq == std::string::npos ? "" : item.substr(eq + 1);
+    char *end = nullptr;
+    double v = std::strtod(num.c_str(), &end);
+    if (num.empty() || *end != '\0') {
+      err = "--rule: expected a rule.json or NAME=VALUE,..., got '" + item + "'";
+      return std::nullopt;
+    }
+    if (!std::isfinite(v)) {
+      err = "--rule: " + item.substr(0, eq) + " = " + num + " is not a finite number";
+      return std::nullopt;
+    }
+    int64_t k = b.metaIndex(item.substr(0, eq));
+    if (k < 0) {
+      err = "--rule: model '" + b.info().name + "' has no meta scalar '" + item.substr(0, eq) + "'";
+      return std::nullopt;
+    }
+    rule.meta[static_cast<size_t>(k)] = v;
+  }
+  return rule;
+}
+
+std::string sidecarBaselines(const std::string &modelPath) {
+  fs::path p(modelPath);
+  fs::path side = p.parent_path() / (p.stem().string() + ".baselines.toml");
+  std::error_code ec;
+  return fs::is_regular_file(side, ec) ? side.string() : "";
+}
+
+namespace {
+
+std::string at(const std::string &path, const toml::node &n) {
+  const toml::source_region &r = n.source();
+  return path + ":" + std::to_string(r.begin.line) + ":" + std::to_string(r.begin.column) +
+         ": error: ";
+}
+
+/// The reference family's baselines (docs/model.md "One trial k").
+std::vector<meta::Rule> builtin(const meta::ModelBinding &b, const std::vector<double> &defaults,
+                                std::vector<std::string> &notes) {
+  const meta::MetaEntry *theta = nullptr;
+  for (const meta::MetaEntry &e : b.metaEntries())
+    if (e.name == "theta" && e.shape.size() == 2 && e.shape[0] == e.shape[1] && e.shape[0] >= 2)
+      theta = &e;
+  if (!theta) {
+    notes.push_back("baselines: model '" + b.info().name + "' declares none (no baselines file, "
+                    "no square meta 'theta'); only 'no plasticity' is compared (--baselines FILE "
+                    "names others)");
+    return {};
+  }
+  std::vector<double> zero = defaults;
+  std::fill(zero.begin() + theta->offset, zero.begin() + theta->offset + theta->count, 0.0);
+  std::vector<meta::Rule> rules;
+  for (auto [name, coefficient] : {std::pair{"node perturbation", "theta[1,1]"},
+                                   std::pair{"Miconi supralinear", "theta[3,3]"}}) {
+    int64_t i = b.metaIndex(coefficient);
+    if (i < 0) {
+      notes.push_back(std::string("baseline '") + name + "' skipped: model '" + b.info().name +
+                      "' has no " + coefficient);
+      continue;
+    }
+    meta::Rule r{name, std::string(coefficient) + " = 1", zero};
+    r.meta[static_cast<size_t>(i)] = 1.0;
+    r.tune = true;
+    r.origin = "built-in";
+    rules.push_back(std::move(r));
+  }
+  notes.push_back("baselines: built-in for the polynomial rule of docs/model.md (theta[a,b] "
+                  "weighs pre^a post^b with post = x - xbar); a model of another form should "
+                  "name its own in MODEL.baselines.toml or with --baselines FILE");
+  return rules;
+}
+
+bool readBaseline(const toml::table &t, const std::string &path, const meta::ModelBinding &b,
+                  const std::vector<double> &defaults, meta::Rule &rule, std::string &err) {
+  for (auto &&[key, node] : t)
+    if (key != "name" && key != "set" && key != "zero" && key != "tune") {
+      err = at(path, node) + "unknown key '" + std::string(key.str()) +
+            "' in a baseline (expected name, set, zero, tune)";
+      return false;
+    }
+  std::optional<std::string> name = t["name"].value<std::string>();
+  if (!name || name->empty()) {
+    err = at(path, t) + "a baseline needs a name (name = \"...\")";
+    return false;
+  }
+  rule = {*name, "", defaults};
+  rule.tune = t["tune"].value_or(true);
+  rule.origin = path;
+  if (const toml::array *zero = t["zero"].as_array())
+    for (const toml::node &z : *zero) {
+      std::optional<std::string> pattern = z.value<std::string>();
+      bool any = false;
+      for (int64_t k = 0; pattern && k < b.metaScalars(); ++k)
+        if (matchesPattern(*pattern, b.metaScalarName(k))) {
+          rule.meta[static_cast<size_t>(k)] = 0;
+          any = true;
+        }
+      if (!any) {
+        err = at(path, z) + "'zero' entry names no meta scalar of model '" + b.info().name + "'";
+        return false;
+      }
+    }
+  const toml::table *set = t["set"].as_table();
+  if (!set) {
+    err = at(path, t) + "baseline '" + *name + "' needs a table 'set' of meta values";
+    return false;
+  }
+  for (auto &&[key, node] : *set) {
+    std::string scalar(key.str());
+    int64_t k = b.metaIndex(scalar);
+    std::optional<double> v = node.value<double>();
+    if (k < 0) {
+      err = at(path, node) + "model '" + b.info().name + "' has no meta scalar '" + scalar + "'";
+      return false;
+    }
+    if (!v || !std::isfinite(*v)) {
+      err = at(path, node) + scalar + " must be a finite number";
+      return false;
+    }
+    rule.meta[static_cast<size_t>(k)] = *v;
+    std::ostringstream text;
+    text << *v;
+    rule.detail += (rule.detail.empty() ? "" : ", ") + scalar + " = " + text.str();
+  }
+  return true;
+}
+
+} // namespace
+
+std::optional<std::vector<meta::Rule>> baselines(const std::string &file,
+                                                 const meta::ModelBinding &b,
+                                                 const std::vector<double> &defaults,
+                                                 std::vector<std::string> &notes,
+                                                 std::string &err) {
+  if (file.empty())
+    return builtin(b, defaults, notes);
+  toml::table root;
+  try {
+    root = toml::parse_file(file);
+  } catch (const toml::parse_error &e) {
+    const toml::source_region &r = e.source();
+    err = file + ":" + std::to_string(r.begin.line) + ":" + std::to_string(r.begin.column) +
+          ": error: " + std::string(e.description());
+    return std::nullopt;
+  }
+  std::vector<meta::Rule> rules;
+  for (auto &&[key, node] : root)
+    if (key != "baseline") {
+      err = at(file, node) + "unknown key '" + std::string(key.str()) + "' (expected [[baseline]])";
+      return std::nullopt;
+    }
+  const toml::array *list = root["baseline"].as_array();
+  if (!list || list->empty()) {
+    err = file + ": error: no [[baseline]] entries";
+    return std::nullopt;
+  }
+  for (const toml::node &n : *list) {
+    const toml::table *t = n.as_table();
+    meta::Rule rule;
+    if (!t || !readBaseline(*t, file, b, defaults, rule, err))
+      return std::nullopt;
+    rules.push_back(std::move(rule));
+  }
+  notes.push_back("baselines: from " + file);
+  return rules;
+}
+
+std::optional<std::vector<meta::Rule>> ablations(const meta::Rule &rule, const std::string &spec,
+                                                 const meta::ModelBinding &b, std::string &err) {
+  std::vector<meta::Rule> out;
+  auto without = [&](const std::string &name, auto &&pick) {
+    meta::Rule r{name, "set to 0", rule.meta};
+    r.scale = rule.scale;
+    r.plastic = rule.plastic;
+    for (int64_t k = 0; k < b.metaScalars(); ++k)
+      if (pick(k))
+        r.meta[static_cast<size_t>(k)] = 0;
+    out.push_back(std::move(r));
+  };
+  if (spec.empty()) {
+    for (int64_t k = 0; k < b.metaScalars(); ++k)
+      if (rule.meta[static_cast<size_t>(k)] != 0)
+        without(b.metaScalarName(k), [k](int64_t i) { return i == k; });
+    return out;
+  }
+  for (const std::string &pattern : splitSpec(spec)) {
+    bool any = false;
+    for (int64_t k = 0; k < b.metaScalars(); ++k)
+      any = any || matchesPattern(pattern, b.metaScalarName(k));
+    if (!any) {
+      err = "--ablate: '" + pattern + "' names no meta scalar of model '" + b.info().name + "'";
+      return std::nullopt;
+    }
+    without(pattern, [&](int64_t k) { return matchesPattern(pattern, b.metaScalarName(k)); });
+  }
+  return out;
+}
+
+} // namespace plasticc::tool

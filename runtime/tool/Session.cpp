@@ -1,0 +1,197 @@
+//===- runtime/tool/Session.cpp - load, check and bind a model and a task -===//
+#include "runtime/tool/Session.h"
+
+#include "runtime/meta/ParallelFor.h"
+#include "runtime/meta/Seeds.h"
+#include "runtime/tool/MetaRun.h"
+#include "runtime/tool/Options.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <set>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#ifndef PLASTICC_SOURCE_DIR
+#define PLASTICC_SOURCE_DIR "."
+#endif
+
+namespace fs = std::filesystem;
+
+namespace plasticc::tool {
+
+int fail(int code, const std::string &message) {
+  // Located diagnostics (file:line:col: error: ...) already say what they are.
+  if (message.find(": error: ") == std::string::npos)
+    std::cerr << "plasticc-meta: error: ";
+  std::cerr << message;
+  if (message.empty() || message.back() != '\n')
+    std::cerr << '\n';
+  return code;
+}
+
+std::string count(int64_t n, const std::string &noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
+namespace {
+
+std::vector<std::string> taskDirs() {
+  std::vector<std::string> dirs;
+  if (const char *env = std::getenv("PLASTICC_TASKS_DIR"))
+    dirs.push_back(env);
+  dirs.push_back(std::string(PLASTICC_SOURCE_DIR) + "/examples/tasks");
+  return dirs;
+}
+
+/// The model's `dt` param (if any) must be the task's time step.
+bool checkTimeStep(const meta::ModelBinding &b, const tasks::Task &task, const void *state,
+                   std::string &err) {
+  const runtime::QuantityInfo *dt = b.scalarParam("dt");
+  if (!dt)
+    return true;
+  double v = 0;
+  std::memcpy(&v, static_cast<const char *>(state) + dt->offset, sizeof v);
+  double want = task.dtMs * 1e-3; // the model stores SI seconds
+  if (std::fabs(v - want) <= 1e-9 * std::max(std::fabs(v), want))
+    return true;
+  char text[160];
+  std::snprintf(text, sizeof text, "task time step dt = %g ms but model '%s' has param dt = %g ms",
+                task.dtMs, b.info().name.c_str(), v * 1e3);
+  err = task.locatedError(task.dtLoc, text); // no `dt` key: about the whole file
+  return false;
+}
+
+/// Bytes of memory a process may use: physical memory, or less under RLIMIT_AS.
+double availableMemory() {
+  double phys = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) *
+                static_cast<double>(::sysconf(_SC_PAGE_SIZE));
+  struct rlimit lim {};
+  if (::getrlimit(RLIMIT_AS, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY)
+    phys = std::min(phys, static_cast<double>(lim.rlim_cur));
+  return phys;
+}
+
+} // namespace
+
+std::string resolveTask(const std::string &name, std::string &err) {
+  std::error_code ec;
+  if (fs::is_regular_file(name, ec))
+    return name;
+  bool looksLikeFile = name.find('/') != std::string::npos || name.ends_with(".toml");
+  if (looksLikeFile) {
+    err = "cannot read task file '" + name + "'" + (fs::exists(name, ec) ? "" : ": no such file");
+    return "";
+  }
+  std::set<std::string> known;
+  for (const std::string &dir : taskDirs()) {
+    std::string p = dir + "/" + name + ".toml";
+    if (fs::is_regular_file(p, ec))
+      return p;
+    for (const auto &e : fs::directory_iterator(dir, ec))
+      if (e.path().extension() == ".toml")
+        known.insert(e.path().stem().string());
+  }
+  err = "unknown task '" + name + "' (shipped tasks:";
+  for (const std::string &k : known)
+    err += " " + k;
+  err += known.empty() ? " none found)" : ")";
+  return "";
+}
+
+int Session::open(const SessionConfig &config) {
+  config_ = config;
+  for (int (Session::*step)() : {&Session::loadTaskFile, &Session::loadModelFile, &Session::bind})
+    if (int code = (this->*step)(); code >= 0)
+      return code;
+  return -1;
+}
+
+int Session::defaultMeta(uint64_t seed, std::vector<double> &meta) const {
+  meta.assign(static_cast<size_t>(binding_->metaScalars()), 0.0);
+  auto ws = runner_->workspace(0);
+  runner_->initOnly(meta::networkSeed(seed, meta::SeedDomain::Training, 0, 0), nullptr, *ws);
+  std::string err;
+  if (!checkTimeStep(*binding_, *task_, ws->state(), err))
+    return fail(ExitUsage, err);
+  binding_->readMeta(ws->state(), meta.data());
+  return -1;
+}
+
+int Session::loadTaskFile() {
+  std::string path = resolveTask(config_.task, err_);
+  if (path.empty())
+    return fail(ExitUsage, err_);
+  task_ = tasks::loadTask(path, err_);
+  return task_ ? -1 : fail(ExitUsage, err_);
+}
+
+int Session::loadModelFile() {
+  const std::string &m = config_.model;
+  std::error_code ec;
+  if (!fs::exists(m, ec))
+    return fail(ExitUsage, "cannot read model '" + m + "': no such file");
+  if (fs::is_directory(m, ec))
+    return fail(ExitUsage, "cannot read model '" + m + "': it is a directory");
+  if (::access(m.c_str(), R_OK) != 0)
+    return fail(ExitUsage, "cannot read model '" + m + "': " + std::strerror(errno));
+  model_ = loadModel(m, {config_.interpret}, err_);
+  if (!model_)
+    return fail(ExitUsage, err_);
+  threads_ = config_.threads > 0 ? config_.threads : meta::defaultThreads();
+  if (!checkMemory(err_))
+    return fail(ExitUsage, err_);
+  pool_ = std::make_unique<meta::BackendPool>([this] { return model_->makeBackend(); });
+  return -1;
+}
+
+/// Refuses a model whose states (one per network in flight, i.e. per
+/// worker thread) exceed the memory of the machine (or RLIMIT_AS), before
+/// anything of that size is allocated.
+bool Session::checkMemory(std::string &err) const {
+  double perNetwork = static_cast<double>(model_->stateBytes());
+  double need = perNetwork * threads_;
+  double have = availableMemory();
+  if (need <= have)
+    return true;
+  char text[400];
+  std::snprintf(text, sizeof text,
+                "model '%s' needs %.1e bytes of state per network; cannot allocate (%d "
+                "network%s in flight need%s %.1e bytes, this machine has %.1e)%s",
+                model_->modelName().c_str(), perNetwork, threads_, threads_ == 1 ? "" : "s",
+                threads_ == 1 ? "s" : "", need, have,
+                perNetwork <= have ? "; try fewer --threads" : "");
+  err = text;
+  return false;
+}
+
+/// Why a trial with no scored step is refused: J and its gradient would be
+/// 0 at every iteration, and the evaluation meaningless.
+std::string Session::noScoredStep() const {
+  int64_t start = gen_->naturalScoredStart();
+  if (start < 0)
+    return "the task " + task_->name + " scores no step (no epoch has scored = true)";
+  int64_t T0 = task_->steps();
+  return "with --steps " + std::to_string(config_.steps) + " the task " + task_->name +
+         " scores no step: its scored window starts at step " + std::to_string(start) + " of " +
+         std::to_string(T0) + " and rounds away when the trial is rescaled to " +
+         count(gen_->steps(), "step") + " (use more --steps)";
+}
+
+int Session::bind() {
+  binding_ = meta::ModelBinding::make(pool_->info(), *task_, err_);
+  if (!binding_)
+    return fail(ExitUsage, err_);
+  gen_ = std::make_unique<tasks::TaskGenerator>(*task_, config_.steps);
+  if (gen_->scoredSteps() == 0)
+    return fail(ExitUsage, noScoredStep());
+  runner_ = std::make_unique<meta::NetworkRunner>(*pool_, *binding_, *gen_);
+  return -1;
+}
+
+} // namespace plasticc::tool

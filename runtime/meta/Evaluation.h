@@ -30,6 +30,10 @@ namespace plasticc::meta {
 
 /// A rule to evaluate: meta values, and how its learning rate is chosen.
 struct Rule {
+  Rule() = default;
+  Rule(std::string name, std::string detail, std::vector<double> meta)
+      : name(std::move(name)), detail(std::move(detail)), meta(std::move(meta)) {}
+
   std::string name;   // "learned", "no plasticity", "node perturbation", ...
   std::string detail; // "meta-trained", "theta[1,1] = 1", ...
   std::vector<double> meta;

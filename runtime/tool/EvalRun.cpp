@@ -29,6 +29,10 @@ int EvalRun::prepare(std::vector<meta::Rule> candidates, int64_t defaultTrials,
   config_.weightBound = o_.weightBound;
   if (int code = s_.defaultMeta(o_.seed, defaults_); code >= 0)
     return code;
+  if (e.criterionAsked && !s_.task().discrete())
+    return fail(ExitUsage, "task " + s_.task().name + " has no choices (no 'choices' in its "
+                           "file), so no trial is correct or not: --criterion and "
+                           "--criterion-window need a task with choices");
 
   std::string err;
   std::string file = e.baselines.empty() ? sidecarBaselines(s_.modelPath()) : e.baselines;

@@ -118,6 +118,8 @@ int parse(CLI::App &app, CLI::Option *ablate, EvaluationOptions &e, int argc, ch
   try {
     app.parse(argc, argv);
     e.ablate = ablate->count() > 0;
+    e.criterionAsked = app.get_option("--criterion-window")->count() > 0 ||
+                       app.get_option("--criterion")->count() > 0;
   } catch (const CLI::CallForHelp &e) {
     return app.exit(e);
   } catch (const CLI::CallForVersion &e) {

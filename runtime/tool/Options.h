@@ -39,6 +39,7 @@ struct EvaluationOptions {
   double penalty = std::numeric_limits<double>::quiet_NaN(); // NaN: worst without plasticity
   int64_t criterionWindow = 100;
   double criterionFraction = 0.95;
+  bool criterionAsked = false; // --criterion or --criterion-window given
   bool retune = true;       // also evaluate each candidate at a tuned learning rate
   bool ablate = false;
   std::string ablateSpec;   // "" with ablate: every non-zero scalar

@@ -180,11 +180,12 @@ std::string sidecarBaselines(const std::string &modelPath) {
 
 namespace {
 
-std::string at(const std::string &path, const toml::node &n) {
-  const toml::source_region &r = n.source();
+std::string at(const std::string &path, const toml::source_region &r) {
   return path + ":" + std::to_string(r.begin.line) + ":" + std::to_string(r.begin.column) +
          ": error: ";
 }
+
+std::string at(const std::string &path, const toml::node &n) { return at(path, n.source()); }
 
 /// The reference family's baselines (docs/model.md "One trial k").
 std::vector<meta::Rule> builtin(const meta::ModelBinding &b, const std::vector<double> &defaults,
@@ -226,7 +227,7 @@ bool readBaseline(const toml::table &t, const std::string &path, const meta::Mod
                   const std::vector<double> &defaults, meta::Rule &rule, std::string &err) {
   for (auto &&[key, node] : t)
     if (key != "name" && key != "set" && key != "zero" && key != "tune") {
-      err = at(path, node) + "unknown key '" + std::string(key.str()) +
+      err = at(path, key.source()) + "unknown key '" + std::string(key.str()) +
             "' in a baseline (expected name, set, zero, tune)";
       return false;
     }
@@ -262,7 +263,8 @@ bool readBaseline(const toml::table &t, const std::string &path, const meta::Mod
     int64_t k = b.metaIndex(scalar);
     std::optional<double> v = node.value<double>();
     if (k < 0) {
-      err = at(path, node) + "model '" + b.info().name + "' has no meta scalar '" + scalar + "'";
+      err = at(path, key.source()) + "model '" + b.info().name + "' has no meta scalar '" + scalar +
+            "'";
       return false;
     }
     if (!v || !std::isfinite(*v)) {
@@ -298,7 +300,8 @@ std::optional<std::vector<meta::Rule>> baselines(const std::string &file,
   std::vector<meta::Rule> rules;
   for (auto &&[key, node] : root)
     if (key != "baseline") {
-      err = at(file, node) + "unknown key '" + std::string(key.str()) + "' (expected [[baseline]])";
+      err = at(file, key.source()) + "unknown key '" + std::string(key.str()) +
+            "' (expected [[baseline]])";
       return std::nullopt;
     }
   const toml::array *list = root["baseline"].as_array();

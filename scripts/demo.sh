@@ -10,7 +10,7 @@ build=${1:-build}
 out="$build/demo"
 "$build/bin/plasticc-meta" examples/rnn_poly.plast --task cue_delay_response \
   --iters 60 --batch 8 --trials 10 --lr 0.02 --freeze 'theta[0,*],theta[*,0]' \
-  --eval-seeds 96 --out "$out"
+  --eval-seeds 96 --ablate --out "$out"
 echo
 echo "demo: outputs in $out:"
 ls "$out"

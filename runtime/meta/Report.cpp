@@ -140,7 +140,9 @@ std::string formatAblation(const RuleResult &full, const std::vector<RuleResult>
   std::ostringstream s;
   s << "Ablation of " << full.rule.name << ": each term set to 0 in turn, at eta "
     << num(full.eta, 3) << ", on the same " << plural(static_cast<int64_t>(full.perNetwork.size()), "held-out network")
-    << " (full rule: mean reward " << num(full.meanReward.mean) << ")\n";
+    << " (full rule: mean reward " << num(full.meanReward.mean)
+    << "; each line is its own 2-standard-error test, so about 1 line in 20 crosses by "
+       "chance)\n";
   char line[256];
   std::snprintf(line, sizeof line, "%-28s %12s %24s  %s\n", "without", "mean reward",
                 "change (+- s.e.)", "");

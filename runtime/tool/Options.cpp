@@ -80,12 +80,12 @@ CLI::Option *addEvaluation(CLI::App &app, EvaluationOptions &e, bool training) {
                  training ? "learning trials per held-out network (default: --trials)"
                           : "learning trials per held-out network (default: 20)")
       ->check(atLeast(0))
-      ->always_capture_default(false);
+      ->default_str("");
   app.add_option("--sweep-seeds", e.sweepSeeds,
                  training ? "networks per point of a learning-rate search (default: 2 x --batch)"
                           : "networks per point of a learning-rate search (default: 16)")
       ->check(atLeast(1))
-      ->always_capture_default(false);
+      ->default_str("");
   app.add_option("--sweep", e.sweep, "the search's first grid: multiples of the model's eta")
       ->delimiter(',')
       ->check(atLeast(0, true));
@@ -94,7 +94,7 @@ CLI::Option *addEvaluation(CLI::App &app, EvaluationOptions &e, bool training) {
   app.add_option("--penalty", e.penalty, "task reward of every trial of a network from its "
                                          "divergence on (default: the worst trial reward of any "
                                          "held-out network without plasticity)")
-      ->always_capture_default(false);
+      ->default_str("");
   app.add_option("--criterion-window", e.criterionWindow, "trials to criterion: window of "
                                                           "successive trials (Miconi 2017: 100)")
       ->check(atLeast(1));
@@ -107,7 +107,8 @@ CLI::Option *addEvaluation(CLI::App &app, EvaluationOptions &e, bool training) {
                                            "scalar set to 0 in turn, or with each group named "
                                            "(NAME,... where * matches any index)")
       ->expected(0, 1)
-      ->always_capture_default(false);
+      ->type_name("[GROUPS]")
+      ->default_str("");
   app.add_option("--baselines", e.baselines, "a baselines file (default: MODEL.baselines.toml "
                                              "next to the model, else the built-in ones of the "
                                              "polynomial rule)");
@@ -143,7 +144,8 @@ int parseEvaluate(int argc, char **argv, Options &o) {
   addShared(app, o);
   app.add_option("--rule", o.rules,
                  "a rule to evaluate: a rule.json of an earlier run, or [LABEL:]NAME=V,... "
-                 "(e.g. 'np:theta[1,1]=1'); repeatable; none: baselines only");
+                 "(e.g. 'np:theta[1,1]=1'); repeatable; none: baselines only")
+      ->default_str("");
   app.add_option("--out", o.out, "output directory (evaluation.txt/.csv, curves.csv, "
                                  "networks.csv, PNGs)");
   CLI::Option *ablate = addEvaluation(app, o.eval, false);

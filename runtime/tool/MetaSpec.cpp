@@ -64,44 +64,43 @@ bool matchesPattern(const std::string &pattern, const std::string &name) {
   return true;
 }
 
-bool applyInit(const std::string &spec, const meta::ModelBinding &b, std::vector<double> &meta,
-               std::string &err) {
-  std::vector<std::pair<std::string, double>> values;
-  if (spec.ends_with(".json")) {
-    // A rule of another model with the same meta quantities may start this one.
-    std::vector<std::string> notes;
-    std::optional<meta::Rule> rule = readRuleFile(spec, "--init", b, false, notes, err);
-    if (!rule) {
-      err = "--init: " + err;
+bool applySettings(const std::string &option, const std::string &spec,
+                   const meta::ModelBinding &b, std::vector<double> &meta, std::string &err) {
+  for (const std::string &item : splitSpec(spec)) {
+    size_t eq = item.find('=');
+    std::string name = item.substr(0, eq), num = eq == std::string::npos ? "" : item.substr(eq + 1);
+    char *end = nullptr;
+    double v = std::strtod(num.c_str(), &end);
+    if (num.empty() || *end != '\0') {
+      err = option + ": expected NAME=VALUE, got '" + item + "'";
       return false;
     }
-    meta = rule->meta;
-    return true;
-  } else {
-    for (const std::string &item : splitSpec(spec)) {
-      size_t eq = item.find('=');
-      std::string num = eq == std::string::npos ? "" : item.substr(eq + 1);
-      char *end = nullptr;
-      double v = std::strtod(num.c_str(), &end);
-      if (num.empty() || *end != '\0') {
-        err = "--init: expected NAME=VALUE, got '" + item + "'";
-        return false;
-      }
-      values.push_back({item.substr(0, eq), v});
-    }
-  }
-  for (const auto &[name, v] : values) {
-    if (!std::isfinite(v)) { // strtod and rule.json accept nan and inf
-      err = "--init: " + name + " = " + std::to_string(v) + " is not a finite number";
+    if (!std::isfinite(v)) { // strtod accepts nan and inf
+      err = option + ": " + name + " = " + num + " is not a finite number";
       return false;
     }
     int64_t k = b.metaIndex(name);
     if (k < 0) {
-      err = "--init: model '" + b.info().name + "' has no meta scalar '" + name + "'";
+      err = option + ": model '" + b.info().name + "' has no meta scalar '" + name + "'";
       return false;
     }
     meta[static_cast<size_t>(k)] = v;
   }
+  return true;
+}
+
+bool applyInit(const std::string &spec, const meta::ModelBinding &b, std::vector<double> &meta,
+               std::string &err) {
+  if (!spec.ends_with(".json"))
+    return applySettings("--init", spec, b, meta, err);
+  // A rule of another model with the same meta quantities may start this one.
+  std::vector<std::string> notes;
+  std::optional<meta::Rule> rule = readRuleFile(spec, "--init", b, false, notes, err);
+  if (!rule) {
+    err = "--init: " + err;
+    return false;
+  }
+  meta = rule->meta;
   return true;
 }
 

@@ -23,6 +23,12 @@ std::vector<std::string> splitSpec(const std::string &spec);
 /// name, a bare quantity name ("theta"), or indices where * matches any.
 bool matchesPattern(const std::string &pattern, const std::string &name);
 
+/// Sets the meta scalars a NAME=V,... list names (`option` prefixes the
+/// messages); false and `err` on a malformed item, a non-finite value or
+/// an unknown name.
+bool applySettings(const std::string &option, const std::string &spec,
+                   const meta::ModelBinding &binding, std::vector<double> &meta, std::string &err);
+
 /// Applies --init to `meta` (P values); false and `err` on a bad spec.
 bool applyInit(const std::string &spec, const meta::ModelBinding &binding,
                std::vector<double> &meta, std::string &err);

@@ -148,26 +148,8 @@ std::optional<meta::Rule> parseRule(const std::string &spec, const meta::ModelBi
     err = "--rule: '" + spec + "' sets nothing (expected a rule.json or NAME=V,...)";
     return std::nullopt;
   }
-  for (const std::string &item : splitSpec(body)) {
-    size_t eq = item.find('=');
-    std::string num = eq == std::string::npos ? "" : item.substr(eq + 1);
-    char *end = nullptr;
-    double v = std::strtod(num.c_str(), &end);
-    if (num.empty() || *end != '\0') {
-      err = "--rule: expected a rule.json or NAME=VALUE,..., got '" + item + "'";
-      return std::nullopt;
-    }
-    if (!std::isfinite(v)) {
-      err = "--rule: " + item.substr(0, eq) + " = " + num + " is not a finite number";
-      return std::nullopt;
-    }
-    int64_t k = b.metaIndex(item.substr(0, eq));
-    if (k < 0) {
-      err = "--rule: model '" + b.info().name + "' has no meta scalar '" + item.substr(0, eq) + "'";
-      return std::nullopt;
-    }
-    rule.meta[static_cast<size_t>(k)] = v;
-  }
+  if (!applySettings("--rule", body, b, rule.meta, err))
+    return std::nullopt;
   return rule;
 }
 

@@ -75,6 +75,15 @@ Quantity *Module::lookup(const std::string &n) const {
   return nullptr;
 }
 
+const char *estimatorName(Estimator e) { return e == Estimator::Score ? "score" : "pathwise"; }
+
+Quantity *Module::scoreQuantity() const {
+  for (const auto &q : quantities)
+    if (q->score)
+      return q.get();
+  return nullptr;
+}
+
 Quantity *Module::addQuantity(std::string n, QuantityKind kind, Type type, Loc loc, bool plastic) {
   PLASTICC_INTERNAL_ASSERT(type.lanes == 0, "quantity types are primal");
   quantities.push_back(std::make_unique<Quantity>(Quantity{std::move(n), kind, type, plastic, false, loc}));

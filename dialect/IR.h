@@ -71,7 +71,21 @@ struct Quantity {
   bool plastic = false;
   bool hasTangent = false; // set by the tangent pass (activity analysis)
   Loc loc;            // its declaration in the .plast/.plir source
+  /// The score accumulator of the score-function estimator (a scalar trace
+  /// the tangent pass adds; its tangent lanes hold the trial's score).
+  bool score = false;
 };
+
+/// Which meta-gradient the tangents serve (docs/tangents.md "Estimators").
+///   Pathwise  every value that depends on meta carries a tangent; the
+///             reward's tangent is the exact gradient of the sampled reward.
+///   Score     sampled states (those whose update adds Gaussian noise) are
+///             data: only direct dependence on meta is carried, and the
+///             score of the trial, sum_t (xi_t / s) . dmu_t/dmeta, is
+///             accumulated in the score quantity (docs/model.md "The
+///             score-function (REINFORCE) estimator").
+enum class Estimator : uint8_t { Pathwise, Score };
+const char *estimatorName(Estimator e);
 
 /// Attributes of an op; which are meaningful depends on the kind.
 struct Attrs {
@@ -118,6 +132,8 @@ struct Module {
   Region reward{"reward", {}};
   /// P: number of meta scalars once the tangent pass has run; 0 before.
   int64_t lanes = 0;
+  /// The estimator the tangents were made for (meaningful when lanes > 0).
+  Estimator estimator = Estimator::Pathwise;
 
   Quantity *lookup(const std::string &name) const;
   Quantity *addQuantity(std::string name, QuantityKind kind, Type type, Loc loc,
@@ -127,6 +143,8 @@ struct Module {
   /// Offset of meta quantity `q`'s first scalar in the flat meta vector
   /// (meta quantities in declaration order, each row-major).
   int64_t metaOffset(const Quantity *q) const;
+  /// The score accumulator (Quantity::score), or nullptr.
+  Quantity *scoreQuantity() const;
   /// The four regions in execution order.
   std::array<Region *, 4> regions() { return {&init, &trial, &step, &reward}; }
   std::array<const Region *, 4> regions() const { return {&init, &trial, &step, &reward}; }

@@ -279,7 +279,7 @@ bool IRParser::parseOptionalLoc(Loc &out) {
 }
 
 // file   ::= NL* module NL* EOF
-// module ::= 'module' SYM 'lanes' INT '{' NL item* '}'
+// module ::= 'module' SYM 'lanes' INT ('estimator' ('pathwise'|'score'))? '{' NL item* '}'
 // item   ::= NL | dim NL | quantity NL | region NL
 std::unique_ptr<Module> IRParser::parse() {
   unsigned errorsBefore = diag_.errorCount();
@@ -332,10 +332,18 @@ bool IRParser::parseModuleHeader() {
     return expected("the module name '@name'");
   m_->name = std::string(tok_.text);
   consume();
-  if (!expectWord("lanes") || !parseCount(m_->lanes, 0, kMaxLanes, "lanes") ||
-      !expect(IRTok::LBrace, "'{'") || !endOfLine("'{'"))
+  if (!expectWord("lanes") || !parseCount(m_->lanes, 0, kMaxLanes, "lanes"))
     return false;
-  return true;
+  if (isWord("estimator")) {
+    consume();
+    if (isWord("pathwise") || isWord("score")) {
+      m_->estimator = isWord("score") ? Estimator::Score : Estimator::Pathwise;
+      consume();
+    } else {
+      return expected("an estimator ('pathwise' or 'score')");
+    }
+  }
+  return expect(IRTok::LBrace, "'{'") && endOfLine("'{'");
 }
 
 // dim ::= 'dim' WORD '=' INT                  (INT >= 1)
@@ -360,7 +368,7 @@ bool IRParser::parseDim() {
   return true;
 }
 
-// quantity ::= KIND SYM ':' type ('plastic' | 'tangent')* loc?
+// quantity ::= KIND SYM ':' type ('plastic' | 'tangent' | 'score')* loc?
 bool IRParser::parseQuantity(QuantityKind kind) {
   Loc start = tok_.loc;
   consume(); // kind
@@ -378,9 +386,9 @@ bool IRParser::parseQuantity(QuantityKind kind) {
     return false;
   if (type.lanes)
     return errorAt(typeTok, "a quantity's type is primal (no <lanes>), got " + type.str());
-  bool plastic = false, tangent = false;
-  while (isWord("plastic") || isWord("tangent")) {
-    bool &flag = isWord("plastic") ? plastic : tangent;
+  bool plastic = false, tangent = false, score = false;
+  while (isWord("plastic") || isWord("tangent") || isWord("score")) {
+    bool &flag = isWord("plastic") ? plastic : isWord("tangent") ? tangent : score;
     if (flag)
       return error("duplicate flag '" + std::string(tok_.text) + "'");
     flag = true;
@@ -397,6 +405,7 @@ bool IRParser::parseQuantity(QuantityKind kind) {
   }
   Quantity *q = m_->addQuantity(name, kind, type, loc, plastic);
   q->hasTangent = tangent;
+  q->score = score;
   locs_.quantities[q] = start;
   return true;
 }

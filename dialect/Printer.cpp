@@ -179,7 +179,10 @@ public:
   explicit ModulePrinter(std::ostream &out) : out_(out) {}
 
   void print(const Module &m) {
-    out_ << "module @" << m.name << " lanes " << m.lanes << " {\n";
+    out_ << "module @" << m.name << " lanes " << m.lanes;
+    if (m.estimator != Estimator::Pathwise)
+      out_ << " estimator " << estimatorName(m.estimator);
+    out_ << " {\n";
     for (const Dim &d : m.dims)
       out_ << "  dim " << d.name << " = " << d.value << "\n";
     if (!m.dims.empty())
@@ -205,6 +208,8 @@ private:
       out_ << " plastic";
     if (q.hasTangent)
       out_ << " tangent";
+    if (q.score)
+      out_ << " score";
     printLoc(out_, q.loc);
     out_ << "\n";
   }

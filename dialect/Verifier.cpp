@@ -110,6 +110,19 @@ private:
       if (q->plastic && q->kind != QuantityKind::Weight)
         report(nullptr, describe(*q) + " is plastic, but only weights can be");
     }
+    int scores = 0;
+    for (const auto &q : m_.quantities)
+      if (q->score) {
+        ++scores;
+        if (q->kind != QuantityKind::Trace || !q->type.isScalar() || !q->hasTangent)
+          report(nullptr, describe(*q) + " is the score accumulator, which is a scalar trace "
+                                         "with a tangent");
+      }
+    if (scores != (m_.lanes > 0 && m_.estimator == Estimator::Score ? 1 : 0))
+      report(nullptr, "a module " + std::string(m_.estimator == Estimator::Score && m_.lanes > 0
+                                                    ? "with the score estimator needs one"
+                                                    : "without the score estimator has no") +
+                          " score quantity, found " + std::to_string(scores));
     if (m_.lanes < 0 || (m_.lanes > 0 && m_.lanes != m_.numMetaScalars()))
       report(nullptr, "module lanes " + std::to_string(m_.lanes) +
                           " differ from the number of meta scalars, " +

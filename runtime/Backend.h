@@ -41,6 +41,11 @@ struct ModelInfo {
   int64_t inputLength = 0;
   int64_t noiseLength = 0;
   std::vector<QuantityInfo> quantities;
+  /// "pathwise" or "score" (docs/tangents.md "Estimators"); with "score",
+  /// quantities[scoreIndex]'s tangent lanes hold the trial's score after
+  /// endTrial (the P values sum_t (xi_t / s) . dmu_t/dmeta).
+  std::string estimator = "pathwise";
+  int64_t scoreIndex = -1;
   const QuantityInfo *find(const std::string &name) const {
     for (const auto &q : quantities)
       if (q.name == name)

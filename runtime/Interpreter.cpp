@@ -79,8 +79,11 @@ ModelInfo describeModel(const ir::Module &m, const ir::Layout &layout, std::stri
       qi.shape.push_back(q->type.dims[k]);
     qi.offset = s.input >= 0 ? s.input : s.value;
     qi.tangentOffset = s.tangent;
+    if (q->score)
+      info.scoreIndex = static_cast<int64_t>(info.quantities.size());
     info.quantities.push_back(std::move(qi));
   }
+  info.estimator = m.lanes > 0 ? ir::estimatorName(m.estimator) : "pathwise";
   return info;
 }
 

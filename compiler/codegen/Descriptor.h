@@ -28,7 +28,7 @@ struct QuantityDescriptor {
 
 /// The whole descriptor (mirrors plasticc_model_info).
 struct ModelDescriptor {
-  uint32_t abiVersion = 1;
+  uint32_t abiVersion = 2;
   ir::ElemType elem = ir::ElemType::F64;
   std::string name;
   std::string sourceSha256; // 64 lowercase hex digits
@@ -39,6 +39,8 @@ struct ModelDescriptor {
   int64_t inputLength = 0;
   int64_t noiseLength = 0;
   std::vector<QuantityDescriptor> quantities;
+  ir::Estimator estimator = ir::Estimator::Pathwise;
+  int32_t scoreQuantity = -1; // index in `quantities` of the score accumulator
 };
 
 /// SHA-256 of `text` as 64 lowercase hex digits.

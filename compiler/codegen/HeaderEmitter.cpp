@@ -72,6 +72,8 @@ std::string emitHeader(const ModelDescriptor &d) {
   def("INPUT_LENGTH", std::to_string(d.inputLength));
   def("NOISE_LENGTH", std::to_string(d.noiseLength));
   def("NUM_QUANTITIES", std::to_string(d.quantities.size()));
+  def("ESTIMATOR", d.estimator == ir::Estimator::Score ? "PLASTICC_SCORE" : "PLASTICC_PATHWISE");
+  def("SCORE_QUANTITY", std::to_string(d.scoreQuantity));
   static const char *kinds[] = {"meta",  "param", "input",    "noise", "state",
                                 "weight", "trace", "baseline", "output"};
   for (size_t k = 0; k < d.quantities.size(); ++k) {

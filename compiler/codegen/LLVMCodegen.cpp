@@ -73,7 +73,7 @@ private:
         ctx_, {ptr_, i32_, i32_, i32_, i32_, llvm::ArrayType::get(i64_, 2), i64_, i64_, i64_},
         "plasticc_quantity");
     auto *infoTy = llvm::StructType::create(
-        ctx_, {i32_, i32_, ptr_, ptr_, i64_, i64_, i64_, i64_, i64_, i64_, i64_, ptr_},
+        ctx_, {i32_, i32_, ptr_, ptr_, i64_, i64_, i64_, i64_, i64_, i64_, i64_, ptr_, i32_, i32_},
         "plasticc_model_info");
     int32_t elem = d_.elem == ir::ElemType::F64 ? 0 : 1;
     std::vector<llvm::Constant *> qs;
@@ -92,7 +92,8 @@ private:
         infoTy, {i32c(d_.abiVersion), i32c(elem), cstring(d_.name, "model.name"),
                  cstring(d_.sourceSha256, "model.sha256"), i64c(d_.numMeta), i64c(d_.tangentLanes),
                  i64c(d_.stateBytes), i64c(d_.stateAlign), i64c(d_.inputLength),
-                 i64c(d_.noiseLength), i64c(static_cast<int64_t>(qs.size())), table});
+                 i64c(d_.noiseLength), i64c(static_cast<int64_t>(qs.size())), table,
+                 i32c(static_cast<int>(d_.estimator)), i32c(d_.scoreQuantity)});
     auto *g = new llvm::GlobalVariable(*mod_, infoTy, true, llvm::GlobalValue::PrivateLinkage, info,
                                        "plasticc.info");
     auto *fn = llvm::Function::Create(llvm::FunctionType::get(ptr_, {}, false),

@@ -44,6 +44,8 @@ struct Options {
   NativeFlags native;       // -c, -O<n>, --target-cpu, --fp32, --time-passes
   CheckGradOptions checkGrad; // --check-grad and its options (TangentStages.h)
   bool simplify = false;      // --simplify: fold, CSE and DCE before --emit=ir prints
+  /// --estimator: which meta-gradient the tangents serve (Tangent.h).
+  ir::Estimator estimator = ir::Estimator::Pathwise;
 };
 
 /// One compilation of one input file (see file comment). Diagnostics go to

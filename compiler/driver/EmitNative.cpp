@@ -1,6 +1,7 @@
 //===- compiler/driver/EmitNative.cpp - the native stages of `plasticc` ---===//
 #include "compiler/driver/EmitNative.h"
 #include "compiler/driver/StateSize.h"
+#include "compiler/driver/TangentStages.h"
 
 #include "compiler/codegen/HeaderEmitter.h"
 #include "compiler/codegen/ObjectEmitter.h"
@@ -27,14 +28,7 @@ namespace plasticc::driver {
 namespace {
 
 /// The differentiated dialect module, or nullptr after (reported) errors.
-ir::Module *differentiated(Compilation &c) {
-  ir::Module *m = c.dialect();
-  if (!m)
-    return nullptr;
-  if (m->lanes == 0 && m->numMetaScalars() > 0 && !transforms::computeTangents(*m, c.diag()))
-    return nullptr;
-  return m;
-}
+ir::Module *differentiated(Compilation &c) { return differentiate(c); }
 
 /// A warning when one network's state is larger than this machine's memory
 /// (the output is still written: it may be meant for a bigger machine).

@@ -96,7 +96,14 @@ ir::Module *differentiate(Compilation &c) {
     plir = std::make_shared<PlirLocator>(*m, c.source());
     locate = [plir](const ir::Op &op) { return (*plir)(op); };
   }
-  return transforms::computeTangents(*m, c.diag(), locate) ? m : nullptr;
+  ir::Estimator want = c.options().estimator;
+  if (m->lanes > 0 && m->estimator != want) {
+    c.diag().error(Loc{1, 1}, std::string("the module already has tangents for the ") +
+                              ir::estimatorName(m->estimator) + " estimator, not the " +
+                              ir::estimatorName(want) + " one (--estimator)");
+    return nullptr;
+  }
+  return transforms::computeTangents(*m, c.diag(), locate, want) ? m : nullptr;
 }
 
 int emitTangent(Compilation &c, std::ostream &out) {

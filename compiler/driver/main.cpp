@@ -34,6 +34,12 @@ int main(int argc, char **argv) {
                  "library and FILE.o an object file");
   app.add_flag("--simplify", options.simplify,
                "with --emit=ir: run the simplification pass (exact folding, CSE, DCE) first");
+  std::string estimator = "pathwise";
+  app.add_option("--estimator", estimator,
+                 "the meta-gradient the tangents serve: 'pathwise' (every meta-dependent value "
+                 "carries a tangent) or 'score' (sampled states are data; the step accumulates "
+                 "the score of the exploration noise; docs/tangents.md)")
+      ->check(CLI::IsMember({"pathwise", "score"}));
   addNativeOptions(app, options);
   addCheckGradOptions(app, options.checkGrad);
   try {
@@ -42,10 +48,19 @@ int main(int argc, char **argv) {
     int code = app.exit(e);
     return code == 0 ? ExitOk : ExitUsage;
   }
+  options.estimator = estimator == "score" ? plasticc::ir::Estimator::Score
+                                            : plasticc::ir::Estimator::Pathwise;
   if (chooseNativeEmit(app, options, std::cerr) != ExitOk ||
       checkCheckGradOptions(app, options.checkGrad, std::cerr) != ExitOk ||
       checkTargetCpu(options.native, std::cerr) != ExitOk)
     return ExitUsage;
+  if (app.count("--estimator") && (options.emit == "ast" || options.emit == "ir") &&
+      !options.checkGrad.enabled) {
+    std::cerr << "plasticc: error: --estimator applies where tangents are made (--emit=tangent, "
+                 "loops, llvm, asm, header, obj, so, --check-grad), not to --emit="
+              << options.emit << "\n";
+    return ExitUsage;
+  }
   if (options.simplify && (options.emit != "ir" || options.checkGrad.enabled)) {
     std::cerr << "plasticc: error: --simplify only applies with --emit=ir\n";
     return ExitUsage;

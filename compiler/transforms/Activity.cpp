@@ -38,7 +38,7 @@ namespace {
 
 /// One sweep over `region` in program order. Returns true when a quantity
 /// newly gets a tangent (the fixed-point iteration must go on).
-bool sweep(const ir::Region &region, bool isInit, Activity &act) {
+bool sweep(const ir::Region &region, bool isInit, Activity &act, const DataSet &data) {
   bool changed = false;
   for (const auto &owned : region.ops) {
     Op *op = owned.get();
@@ -52,7 +52,8 @@ bool sweep(const ir::Region &region, bool isInit, Activity &act) {
     }
     if (op->kind == OpKind::Write) {
       ir::Quantity *q = op->quantity;
-      if (!isInit && act.isActive(op->operands[0]) && !q->hasTangent) {
+      if (!isInit && act.isActive(op->operands[0]) && !q->hasTangent &&
+          !data.quantities.count(q)) {
         q->hasTangent = true;
         changed = true;
       }
@@ -61,7 +62,8 @@ bool sweep(const ir::Region &region, bool isInit, Activity &act) {
     if (!isDifferentiable(*op))
       continue;
     for (size_t i = 0; i < op->operands.size(); ++i)
-      if (carriesTangent(*op, i) && act.isActive(op->operands[i])) {
+      if (carriesTangent(*op, i) && act.isActive(op->operands[i]) &&
+          !data.samples.count(op->operands[i])) {
         act.active.insert(op);
         break;
       }
@@ -71,7 +73,7 @@ bool sweep(const ir::Region &region, bool isInit, Activity &act) {
 
 } // namespace
 
-Activity analyzeActivity(ir::Module &module) {
+Activity analyzeActivity(ir::Module &module, const DataSet &data) {
   PLASTICC_INTERNAL_ASSERT(module.lanes == 0, "activity analysis runs before tangents exist");
   Activity act;
   for (auto &q : module.quantities)
@@ -83,9 +85,9 @@ Activity analyzeActivity(ir::Module &module) {
   while (changed) {
     changed = false;
     for (const ir::Region *r : {&module.trial, &module.step, &module.reward})
-      changed = sweep(*r, /*isInit=*/false, act) || changed;
+      changed = sweep(*r, /*isInit=*/false, act, data) || changed;
   }
-  sweep(module.init, /*isInit=*/true, act);
+  sweep(module.init, /*isInit=*/true, act, data);
   return act;
 }
 

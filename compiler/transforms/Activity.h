@@ -41,6 +41,15 @@ bool carriesTangent(const ir::Op &op, size_t operandIndex);
 /// sets hasTangent on meta quantities and on every quantity an active value
 /// is written to (trial, step and reward regions), and returns the active
 /// ops of all four regions. Pure otherwise: the ops are not changed.
-Activity analyzeActivity(ir::Module &module);
+///
+/// What the score estimator treats as data: the quantities in `data` (the
+/// sampled states) never get a tangent, and the values in `samples` (the
+/// new values written to them) may be active themselves (their tangent is
+/// dmu, the score's) but make none of their users active.
+struct DataSet {
+  std::unordered_set<const ir::Quantity *> quantities;
+  std::unordered_set<const ir::Op *> samples;
+};
+Activity analyzeActivity(ir::Module &module, const DataSet &data = {});
 
 } // namespace plasticc::transforms

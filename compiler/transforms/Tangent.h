@@ -43,6 +43,18 @@ using OpLocator = std::function<Loc(const ir::Op &)>;
 /// Returns false, after reporting through `diag` at `locate(op)`, when an
 /// initial value (init region) depends on a meta parameter: initial values
 /// are not differentiated, so their gradient would silently be wrong.
-bool computeTangents(ir::Module &module, DiagnosticEngine &diag, const OpLocator &locate = {});
+///
+/// With Estimator::Score (docs/tangents.md "Estimators"), the states whose
+/// step update adds Gaussian noise (NoiseTerms.h) are data: they get no
+/// tangent, so only direct dependence on meta flows (the trace's tangent is
+/// driven by the rule's monomials, the weights' by the reward event with R
+/// as data). At each such update `x = mu + s * xi` the step adds
+/// sum_i (xi_i / s_i) dmu_i to the tangent lanes of a new scalar trace, the
+/// score quantity (Quantity::score), which the runtime reads after the
+/// reward event. Also false, with a located message, when the model has no
+/// such noise (nothing explores), when noise enters a state otherwise, or
+/// when a noise scale depends on meta.
+bool computeTangents(ir::Module &module, DiagnosticEngine &diag, const OpLocator &locate = {},
+                     ir::Estimator estimator = ir::Estimator::Pathwise);
 
 } // namespace plasticc::transforms

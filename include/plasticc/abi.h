@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 /** Version of this header's structures; a loader refuses any other. */
-#define PLASTICC_ABI_VERSION 1
+#define PLASTICC_ABI_VERSION 2
 
 /** What a declared quantity is (the DSL keyword of the same name). */
 typedef enum plasticc_kind {
@@ -42,6 +42,13 @@ typedef enum plasticc_kind {
   PLASTICC_BASELINE = 7,
   PLASTICC_OUTPUT = 8
 } plasticc_kind;
+
+/** Which meta-gradient the tangents serve (docs/tangents.md "Estimators"). */
+typedef enum plasticc_estimator {
+  PLASTICC_PATHWISE = 0, /**< dR/dmeta of end_trial is the gradient of the sampled reward */
+  PLASTICC_SCORE = 1     /**< sampled states are data; the score quantity's tangent lanes
+                              hold the trial's score, sum_t (xi_t / s) . dmu_t/dmeta */
+} plasticc_estimator;
 
 /** Element type of the state. */
 typedef enum plasticc_elem { PLASTICC_F64 = 0, PLASTICC_F32 = 1 } plasticc_elem;
@@ -73,6 +80,10 @@ typedef struct plasticc_model_info {
   int64_t noise_length;   /**< doubles per step in `noise` */
   int64_t num_quantities;
   const plasticc_quantity *quantities;
+  int32_t estimator;      /**< plasticc_estimator the tangents were made for */
+  int32_t score_quantity; /**< PLASTICC_SCORE: index in `quantities` of the scalar trace whose
+                               P tangent lanes hold the score of the trial so far (read it after
+                               plasticc_end_trial; begin_trial zeroes it); else -1 */
 } plasticc_model_info;
 
 /** The descriptor of this model (static storage). */

@@ -66,6 +66,15 @@ bool readDescriptor(const plasticc_model_info *c, ModelInfo &out, std::string &e
     }
     out.quantities.push_back(qi);
   }
+  if ((c->estimator != PLASTICC_PATHWISE && c->estimator != PLASTICC_SCORE) ||
+      (c->estimator == PLASTICC_SCORE) != (c->score_quantity >= 0) ||
+      c->score_quantity >= c->num_quantities ||
+      (c->score_quantity >= 0 && out.quantities[static_cast<size_t>(c->score_quantity)].tangentOffset < 0)) {
+    error = "malformed model descriptor (estimator and score quantity)";
+    return false;
+  }
+  out.estimator = c->estimator == PLASTICC_SCORE ? "score" : "pathwise";
+  out.scoreIndex = c->score_quantity;
   return true;
 }
 
@@ -78,6 +87,8 @@ bool sameDescriptor(const ModelInfo &e, const ModelInfo &a, std::string &error) 
     return differ("the model name", e.name, a.name);
   if (!e.sourceHash.empty() && e.sourceHash != a.sourceHash)
     return differ("the source SHA-256", e.sourceHash, a.sourceHash);
+  if (e.estimator != a.estimator)
+    return differ("the estimator", e.estimator, a.estimator);
   if (e.metaScalars != a.metaScalars)
     return differ("P (meta scalars)", std::to_string(e.metaScalars), std::to_string(a.metaScalars));
   if (e.stateBytes != a.stateBytes)

@@ -54,7 +54,10 @@ json toJson(const RunIdentity &id) {
           {"clip", id.adam.clip},
           {"weight_bound", id.weightBound},
           {"on_divergence", id.onDivergence},
-          {"frozen", id.frozen}};
+          {"frozen", id.frozen},
+          {"estimator", id.estimator},
+          {"reward", id.reward},
+          {"score_baseline", id.scoreBaseline}};
 }
 
 RunIdentity identityFrom(const json &j) {
@@ -75,6 +78,9 @@ RunIdentity identityFrom(const json &j) {
   id.weightBound = j.at("weight_bound").get<double>();
   id.onDivergence = j.at("on_divergence").get<std::string>();
   id.frozen = j.value("frozen", "");
+  id.estimator = j.value("estimator", "pathwise"); // checkpoints before the score estimator
+  id.reward = j.value("reward", "model");
+  id.scoreBaseline = j.value("score_baseline", "batch");
   return id;
 }
 
@@ -122,6 +128,10 @@ std::string RunIdentity::mismatch(const RunIdentity &o) const {
   if (adam.beta1 != o.adam.beta1 || adam.beta2 != o.adam.beta2 || adam.eps != o.adam.eps)
     return "Adam's betas or eps differ from the checkpoint's";
   if (weightBound != o.weightBound) return differs("--weight-bound", o.weightBound, weightBound);
+  if (estimator != o.estimator) return differs("--estimator", o.estimator, estimator);
+  if (reward != o.reward) return differs("--reward", o.reward, reward);
+  if (scoreBaseline != o.scoreBaseline)
+    return differs("--score-baseline", o.scoreBaseline, scoreBaseline);
   if (frozen != o.frozen)
     return "--freeze gives {" + o.frozen + "} but the checkpoint was made with {" + frozen + "}";
   return "";

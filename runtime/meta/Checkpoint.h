@@ -31,6 +31,9 @@ struct RunIdentity {
   double weightBound = 0;
   std::string onDivergence;
   std::string frozen; // frozen meta scalars, comma-separated ("" if none)
+  std::string estimator = "pathwise"; // --estimator
+  std::string reward = "model";       // --reward
+  std::string scoreBaseline = "batch"; // --score-baseline (score estimator)
   /// Empty if `other` may continue this run; else the first difference,
   /// e.g. "--batch is 8 but the checkpoint was made with 4".
   std::string mismatch(const RunIdentity &other) const;

@@ -118,7 +118,8 @@ bool writeRuleJson(const std::string &path, const ModelBinding &b, const std::ve
                      {"lr", id.adam.lr},
                      {"clip", id.adam.clip},
                      {"frozen", id.frozen},
-                     {"estimator", "pathwise"},
+                     {"estimator", id.estimator},
+                     {"reward", id.reward},
                      {"out", p.out}};
   return writeFileAtomically(path, j.dump(2) + "\n", err);
 }

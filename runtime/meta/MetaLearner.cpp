@@ -53,6 +53,7 @@ IterationOutcome MetaLearner::measure(int64_t iteration, const std::vector<doubl
   r.iteration = iteration + 1;
   r.meta = meta;
   r.grad.assign(meta.size(), 0.0);
+  std::vector<const NetworkResult *> completed;
   for (int64_t b = 0; b < B; ++b) {
     const NetworkResult &n = results[static_cast<size_t>(b)];
     if (n.divergence) {
@@ -60,11 +61,19 @@ IterationOutcome MetaLearner::measure(int64_t iteration, const std::vector<doubl
       ++r.skipped;
       continue;
     }
+    completed.push_back(&n);
     ++r.networks;
-    r.J += n.meanReward;
+    r.J += config_.score.reward == RewardSource::Task ? n.meanTaskReward : n.meanReward;
     r.taskReward += n.meanTaskReward;
+  }
+  // The estimate of each completed network, summed in network order.
+  std::vector<std::vector<double>> perNetwork;
+  if (config_.scoreEstimator)
+    perNetwork = scoreFunctionGradients(completed, config_.score);
+  for (size_t i = 0; i < completed.size(); ++i) {
+    const std::vector<double> &g = config_.scoreEstimator ? perNetwork[i] : completed[i]->grad;
     for (size_t p = 0; p < r.grad.size(); ++p)
-      r.grad[p] += n.grad[p];
+      r.grad[p] += g[p];
   }
   if (r.networks > 0) {
     double inv = 1.0 / static_cast<double>(r.networks);

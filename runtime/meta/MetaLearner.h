@@ -16,6 +16,7 @@
 
 #include "runtime/meta/Adam.h"
 #include "runtime/meta/Network.h"
+#include "runtime/meta/ScoreFunction.h"
 
 #include <cstdint>
 #include <string>
@@ -41,12 +42,16 @@ struct MetaConfig {
   DivergencePolicy onDivergence = DivergencePolicy::Skip;
   /// Meta scalars held at their initial values (empty: none); P entries.
   std::vector<bool> frozen;
+  /// The score-function estimator (ScoreFunction.h) instead of the pathwise
+  /// gradient; the model must have been built for it (a score quantity).
+  bool scoreEstimator = false;
+  ScoreOptions score; // its reward (also what J averages), baseline, causality
 };
 
 /// What one meta-iteration measured (one row of the CSV log).
 struct IterationRecord {
   int64_t iteration = 0;    // 1-based
-  double J = 0;             // mean model reward over the contributing networks' trials
+  double J = 0;             // mean reward (model's, or task's with RewardSource::Task)
   double taskReward = 0;    // the same mean of the task's reward (Scoring.h)
   double gradNorm = 0;      // |dJ/dmeta|, before any clipping
   int64_t networks = 0;     // networks that contributed

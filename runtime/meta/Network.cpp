@@ -74,7 +74,9 @@ NetworkResult NetworkRunner::run(uint64_t seed, const double *meta, const Networ
         fixed.push_back({&q, std::vector<char>(state + q.offset,
                                                state + q.offset + q.numElements() * sizeof(double))});
 
-  const uint64_t tseed = taskSeed(seed), nseed = noiseSeed(seed);
+  const uint64_t tseed = taskSeed(seed);
+  const uint64_t nseed =
+      opt.noiseStream == 0 ? noiseSeed(seed) : random::bits(noiseSeed(seed), 0x57e4, opt.noiseStream);
   double sumR = 0, sumTask = 0;
   for (int64_t k = 0; k < opt.trials; ++k) {
     gen_.generate(tseed, static_cast<uint64_t>(k), ws.trial);
@@ -97,7 +99,15 @@ NetworkResult NetworkRunner::run(uint64_t seed, const double *meta, const Networ
       res.divergence = d;
       return res;
     }
-    TrialRecord rec{R, tasks::scoreTrial(task, ws.trial, ws.z.data())};
+    TrialRecord rec{R, tasks::scoreTrial(task, ws.trial, ws.z.data()), {}, {}};
+    if (opt.tangents) {
+      rec.dR = ws.dR;
+      if (info.scoreIndex >= 0) {
+        const double *s = reinterpret_cast<const double *>(
+            state + info.quantities[static_cast<size_t>(info.scoreIndex)].tangentOffset);
+        rec.noiseScore.assign(s, s + P);
+      }
+    }
     res.trials.push_back(rec);
     sumR += R;
     sumTask += rec.score.reward;

@@ -42,6 +42,12 @@ struct Divergence {
 struct TrialRecord {
   double modelReward = 0;   // R_k from the model's reward event
   tasks::TrialScore score;  // from the task (Scoring.h)
+  /// With tangents: dR_k/dmeta from the reward event (P; for a model built
+  /// for the score estimator, only R's direct dependence on meta).
+  std::vector<double> dR;
+  /// A model built for the score estimator, with tangents: the score of
+  /// this trial's exploration noise, sum_t (xi_t / s) . dmu_t/dmeta (P).
+  std::vector<double> noiseScore;
 };
 
 /// The outcome of one network's K trials.
@@ -50,7 +56,7 @@ struct NetworkResult {
   std::vector<TrialRecord> trials;   // completed trials (all K unless diverged)
   double meanReward = 0;             // (1/K) sum_k R_k
   double meanTaskReward = 0;         // (1/K) sum_k task reward
-  std::vector<double> grad;          // (1/K) sum_k dR_k/dmeta (with tangents)
+  std::vector<double> grad;          // (1/K) sum_k dR_k/dmeta (with tangents; pathwise)
   std::optional<Divergence> divergence;
 };
 
@@ -62,6 +68,10 @@ struct NetworkOptions {
   /// false: every weight is restored after each reward event to its value
   /// at init, so the network does not learn ("no plasticity" for any model).
   bool plasticity = true;
+  /// Which of a network's independent exploration-noise sequences it sees
+  /// (0: the one of Seeds.h's noiseSeed); the same network (weights, task
+  /// trials) with another stream is an independent rollout.
+  uint64_t noiseStream = 0;
   /// Scalar params overwritten after init (e.g. the learning rate `eta`).
   std::vector<std::pair<const runtime::QuantityInfo *, double>> params;
 };

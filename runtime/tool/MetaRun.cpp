@@ -54,6 +54,19 @@ public:
   }
 
   bool onIteration(const meta::IterationRecord &r, const meta::TrainingState &state) override {
+    if (r.gradNorm == 0 && !warnedZero_) {
+      // A reward that is piecewise constant in the output (a choice) has a
+      // pathwise gradient of 0 almost everywhere: say so, once.
+      warnedZero_ = true;
+      progress_.message(std::string(kTool) + ": warning: the meta-gradient is exactly 0 at "
+                        "meta-iteration " + std::to_string(r.iteration) +
+                        (o_.estimator == "score"
+                             ? " (every network's reward to go equals the others': nothing "
+                               "to learn from this batch)"
+                             : "; if the model's reward is piecewise constant (a correct "
+                               "choice, a threshold), its pathwise gradient is 0 almost "
+                               "everywhere: use --estimator score"));
+    }
     std::string err;
     if (!log_.append(r, err))
       writeError_ = err;
@@ -79,6 +92,7 @@ private:
   const meta::Checkpoint &base_;
   std::string path_;
   std::string writeError_;
+  bool warnedZero_ = false;
 };
 
 std::string readAll(const std::string &path) {
@@ -105,7 +119,19 @@ public:
 
 private:
   int open() {
-    return session_.open({o_.model, o_.task, o_.steps, o_.interpret, o_.threads});
+    if (o_.reward == "task" && o_.estimator != "score")
+      return fail(ExitUsage, "--reward task needs --estimator score: the pathwise estimator "
+                             "differentiates the model's own reward R");
+    if (o_.estimator != "score" && o_.scoreBaseline != "batch")
+      return fail(ExitUsage, "--score-baseline applies only with --estimator score");
+    if (int code = session_.open({o_.model, o_.task, o_.steps, o_.interpret, o_.threads,
+                                  o_.estimator});
+        code >= 0)
+      return code;
+    if (o_.estimator == "score" && session_.binding().metaScalars() == 0)
+      return fail(ExitUsage, "model '" + session_.pool().info().name + "' has no meta "
+                             "parameter (P = 0): the score estimator has nothing to estimate");
+    return -1;
   }
 
   /// The evaluation's rules and files are checked before training starts.
@@ -152,6 +178,9 @@ private:
     cfg.onDivergence = o_.onDivergence == "stop" ? meta::DivergencePolicy::Stop
                                                  : meta::DivergencePolicy::Skip;
     cfg.frozen = frozen_;
+    cfg.scoreEstimator = o_.estimator == "score";
+    cfg.score.reward = o_.reward == "task" ? meta::RewardSource::Task : meta::RewardSource::Model;
+    cfg.score.leaveOneOutBaseline = o_.scoreBaseline == "batch";
     learner_ = std::make_unique<meta::MetaLearner>(session_.runner(), cfg);
 
     const runtime::ModelInfo &info = session_.pool().info();
@@ -166,7 +195,10 @@ private:
                       cfg.adam,
                       o_.weightBound,
                       o_.onDivergence,
-                      frozenNames(frozen_, session_.binding())};
+                      frozenNames(frozen_, session_.binding()),
+                      o_.estimator,
+                      o_.reward,
+                      o_.scoreBaseline};
     base_.totalIterations = o_.iters;
     state_ = learner_->initialState(start_);
     return o_.resume ? resume() : -1;
@@ -292,7 +324,8 @@ public:
   explicit Evaluate(const Options &o) : o_(o) {}
 
   int main() {
-    if (int code = session_.open({o_.model, o_.task, o_.steps, o_.interpret, o_.threads}); code >= 0)
+    if (int code = session_.open({o_.model, o_.task, o_.steps, o_.interpret, o_.threads, ""});
+        code >= 0)
       return code;
     std::vector<double> defaults;
     if (int code = session_.defaultMeta(o_.seed, defaults); code >= 0)

@@ -105,7 +105,7 @@ bool checkCompiled(const runtime::NativeModel &m, const std::string &path, std::
 /// Front end and tangent pass: the differentiated dialect module of a .plast
 /// or .plir file, or nullptr with every diagnostic in `err`.
 std::unique_ptr<ir::Module> compileToDialect(const SourceFile &file, bool isPlir,
-                                             std::string &err) {
+                                             ir::Estimator estimator, std::string &err) {
   std::ostringstream out;
   DiagnosticEngine diag(std::make_shared<SourceFile>(file), out);
   std::unique_ptr<ir::Module> module;
@@ -123,7 +123,13 @@ std::unique_ptr<ir::Module> compileToDialect(const SourceFile &file, bool isPlir
                                                    (errors.empty() ? "" : errors[0].message));
     }
   }
-  if (!module || diag.hasErrors() || !transforms::computeTangents(*module, diag) ||
+  if (module && module->lanes > 0 && module->estimator != estimator) {
+    err = "'" + file.path() + "' already has tangents for the " +
+          ir::estimatorName(module->estimator) + " estimator, not the " +
+          ir::estimatorName(estimator) + " one (--estimator)";
+    return nullptr;
+  }
+  if (!module || diag.hasErrors() || !transforms::computeTangents(*module, diag, {}, estimator) ||
       diag.hasErrors()) {
     err = out.str();
     if (err.empty())
@@ -138,7 +144,9 @@ std::unique_ptr<LoadedModel> loadSource(const std::string &path, bool isPlir,
   auto file = SourceFile::read(path, err);
   if (!file)
     return nullptr;
-  std::unique_ptr<ir::Module> module = compileToDialect(*file, isPlir, err);
+  ir::Estimator estimator =
+      options.estimator == "score" ? ir::Estimator::Score : ir::Estimator::Pathwise;
+  std::unique_ptr<ir::Module> module = compileToDialect(*file, isPlir, estimator, err);
   if (!module)
     return nullptr;
   if (options.interpret)
@@ -170,6 +178,12 @@ std::unique_ptr<LoadedModel> loadModel(const std::string &path, const LoadOption
     std::unique_ptr<runtime::NativeModel> lib = runtime::loadSharedLibrary(path, err);
     if (!lib || !checkCompiled(*lib, path, err))
       return nullptr;
+    if (!options.estimator.empty() && lib->info().estimator != options.estimator) {
+      err = "'" + path + "' was built for the " + lib->info().estimator +
+            " estimator; rebuild it with 'plasticc --estimator " + options.estimator + "' or "
+            "run --estimator " + lib->info().estimator;
+      return nullptr;
+    }
     return std::make_unique<CompiledModel>(std::move(lib), "shared library");
   }
   err = "'" + path + "' is not a model: expected a .plast source, a .plir module or a .so library";

@@ -22,6 +22,10 @@ namespace plasticc::tool {
 /// How to run a model.
 struct LoadOptions {
   bool interpret = false; // the reference interpreter instead of compiled code
+  /// The estimator the tangents serve ("pathwise" or "score"): a source is
+  /// compiled for it; a .so must have been built for it ("": any .so, and a
+  /// source compiled for the pathwise one, e.g. to evaluate without tangents).
+  std::string estimator = "pathwise";
 };
 
 /// A loaded model: makes backends that all run it (see file comment).

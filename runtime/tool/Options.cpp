@@ -189,6 +189,19 @@ int parseOptions(int argc, char **argv, Options &o) {
       ->check(atLeast(0));
   app.add_flag_callback("--no-eval", [&o] { o.evaluate = false; },
                         "skip the evaluation against baselines");
+  app.add_option("--estimator", o.estimator,
+                 "the meta-gradient: 'pathwise' (tangents through learning; the reward must be "
+                 "differentiable) or 'score' (REINFORCE with forward sensitivities of the rule; "
+                 "any reward, e.g. a correct choice; docs/model.md)")
+      ->check(CLI::IsMember({"pathwise", "score"}));
+  app.add_option("--reward", o.reward,
+                 "what J averages: the model's reward R ('model') or the task's ('task': "
+                 "reward = \"correct\" scores 1 per correct choice; needs --estimator score)")
+      ->check(CLI::IsMember({"model", "task"}));
+  app.add_option("--score-baseline", o.scoreBaseline,
+                 "with --estimator score: subtract the mean reward to go of the other networks "
+                 "of the meta-iteration ('batch', unbiased) or nothing ('none')")
+      ->check(CLI::IsMember({"batch", "none"}));
   CLI::Option *ablate = addEvaluation(app, o.eval, true);
   return parse(app, ablate, o.eval, argc, argv);
 }

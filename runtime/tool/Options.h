@@ -62,6 +62,9 @@ struct Options {
   int threads = 0; // 0: the hardware's
   std::string out = "meta-out";
   bool resume = false;
+  std::string estimator = "pathwise"; // --estimator: pathwise | score
+  std::string reward = "model";       // --reward: model | task
+  std::string scoreBaseline = "batch"; // --score-baseline: batch | none
 
   bool interpret = false;
   std::string init;   // initial meta values: "theta[1,1]=1,..." or a rule.json

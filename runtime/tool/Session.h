@@ -37,6 +37,7 @@ struct SessionConfig {
   int64_t steps = 0; // 0: the task's own timing
   bool interpret = false;
   int threads = 0;   // 0: the hardware's
+  std::string estimator = "pathwise"; // LoadOptions::estimator
 };
 
 /// A loaded, bound model and task (see file comment).

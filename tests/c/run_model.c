@@ -87,6 +87,7 @@ int main(int argc, char **argv) {
   expect(info->state_bytes == M(STATE_BYTES) && info->state_align == M(STATE_ALIGN), "state size");
   expect(info->input_length == M(INPUT_LENGTH) && info->noise_length == M(NOISE_LENGTH), "vector lengths");
   expect(info->num_quantities == M(NUM_QUANTITIES), "number of quantities");
+  expect(info->estimator == M(ESTIMATOR) && info->score_quantity == M(SCORE_QUANTITY), "estimator");
   if (failures)
     return 1;
   M(FOR_EACH_QUANTITY)(CHECK_QUANTITY)

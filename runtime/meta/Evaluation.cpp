@@ -49,16 +49,52 @@ double worstTrialReward(const std::vector<NetworkResult> &nets) {
   return worst;
 }
 
+std::optional<LearningRate> findLearningRate(const ModelBinding &b, const std::string &name,
+                                             std::string &err) {
+  LearningRate r;
+  auto asMeta = [&](const std::string &n) {
+    int64_t k = b.metaIndex(n);
+    if (k < 0)
+      return false;
+    r.kind = n.rfind("log_", 0) == 0 ? LearningRate::Kind::LogMeta : LearningRate::Kind::Meta;
+    r.metaIndex = k;
+    r.name = n;
+    return true;
+  };
+  auto asParam = [&](const std::string &n) {
+    if (!(r.param = b.scalarParam(n)))
+      return false;
+    r.kind = LearningRate::Kind::Param;
+    r.name = n;
+    return true;
+  };
+  if (!name.empty()) {
+    if (asParam(name) || asMeta(name))
+      return r;
+    err = "--learning-rate: model '" + b.info().name + "' has no scalar param or meta scalar '" +
+          name + "'";
+    return std::nullopt;
+  }
+  if (asParam("eta") || asMeta("eta") || asMeta("log_eta"))
+    return r;
+  r.name = "scale";
+  return r;
+}
+
 Evaluator::Evaluator(const NetworkRunner &runner, EvalConfig config)
     : runner_(runner), config_(std::move(config)), penalty_(config_.penalty) {
   const ModelBinding &b = runner.binding();
-  eta_ = b.scalarParam("eta");
+  std::string err;
+  std::optional<LearningRate> rate = findLearningRate(b, config_.learningRate, err);
+  if (!rate)
+    throw std::invalid_argument(err); // the tool checks the name first
+  rate_ = *rate;
   auto ws = runner.workspace(0);
   runner.initOnly(networkSeed(config_.seed, SeedDomain::HeldOut, 0, 0), nullptr, *ws);
   defaultMeta_.assign(static_cast<size_t>(b.metaScalars()), 0.0);
   b.readMeta(ws->state(), defaultMeta_.data());
-  if (eta_)
-    std::memcpy(&defaultEta_, static_cast<const char *>(ws->state()) + eta_->offset,
+  if (rate_.param)
+    std::memcpy(&defaultParam_, static_cast<const char *>(ws->state()) + rate_.param->offset,
                 sizeof(double));
 }
 
@@ -68,21 +104,45 @@ NetworkOptions Evaluator::options(const Rule &rule, double scale) const {
   o.tangents = false;
   o.plasticity = rule.plastic;
   o.weightBound = config_.weightBound;
-  if (eta_ && scale != 1.0)
-    o.params.push_back({eta_, defaultEta_ * scale});
+  if (rate_.param && scale != 1.0)
+    o.params.push_back({rate_.param, defaultParam_ * scale});
   return o;
 }
 
 std::vector<double> Evaluator::scaled(const std::vector<double> &meta, double scale) const {
-  if (eta_ || scale == 1.0)
-    return meta;
-  // Without an `eta` the rule's coefficients are the learning rate:
-  // scale what differs from the defaults.
   std::vector<double> m = meta;
-  for (size_t i = 0; i < m.size(); ++i)
-    if (m[i] != defaultMeta_[i])
-      m[i] *= scale;
+  if (scale == 1.0)
+    return m;
+  size_t k = static_cast<size_t>(rate_.metaIndex);
+  switch (rate_.kind) {
+  case LearningRate::Kind::Param:
+    break;
+  case LearningRate::Kind::Meta:
+    m[k] *= scale;
+    break;
+  case LearningRate::Kind::LogMeta:
+    m[k] += std::log(scale);
+    break;
+  case LearningRate::Kind::Coefficients:
+    // The rule's coefficients are its learning rate: scale what differs
+    // from the defaults.
+    for (size_t i = 0; i < m.size(); ++i)
+      if (m[i] != defaultMeta_[i])
+        m[i] *= scale;
+    break;
+  }
   return m;
+}
+
+double Evaluator::rateValue(const Rule &rule, double scale) const {
+  switch (rate_.kind) {
+  case LearningRate::Kind::Param: return defaultParam_ * scale;
+  case LearningRate::Kind::Meta: return rule.meta[static_cast<size_t>(rate_.metaIndex)] * scale;
+  case LearningRate::Kind::LogMeta:
+    return rule.meta[static_cast<size_t>(rate_.metaIndex)] + std::log(scale);
+  case LearningRate::Kind::Coefficients: return scale;
+  }
+  return kNaN;
 }
 
 std::vector<NetworkResult> Evaluator::runAll(const Rule &rule, double scale, SeedDomain domain,
@@ -124,38 +184,49 @@ NetworkOutcome Evaluator::outcome(const NetworkResult &net) const {
   return o;
 }
 
-RuleResult Evaluator::evaluate(const Rule &rule) const {
+RuleResult Evaluator::tuned(const Rule &rule) const {
   RuleResult res;
   res.rule = rule;
   res.scale = rule.scale;
-  if (rule.tune) {
-    auto score = [&](double scale) {
-      double sum = 0;
-      std::vector<NetworkResult> nets = runAll(rule, scale, SeedDomain::Sweep, config_.tuneNetworks);
-      for (const NetworkResult &n : nets)
-        sum += outcome(n).mean;
-      return sum / static_cast<double>(nets.size());
-    };
-    res.tuning = tuneScale(score, config_.tune);
-    res.scale = res.tuning->scale;
-    res.tuneNetworkTrials =
-        static_cast<int64_t>(res.tuning->tried.size()) * config_.tuneNetworks * config_.trials;
-  }
+  if (!rule.tune)
+    return res;
+  // Mean reward of the tuning networks; a learning rate under which one of
+  // them diverges is never chosen.
+  auto score = [&](double scale) {
+    double sum = 0;
+    std::vector<NetworkResult> nets = runAll(rule, scale, SeedDomain::Sweep, config_.tuneNetworks);
+    for (const NetworkResult &n : nets) {
+      if (n.divergence)
+        return -std::numeric_limits<double>::infinity();
+      sum += n.meanTaskReward;
+    }
+    return sum / static_cast<double>(nets.size());
+  };
+  res.tuning = tuneScale(score, config_.tune);
+  res.scale = res.tuning->scale;
+  res.tuneNetworkTrials =
+      static_cast<int64_t>(res.tuning->tried.size()) * config_.tuneNetworks * config_.trials;
+  return res;
+}
+
+RuleResult Evaluator::evaluate(const Rule &rule) const {
+  RuleResult res = tuned(rule);
   std::vector<NetworkResult> nets = runAll(rule, res.scale, SeedDomain::HeldOut, config_.seeds);
   return heldOut(rule, std::move(res), nets);
 }
 
 RuleResult Evaluator::heldOut(const Rule &rule, RuleResult res,
                               const std::vector<NetworkResult> &nets) const {
-  res.eta = eta_ ? defaultEta_ * res.scale : kNaN;
+  res.eta = rule.plastic ? rateValue(rule, res.scale) : kNaN;
   if (res.tuning) {
-    const char *what = eta_ ? "eta" : "coefficient scale";
+    const std::string what =
+        rate_.kind == LearningRate::Kind::Coefficients ? "coefficient scale" : rate_.name;
     res.notes.push_back(rule.name + ": " + what + " tuned over " +
                         plural(static_cast<int64_t>(res.tuning->tried.size()), "point") + " x " +
                         plural(config_.tuneNetworks, "network") + " x " +
                         plural(config_.trials, "trial") + " (" +
                         std::to_string(res.tuneNetworkTrials) + " network-trials) -> " +
-                        num(eta_ ? res.eta : res.scale, 4) + " (tuning reward " +
+                        num(res.eta, 4) + " (tuning reward " +
                         num(res.tuning->score, 4) + ")");
   }
   for (const NetworkResult &n : nets) {
@@ -199,44 +270,37 @@ void Evaluator::summarise(RuleResult &res) const {
   for (const NetworkOutcome &o : res.networks)
     toCriterion.push_back(o.toCriterion);
   res.finalReward = final;
-  res.fractionCorrect = runner_.binding().task().discrete() ? finalCorrect : kNaN;
+  const bool discrete = runner_.binding().task().discrete();
+  res.fractionCorrect = discrete ? finalCorrect : kNaN;
+  if (!discrete) { // no trial is correct or not
+    std::fill(res.correct.begin(), res.correct.end(), kNaN);
+    std::fill(res.correctSem.begin(), res.correctSem.end(), kNaN);
+  }
   res.criterion = criterionQuartiles(toCriterion);
 }
 
 std::vector<RuleResult> Evaluator::evaluateAll(const std::vector<Rule> &rules,
                                                const std::function<void(const std::string &)> &progress) {
-  std::vector<std::optional<RuleResult>> done(rules.size());
-  // No plasticity first: its worst trial is the penalty of every divergence.
-  for (size_t i = 0; i < rules.size(); ++i) {
-    if (rules[i].plastic)
-      continue;
+  // Every rule's networks first: the penalty is a floor under all of them.
+  std::vector<RuleResult> tunedRules;
+  std::vector<std::vector<NetworkResult>> nets;
+  worst_ = std::numeric_limits<double>::quiet_NaN();
+  for (const Rule &rule : rules) {
     if (progress)
-      progress(rules[i].name);
-    std::vector<NetworkResult> nets = runAll(rules[i], 1.0, SeedDomain::HeldOut, config_.seeds);
-    if (std::isnan(penalty_))
-      penalty_ = worstTrialReward(nets);
-    if (std::isnan(penalty_))
-      throw std::runtime_error("'" + rules[i].name + "' diverged on every held-out network in "
-                               "its first trial, so the divergence penalty is undefined (set "
-                               "one with --penalty)");
-    RuleResult res;
-    res.rule = rules[i];
-    done[i] = heldOut(rules[i], std::move(res), nets);
-    break;
+      progress(rule.name);
+    tunedRules.push_back(tuned(rule));
+    nets.push_back(runAll(rule, tunedRules.back().scale, SeedDomain::HeldOut, config_.seeds));
+    double w = worstTrialReward(nets.back());
+    if (!std::isnan(w) && !(w >= worst_))
+      worst_ = w;
   }
+  penalty_ = std::isnan(config_.penalty) ? worst_ : config_.penalty;
   if (std::isnan(penalty_))
-    throw std::runtime_error("no rule without plasticity to fix the divergence penalty (set "
-                             "one with --penalty)");
-  for (size_t i = 0; i < rules.size(); ++i) {
-    if (done[i])
-      continue;
-    if (progress)
-      progress(rules[i].name);
-    done[i] = evaluate(rules[i]);
-  }
+    throw std::runtime_error("every held-out network of every rule diverged in its first trial, "
+                             "so the divergence penalty is undefined (set one with --penalty)");
   std::vector<RuleResult> out;
-  for (auto &r : done)
-    out.push_back(std::move(*r));
+  for (size_t i = 0; i < rules.size(); ++i)
+    out.push_back(heldOut(rules[i], std::move(tunedRules[i]), nets[i]));
   return out;
 }
 

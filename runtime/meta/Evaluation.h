@@ -4,11 +4,12 @@
 // never seen in meta-training or in tuning (docs/runtime.md "Evaluation").
 // Every held-out network counts: a network that diverges fails, and each of
 // its trials from the divergence on scores a stated penalty (by default the
-// worst trial reward of any held-out network without plasticity; correct =
-// false), so a rule that diverges ranks below one that does not. Rules whose
-// learning rate is tuned get the same search (Tuning.h) on networks of their
-// own, with the same number of networks and trials, and the budget of each
-// search is reported. For each rule the result holds the per-network,
+// worst reward of any completed trial of any rule in the evaluation, a floor
+// no completed trial is below; correct = false), so a diverged network ranks
+// below every network that did not diverge. Rules whose learning rate is
+// tuned get the same search (Tuning.h) on networks of their own, with the
+// same number of networks and trials, and never a learning rate under which
+// one of those networks diverges; the budget of each search is reported. For each rule the result holds the per-network,
 // per-trial rewards and choices, learning curves with standard errors, and
 // trials to criterion.
 //
@@ -44,20 +45,40 @@ struct Rule {
   std::string origin;     // where the rule came from (provenance), for the notes
 };
 
+/// What a model's learning rate is, for tuning it and for the table: a
+/// scalar param (eta), a meta scalar that multiplies the update (a learned
+/// eta), one that is its logarithm (log_eta: tuning adds log(scale)), or,
+/// for a model with none of these, the rule's coefficients themselves (those
+/// that differ from the model's defaults are scaled).
+struct LearningRate {
+  enum class Kind { Param, Meta, LogMeta, Coefficients } kind = Kind::Coefficients;
+  std::string name; // "eta", "log_eta", ...; "scale" for Coefficients
+  const runtime::QuantityInfo *param = nullptr;
+  int64_t metaIndex = -1;
+};
+
+/// The learning rate `name` names (a scalar param, or a meta scalar: one
+/// named log_* is a logarithm), or for "" the first of param eta, meta eta
+/// and meta log_eta, else the coefficients. nullopt and `err` if `name`
+/// names neither a scalar param nor a meta scalar.
+std::optional<LearningRate> findLearningRate(const ModelBinding &binding, const std::string &name,
+                                             std::string &err);
+
 /// Settings of the evaluation.
 struct EvalConfig {
   int64_t seeds = 16;        // held-out networks per rule
   int64_t trials = 20;       // learning trials per network
   int64_t tuneNetworks = 16; // networks per point of a learning-rate search
   TuneConfig tune;           // the search (multiples of the model's eta)
-  /// Task reward of each trial from a divergence on; NaN: the worst trial
-  /// reward of the "no plasticity" rule on the held-out networks.
+  /// Task reward of each trial from a divergence on; NaN: the worst reward
+  /// of any completed held-out trial of any rule evaluated together.
   double penalty = std::numeric_limits<double>::quiet_NaN();
   int64_t criterionWindow = 100;    // trials to criterion: window ...
   double criterionFraction = 0.95;  // ... and fraction correct in it
   int threads = 1;
   uint64_t seed = 1;
   double weightBound = 1e3;
+  std::string learningRate; // findLearningRate's name ("": found as it says)
 };
 
 /// One held-out network under one rule.
@@ -74,7 +95,7 @@ struct NetworkOutcome {
 /// How one rule did on the held-out networks.
 struct RuleResult {
   Rule rule;
-  double eta = std::numeric_limits<double>::quiet_NaN(); // learning rate used (NaN: no `eta`)
+  double eta = std::numeric_limits<double>::quiet_NaN(); // learning rate used (LearningRate)
   double scale = 1;                  // multiple of the model's eta (or coefficients) used
   std::optional<TuneResult> tuning;  // the search, if the rule was tuned
   int64_t tuneNetworkTrials = 0;     // its budget: points x networks x trials
@@ -97,38 +118,47 @@ public:
 
   /// The model's declared meta values (for building rules).
   const std::vector<double> &defaultMeta() const { return defaultMeta_; }
-  /// Whether the model has a scalar param `eta` that scales its updates.
-  bool hasEta() const { return eta_ != nullptr; }
+  /// The learning rate tuning scales (findLearningRate).
+  const LearningRate &learningRate() const { return rate_; }
 
-  /// Evaluates every rule; the first rule with plastic = false ("no
-  /// plasticity") runs first and fixes the penalty unless EvalConfig sets
-  /// one. Results are in the order of `rules`. `progress` (may be empty) is
-  /// called with each rule's name as it starts.
+  /// Evaluates every rule (tuning those with Rule::tune), then fixes the
+  /// penalty (EvalConfig::penalty, or the worst completed trial of all of
+  /// them) and scores the divergences with it. Results are in the order of
+  /// `rules`. `progress` (may be empty) is called with each rule's name as
+  /// it starts. Throws std::runtime_error if no trial of any rule completed
+  /// and no penalty is set.
   std::vector<RuleResult> evaluateAll(const std::vector<Rule> &rules,
                                       const std::function<void(const std::string &)> &progress = {});
 
-  /// Tunes if rule.tune, then runs the held-out networks. Needs the penalty
-  /// (evaluateAll sets it; setPenalty for a single rule).
+  /// One rule on its own, scored with the penalty as it stands (setPenalty).
   RuleResult evaluate(const Rule &rule) const;
 
   double penalty() const { return penalty_; }
   void setPenalty(double p) { penalty_ = p; }
+  /// The worst reward of any completed held-out trial in the last
+  /// evaluateAll (NaN before), whatever the penalty.
+  double worstCompleted() const { return worst_; }
   const EvalConfig &config() const { return config_; }
 
 private:
   std::vector<NetworkResult> runAll(const Rule &rule, double scale, SeedDomain domain,
                                     int64_t count) const;
+  /// Tunes the rule if asked; the result's scale and tuning are set.
+  RuleResult tuned(const Rule &rule) const;
   RuleResult heldOut(const Rule &rule, RuleResult res, const std::vector<NetworkResult> &nets) const;
   NetworkOutcome outcome(const NetworkResult &net) const;
   void summarise(RuleResult &res) const;
   NetworkOptions options(const Rule &rule, double scale) const;
   std::vector<double> scaled(const std::vector<double> &meta, double scale) const;
+  /// The learning rate's value for `rule` at `scale` (the table's column).
+  double rateValue(const Rule &rule, double scale) const;
 
   const NetworkRunner &runner_;
   EvalConfig config_;
   double penalty_;
-  const runtime::QuantityInfo *eta_ = nullptr;
-  double defaultEta_ = 0;
+  double worst_ = std::numeric_limits<double>::quiet_NaN();
+  LearningRate rate_;
+  double defaultParam_ = 0; // the param's value at init (Kind::Param)
   std::vector<double> defaultMeta_;
 };
 

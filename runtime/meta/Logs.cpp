@@ -21,8 +21,14 @@ std::string g(double v) {
   return buf;
 }
 
-/// CSV field: quoted, since meta names like theta[1,2] hold commas.
-std::string quoted(const std::string &s) { return "\"" + s + "\""; }
+/// CSV field: quoted, since meta names like theta[1,2] hold commas; a quote
+/// inside is doubled (RFC 4180).
+std::string quoted(const std::string &s) {
+  std::string out = "\"";
+  for (char c : s)
+    out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
 
 nlohmann::json nested(const double *v, const std::vector<int64_t> &shape, size_t dim) {
   if (dim == shape.size())

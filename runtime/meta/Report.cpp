@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <sstream>
 
 namespace plasticc::meta {
@@ -36,10 +37,37 @@ std::string divergedCell(const RuleResult &r) {
   return s;
 }
 
-/// "412 [300-601]", with ">K" for a censored quantile.
+/// "412 [300-601]" (median [quartiles]); "not reached" when the median is
+/// censored, ">K" for a censored upper quartile.
 std::string criterionCell(const Quartiles &q, int64_t trials) {
+  if (q.median < 0)
+    return "not reached (" + std::to_string(q.reached) + "/" + std::to_string(q.n) + ")";
   auto one = [&](int64_t v) { return v < 0 ? ">" + std::to_string(trials) : std::to_string(v); };
   return one(q.median) + " [" + one(q.q1) + "-" + one(q.q3) + "]";
+}
+
+/// Columns padded to their widest cell; numbers right-aligned, text (the
+/// first two columns, and those from `textFrom` on) left-aligned.
+std::string formatColumns(const std::vector<std::vector<std::string>> &rows,
+                          size_t textFrom = std::numeric_limits<size_t>::max()) {
+  std::vector<size_t> width;
+  for (const auto &r : rows)
+    for (size_t c = 0; c < r.size(); ++c) {
+      width.resize(std::max(width.size(), r.size()), 0);
+      width[c] = std::max(width[c], r[c].size());
+    }
+  std::string out;
+  for (const auto &r : rows) {
+    std::string line;
+    for (size_t c = 0; c < r.size(); ++c) {
+      std::string pad(width[c] - r[c].size(), ' ');
+      line += (c ? "  " : "") + (c < 2 || c >= textFrom ? r[c] + pad : pad + r[c]);
+    }
+    while (!line.empty() && line.back() == ' ')
+      line.pop_back();
+    out += line + "\n";
+  }
+  return out;
 }
 
 } // namespace
@@ -77,6 +105,9 @@ std::string verdict(const std::vector<RuleResult> &results) {
       out += " ties with " + ties + " (difference within 2 standard errors); ";
     else
       out += " beats every baseline (by more than 2 standard errors); ";
+    if (cand.diverged > 0)
+      detail += "; " + cand.rule.name + " diverged on " + std::to_string(cand.diverged) + " of " +
+                std::to_string(cand.networks.size()) + " held-out networks (scored with the penalty)";
     out += detail + "\n";
   }
   return out;
@@ -84,7 +115,8 @@ std::string verdict(const std::vector<RuleResult> &results) {
 
 std::string formatTable(const std::vector<RuleResult> &results, const tasks::Task &task,
                         const EvalConfig &config, double penalty,
-                        const std::vector<std::string> &extraNotes) {
+                        const std::vector<std::string> &extraNotes, double worstCompleted,
+                        const std::string &rateName) {
   std::ostringstream s;
   const int64_t K = config.trials;
   const int64_t last = std::max<int64_t>(1, (K + 5) / 10);
@@ -94,31 +126,44 @@ std::string formatTable(const std::vector<RuleResult> &results, const tasks::Tas
     << plural(K, "trial") << " of " << task.name
     << " (networks never used in meta-training or tuning)\n";
   const std::string lastText = "(last " + std::to_string(last) + ")";
-  char line[512];
-  auto row = [&](const std::string &a, const std::string &b, const std::string &c,
-                 const std::string &d, const std::string &e, const std::string &f,
-                 const std::string &g, const std::string &h) {
-    std::snprintf(line, sizeof line, "%-22s %-18s %8s %20s %12s %9s %17s %s\n", a.c_str(),
-                  b.c_str(), c.c_str(), d.c_str(), e.c_str(), f.c_str(), g.c_str(), h.c_str());
-    s << line;
-  };
-  row("rule", "", "eta", "mean reward", "final reward", discrete ? "correct" : "",
-      criterion ? "to criterion" : "", "diverged");
-  row("", "", "", "(learning, +- s.e.)", lastText, discrete ? lastText : "",
-      criterion ? "median [IQR]" : "", "");
-  for (const RuleResult &r : results)
-    row(r.rule.name, r.rule.detail, num(r.eta, 3),
-        num(r.meanReward.mean) + " +- " + num(r.meanReward.sem, 2), num(r.finalReward),
-        discrete ? num(r.fractionCorrect, 3) : "",
-        criterion ? criterionCell(r.criterion, K) : "", divergedCell(r));
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> head{"rule", "", rateName, "mean reward", "final reward"},
+      sub{"", "", "", "(learning, +- s.e.)", lastText};
+  if (discrete) {
+    head.push_back("correct");
+    sub.push_back(lastText);
+  }
+  if (criterion) {
+    head.push_back("to criterion");
+    sub.push_back("median [IQR]");
+  }
+  head.push_back("diverged");
+  sub.push_back("");
+  rows.push_back(head);
+  rows.push_back(sub);
+  for (const RuleResult &r : results) {
+    std::vector<std::string> row{r.rule.name, r.rule.detail, num(r.eta, 3),
+                                 num(r.meanReward.mean) + " +- " + num(r.meanReward.sem, 2),
+                                 num(r.finalReward)};
+    if (discrete)
+      row.push_back(num(r.fractionCorrect, 3));
+    if (criterion)
+      row.push_back(criterionCell(r.criterion, K));
+    row.push_back(divergedCell(r));
+    rows.push_back(row);
+  }
+  s << formatColumns(rows);
   s << "notes:\n";
   s << "  every held-out network counts: from the trial at which a network diverges on, each "
        "trial scores "
     << num(penalty) << " ("
-    << (std::isnan(config.penalty) ? "the worst trial reward of any held-out network without "
-                                     "plasticity"
+    << (std::isnan(config.penalty) ? "the worst reward of any completed held-out trial in this "
+                                     "table, so a diverged network ranks below every other"
                                    : "--penalty")
     << ")" << (discrete ? " and counts as incorrect" : "") << "\n";
+  if (!std::isnan(config.penalty) && penalty > worstCompleted)
+    s << "  warning: --penalty " << num(penalty) << " is above the worst completed trial ("
+      << num(worstCompleted) << "): a diverged network can rank above one that completed\n";
   if (discrete)
     s << "  trials to criterion: the trial ending the first window of "
       << config.criterionWindow << " successive trials with at least "
@@ -136,28 +181,26 @@ std::string formatTable(const std::vector<RuleResult> &results, const tasks::Tas
   return s.str();
 }
 
-std::string formatAblation(const RuleResult &full, const std::vector<RuleResult> &ablated) {
+std::string formatAblation(const RuleResult &full, const std::vector<RuleResult> &ablated,
+                           const std::string &rate) {
   std::ostringstream s;
-  s << "Ablation of " << full.rule.name << ": each term set to 0 in turn, at eta "
-    << num(full.eta, 3) << ", on the same " << plural(static_cast<int64_t>(full.perNetwork.size()), "held-out network")
+  s << "Ablation of " << full.rule.name << ": each term set to 0 in turn, at " << rate << ", on the same "
+    << plural(static_cast<int64_t>(full.perNetwork.size()), "held-out network")
     << " (full rule: mean reward " << num(full.meanReward.mean)
     << "; each line is its own 2-standard-error test, so about 1 line in 20 crosses by "
        "chance)\n";
-  char line[256];
-  std::snprintf(line, sizeof line, "%-28s %12s %24s  %s\n", "without", "mean reward",
-                "change (+- s.e.)", "");
-  s << line;
+  if (ablated.empty())
+    return s.str() + "  nothing to ablate: no term of the rule is non-zero\n";
+  std::vector<std::vector<std::string>> rows{{"without", "", "mean reward", "change (+- s.e.)", ""}};
   for (const RuleResult &a : ablated) {
     MeanSem d = pairedDifference(a.perNetwork, full.perNetwork);
     const char *verdict = !(std::fabs(d.mean) > 2 * d.sem) ? "no effect beyond 2 s.e."
                           : d.mean < 0                     ? "the rule needs it"
                                                            : "the rule is better without it";
-    std::snprintf(line, sizeof line, "%-28s %12s %24s  %s\n", a.rule.name.c_str(),
-                  num(a.meanReward.mean).c_str(), (num(d.mean, 3) + " +- " + num(d.sem, 2)).c_str(),
-                  verdict);
-    s << line;
+    rows.push_back({a.rule.name, "", num(a.meanReward.mean), num(d.mean, 3) + " +- " + num(d.sem, 2),
+                    verdict});
   }
-  return s.str();
+  return s.str() + formatColumns(rows, 4);
 }
 
 } // namespace plasticc::meta

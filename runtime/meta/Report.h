@@ -14,6 +14,7 @@
 
 #include "runtime/meta/Evaluation.h"
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -27,16 +28,23 @@ namespace plasticc::meta {
 /// there is no candidate or no baseline.
 std::string verdict(const std::vector<RuleResult> &results);
 
-/// The evaluation table as text: header, one row per rule, the notes of
-/// the rules and `extraNotes`, and the verdict.
+/// The evaluation table as text: header, one row per rule (columns sized to
+/// their cells; "correct" and "to criterion" only for tasks with choices),
+/// the notes of the rules and `extraNotes`, and the verdict. `penalty` is
+/// the one used; `worstCompleted` the worst completed trial (a warning when
+/// a --penalty is above it).
 std::string formatTable(const std::vector<RuleResult> &results, const tasks::Task &task,
                         const EvalConfig &config, double penalty,
-                        const std::vector<std::string> &extraNotes = {});
+                        const std::vector<std::string> &extraNotes = {},
+                        double worstCompleted = std::numeric_limits<double>::quiet_NaN(),
+                        const std::string &rateName = "eta");
 
 /// The ablation of `full`: for each entry of `ablated` (the same rule with
 /// one term or group set to 0, at the same learning rate, on the same
 /// held-out networks; its name is the term), the mean reward and the paired
-/// change from the full rule with its standard error.
-std::string formatAblation(const RuleResult &full, const std::vector<RuleResult> &ablated);
+/// change from the full rule with its standard error. `rate` says at which
+/// learning rate ("eta 0.05").
+std::string formatAblation(const RuleResult &full, const std::vector<RuleResult> &ablated,
+                           const std::string &rate);
 
 } // namespace plasticc::meta

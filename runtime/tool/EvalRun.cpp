@@ -9,6 +9,8 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <set>
+#include <sstream>
 #include <stdexcept>
 
 namespace plasticc::tool {
@@ -27,8 +29,12 @@ int EvalRun::prepare(std::vector<meta::Rule> candidates, int64_t defaultTrials,
   config_.threads = s_.threads();
   config_.seed = o_.seed;
   config_.weightBound = o_.weightBound;
+  config_.learningRate = e.learningRate;
   if (int code = s_.defaultMeta(o_.seed, defaults_); code >= 0)
     return code;
+  std::string why;
+  if (!meta::findLearningRate(s_.binding(), e.learningRate, why))
+    return fail(ExitUsage, why);
   if (e.criterionAsked && !s_.task().discrete())
     return fail(ExitUsage, "task " + s_.task().name + " has no choices (no 'choices' in its "
                            "file), so no trial is correct or not: --criterion and "
@@ -42,8 +48,9 @@ int EvalRun::prepare(std::vector<meta::Rule> candidates, int64_t defaultTrials,
   if (e.ablate) {
     if (candidates.empty())
       return fail(ExitUsage, "--ablate needs a rule to ablate (--rule)");
-    if (!ablations(candidates.front(), e.ablateSpec, s_.binding(), err)) // checked now, built in run()
-      return fail(ExitUsage, err);
+    std::vector<std::string> unused;
+    if (!ablations(candidates.front(), e.ablateSpec, s_.binding(), defaults_, unused, err))
+      return fail(ExitUsage, err); // checked now, built in run() from the final rule
   }
   for (meta::Rule &c : candidates) {
     c.candidate = true;
@@ -51,16 +58,22 @@ int EvalRun::prepare(std::vector<meta::Rule> candidates, int64_t defaultTrials,
       notes.push_back(c.name + ": " + c.origin);
     rules_.push_back(c);
   }
+  const std::string rate = meta::findLearningRate(s_.binding(), e.learningRate, why)->name;
   if (e.retune)
     for (const meta::Rule &c : candidates) {
       meta::Rule r = c;
-      r.name = c.name + ", eta tuned";
+      r.name = c.name + ", " + rate + " tuned";
       r.tune = true;
       rules_.push_back(r);
     }
   rules_.push_back(meta::noPlasticity(defaults_));
   for (meta::Rule &b : *base)
     rules_.push_back(std::move(b));
+  std::set<std::string> names;
+  for (const meta::Rule &r : rules_)
+    if (!names.insert(r.name).second)
+      return fail(ExitUsage, "two rules are named '" + r.name + "' (give each --rule its own "
+                             "LABEL:, and each baseline its own name)");
   return -1;
 }
 
@@ -74,32 +87,42 @@ int EvalRun::run() {
   meta::Evaluator evaluator(s_.runner(), config_);
   std::string err;
   std::vector<meta::Rule> ablated; // of the first candidate, as it is now
+  std::vector<std::string> ablationNotes;
   if (o_.eval.ablate)
-    ablated = *ablations(rules_.front(), o_.eval.ablateSpec, s_.binding(), err); // checked in prepare()
+    ablated = *ablations(rules_.front(), o_.eval.ablateSpec, s_.binding(), defaults_,
+                         ablationNotes, err); // checked in prepare()
   const size_t n = rules_.size() + ablated.size();
   size_t at = 0;
-  auto progress = [&](const std::string &name) {
+  auto progress = [&, first = rules_.size()](const std::string &name) {
     if (!o_.quiet)
-      std::cerr << "plasticc-meta: evaluating " << name << " (rule " << ++at << " of " << n
-                << ") on " << count(config_.seeds, "held-out network") << "...\n";
+      std::cerr << "plasticc-meta: evaluating " << (at >= first ? "'" + rules_.front().name + "' without " : "")
+                << name << " (rule " << at + 1 << " of " << n << ") on "
+                << count(config_.seeds, "held-out network") << "...\n";
+    ++at;
   };
+  // The ablated variants run with the table's rules: one penalty floor for all.
+  std::vector<meta::Rule> all = rules_;
+  all.insert(all.end(), ablated.begin(), ablated.end());
   std::vector<meta::RuleResult> results;
   try {
-    results = evaluator.evaluateAll(rules_, progress);
+    results = evaluator.evaluateAll(all, progress);
   } catch (const std::runtime_error &ex) {
     return fail(ExitFailure, ex.what());
   }
-  std::string table = meta::formatTable(results, s_.task(), config_, evaluator.penalty(), notes);
+  std::vector<meta::RuleResult> without(results.begin() + static_cast<long>(rules_.size()),
+                                        results.end());
+  results.resize(rules_.size());
+  const std::string rate = evaluator.learningRate().name;
+  std::string table = meta::formatTable(results, s_.task(), config_, evaluator.penalty(), notes,
+                                        evaluator.worstCompleted(), rate);
   std::string ablationCsv;
   if (o_.eval.ablate) {
     const meta::RuleResult &full = results.front();
-    std::vector<meta::RuleResult> without;
-    for (meta::Rule r : ablated) {
-      r.scale = full.scale;
-      progress("'" + full.rule.name + "' without " + r.name);
-      without.push_back(evaluator.evaluate(r));
-    }
-    table += "\n" + meta::formatAblation(full, without);
+    std::ostringstream at;
+    at << rate << " " << full.eta;
+    table += "\n" + meta::formatAblation(full, without, at.str());
+    for (const std::string &note : ablationNotes)
+      table += "  " + note + "\n";
     ablationCsv = "without,mean_reward,change,change_sem\n";
     for (const meta::RuleResult &a : without) {
       meta::MeanSem d = meta::pairedDifference(a.perNetwork, full.perNetwork);

@@ -63,8 +63,10 @@ public:
                         (o_.estimator == "score"
                              ? " (every network's reward to go equals the others': nothing "
                                "to learn from this batch)"
-                             : "; if the model's reward is piecewise constant (a correct "
-                               "choice, a threshold), its pathwise gradient is 0 almost "
+                             : ": the reward does not depend on the meta parameters here. With "
+                               "K = 1 no learning precedes the only reward (use more --trials); "
+                               "a reward that is piecewise constant in the output (a correct "
+                               "choice, a threshold) has a pathwise gradient of 0 almost "
                                "everywhere: use --estimator score"));
     }
     std::string err;
@@ -164,7 +166,7 @@ private:
     std::error_code ec;
     fs::create_directories(o_.out, ec);
     if (ec || !fs::is_directory(o_.out))
-      return fail(ExitUsage, "cannot create output directory '" + o_.out + "'" +
+      return fail(ExitFailure, "cannot create output directory '" + o_.out + "'" +
                                  (ec ? ": " + ec.message() : ""));
     meta::MetaConfig cfg;
     cfg.iterations = o_.iters;
@@ -341,10 +343,18 @@ public:
     if (int code = eval_.prepare(candidates, 20, 16); code >= 0)
       return code;
     std::error_code ec;
+    for (const char *run : {"checkpoint.json", "log.csv"})
+      if (fs::exists(fs::path(o_.out) / run, ec))
+        return fail(ExitUsage, "'" + o_.out + "' holds a training run (" + run + "); evaluate "
+                               "would replace its evaluation: choose another --out");
     fs::create_directories(o_.out, ec);
     if (ec || !fs::is_directory(o_.out))
-      return fail(ExitUsage, "cannot create output directory '" + o_.out + "'" +
-                                 (ec ? ": " + ec.message() : ""));
+      return fail(ExitFailure, "cannot create output directory '" + o_.out + "'" +
+                                   (ec ? ": " + ec.message() : ""));
+    // What an earlier evaluate left here and this one does not write.
+    if (!o_.eval.ablate)
+      fs::remove(fs::path(o_.out) / "ablation.csv", ec);
+    fs::remove(fs::path(o_.out) / "learning_curves.png", ec);
     if (int code = eval_.run(); code >= 0)
       return code;
     if (o_.plots) {

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <iostream>
+#include <sstream>
 #include <string>
 
 #ifndef PLASTICC_VERSION
@@ -28,6 +29,32 @@ CLI::Validator atLeast(double lo, bool strictly = false) {
                   (strictly ? v > lo : v >= lo);
         return ok ? "" : std::string("must be ") + (strictly ? "greater than " : "at least ") +
                              bound + " (got " + text + ")";
+      },
+      "", "");
+}
+
+/// A finite number between lo and hi (CLI::Range lets NaN through).
+CLI::Validator between(double lo, double hi) {
+  return CLI::Validator(
+      [=](std::string &text) -> std::string {
+        char *end = nullptr;
+        double v = std::strtod(text.c_str(), &end);
+        bool ok = end != text.c_str() && *end == '\0' && v >= lo && v <= hi;
+        std::ostringstream range;
+        range << "must be a number in [" << lo << ", " << hi << "] (got " << text << ")";
+        return ok ? "" : range.str();
+      },
+      "", "");
+}
+
+/// A finite number.
+CLI::Validator finite() {
+  return CLI::Validator(
+      [](std::string &text) -> std::string {
+        char *end = nullptr;
+        double v = std::strtod(text.c_str(), &end);
+        bool ok = end != text.c_str() && *end == '\0' && std::isfinite(v);
+        return ok ? "" : "must be a finite number (got " + text + ")";
       },
       "", "");
 }
@@ -79,36 +106,42 @@ CLI::Option *addEvaluation(CLI::App &app, EvaluationOptions &e, bool training) {
   app.add_option(training ? "--eval-trials" : "--trials", e.trials,
                  training ? "learning trials per held-out network (default: --trials)"
                           : "learning trials per held-out network (default: 20)")
-      ->check(atLeast(0))
+      ->check(atLeast(1))
       ->default_str("");
   app.add_option("--sweep-seeds", e.sweepSeeds,
                  training ? "networks per point of a learning-rate search (default: 2 x --batch)"
                           : "networks per point of a learning-rate search (default: 16)")
       ->check(atLeast(1))
       ->default_str("");
-  app.add_option("--sweep", e.sweep, "the search's first grid: multiples of the model's eta")
+  app.add_option("--sweep", e.sweep, "the search's first grid: multiples of the model's learning "
+                                     "rate (each in [1e-9, 1e9])")
       ->delimiter(',')
-      ->check(atLeast(0, true));
+      ->check(between(1e-9, 1e9));
   app.add_option("--sweep-refine", e.sweepRefine, "golden-section steps on log eta after the grid")
       ->check(atLeast(0));
   app.add_option("--penalty", e.penalty, "task reward of every trial of a network from its "
                                          "divergence on (default: the worst trial reward of any "
-                                         "held-out network without plasticity)")
+                                         "completed held-out trial of any rule)")
+      ->check(finite())
       ->default_str("");
   app.add_option("--criterion-window", e.criterionWindow, "trials to criterion: window of "
                                                           "successive trials (Miconi 2017: 100)")
       ->check(atLeast(1));
   app.add_option("--criterion", e.criterionFraction, "trials to criterion: fraction correct in "
                                                      "the window (Miconi 2017: 0.95)")
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(between(0, 1));
   app.add_flag_callback("--no-retune", [&e] { e.retune = false; },
                         "do not also evaluate each candidate rule at a tuned learning rate");
-  CLI::Option *ablate = app.add_option("--ablate", e.ablateSpec, "also evaluate the candidate with each non-zero meta "
-                                           "scalar set to 0 in turn, or with each group named "
-                                           "(NAME,... where * matches any index)")
-      ->expected(0, 1)
-      ->type_name("[GROUPS]")
-      ->default_str("");
+  app.add_flag("--ablate", e.ablate, "also evaluate the first candidate rule with each of its "
+                                    "terms (non-zero meta scalars whose declared default is 0) "
+                                    "set to 0 in turn");
+  CLI::Option *ablate = app.add_option("--ablate-groups", e.ablateSpec,
+                                       "like --ablate, with each group named set to 0 together: "
+                                       "NAME,... where * matches any index (theta[1,*] is a row)");
+  app.add_option("--learning-rate", e.learningRate,
+                 "the scalar param or meta the search scales (a meta named log_* is a log; "
+                 "default: param eta, else meta eta, else meta log_eta, else the rule's "
+                 "coefficients)");
   app.add_option("--baselines", e.baselines, "a baselines file (default: MODEL.baselines.toml "
                                              "next to the model, else the built-in ones of the "
                                              "polynomial rule)");
@@ -118,7 +151,7 @@ CLI::Option *addEvaluation(CLI::App &app, EvaluationOptions &e, bool training) {
 int parse(CLI::App &app, CLI::Option *ablate, EvaluationOptions &e, int argc, char **argv) {
   try {
     app.parse(argc, argv);
-    e.ablate = ablate->count() > 0;
+    e.ablate = e.ablate || ablate->count() > 0;
     e.criterionAsked = app.get_option("--criterion-window")->count() > 0 ||
                        app.get_option("--criterion")->count() > 0;
   } catch (const CLI::CallForHelp &e) {

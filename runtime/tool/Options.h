@@ -41,8 +41,9 @@ struct EvaluationOptions {
   double criterionFraction = 0.95;
   bool criterionAsked = false; // --criterion or --criterion-window given
   bool retune = true;       // also evaluate each candidate at a tuned learning rate
-  bool ablate = false;
-  std::string ablateSpec;   // "" with ablate: every non-zero scalar
+  bool ablate = false;      // --ablate, or --ablate-groups
+  std::string ablateSpec;   // --ablate-groups ("": each term on its own)
+  std::string learningRate; // --learning-rate ("": param eta, meta eta, meta log_eta)
   std::string baselines;    // a baselines file ("" : MODEL.baselines.toml or built-in)
 };
 

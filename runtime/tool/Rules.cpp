@@ -8,6 +8,8 @@
 
 #include <cmath>
 #include <filesystem>
+#include <functional>
+#include <set>
 #include <fstream>
 #include <sstream>
 
@@ -65,6 +67,48 @@ bool checkShapes(const nlohmann::json &j, const std::string &path, const meta::M
   return true;
 }
 
+/// The nested "values" of each meta entry agree with the flat "scalars" (a
+/// hand edit of one and not the other is refused, not silently ignored),
+/// and no quantity appears twice.
+bool checkValues(const nlohmann::json &j, const std::string &path, const meta::ModelBinding &b,
+                 std::string &err) {
+  if (!j.contains("meta"))
+    return true;
+  std::set<std::string> seen;
+  for (const nlohmann::json &q : j.at("meta")) {
+    std::string name = q.at("name").get<std::string>();
+    if (!seen.insert(name).second) {
+      err = "rule '" + path + "' lists meta '" + name + "' twice";
+      return false;
+    }
+    std::vector<double> flat;
+    std::function<void(const nlohmann::json &)> walk = [&](const nlohmann::json &v) {
+      if (v.is_array())
+        for (const nlohmann::json &x : v)
+          walk(x);
+      else
+        flat.push_back(v.is_number() ? v.get<double>() : std::nan(""));
+    };
+    walk(q.at("values"));
+    const meta::MetaEntry *e = nullptr;
+    for (const meta::MetaEntry &m : b.metaEntries())
+      if (m.name == name)
+        e = &m;
+    for (int64_t k = 0; e && k < e->count && k < static_cast<int64_t>(flat.size()); ++k) {
+      std::string scalar = b.metaScalarName(e->offset + k);
+      const nlohmann::json &s = j.at("scalars");
+      if (s.contains(scalar) && s.at(scalar).is_number() &&
+          !(s.at(scalar).get<double>() == flat[static_cast<size_t>(k)])) {
+        err = "rule '" + path + "': " + scalar + " is " + s.at(scalar).dump() + " in 'scalars' "
+              "but " + nlohmann::json(flat[static_cast<size_t>(k)]).dump() + " in 'meta' (edit both, "
+              "or remove 'meta')";
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
 } // namespace
 
 std::optional<meta::Rule> readRuleFile(const std::string &path, const std::string &name,
@@ -91,7 +135,7 @@ std::optional<meta::Rule> readRuleFile(const std::string &path, const std::strin
       err = "rule '" + path + "' is a rule of model '" + model + "', not of '" + b.info().name + "'";
       return std::nullopt;
     }
-    if (!checkShapes(j, path, b, err))
+    if (!checkShapes(j, path, b, err) || !checkValues(j, path, b, err))
       return std::nullopt;
     for (const auto &[scalar, v] : j.at("scalars").items()) {
       int64_t k = b.metaIndex(scalar);
@@ -116,10 +160,14 @@ std::optional<meta::Rule> readRuleFile(const std::string &path, const std::strin
       notes.push_back(name + ": rule '" + path + "' was learned on another version of model '" +
                       model + "' (source hash " + hash.substr(0, 12) + " vs " +
                       b.info().sourceHash.substr(0, 12) + ")");
-    if (j.contains("provenance"))
-      rule.origin = describeProvenance(j.at("provenance"));
-    else
-      rule.origin = "trained on " + j.value("task", std::string("?")) + " (no provenance recorded)";
+    rule.origin = "trained on " + j.value("task", std::string("?")) + " (no provenance recorded)";
+    if (j.contains("provenance")) {
+      try { // informative only: a damaged record does not make the rule unusable
+        rule.origin = describeProvenance(j.at("provenance"));
+      } catch (const nlohmann::json::exception &) {
+        rule.origin = "provenance in '" + path + "' is unreadable";
+      }
+    }
   } catch (const nlohmann::json::exception &e) {
     err = "rule '" + path + "' is not a rule.json of plasticc-meta: " + e.what();
     return std::nullopt;
@@ -130,23 +178,44 @@ std::optional<meta::Rule> readRuleFile(const std::string &path, const std::strin
 std::optional<meta::Rule> parseRule(const std::string &spec, const meta::ModelBinding &b,
                                     const std::vector<double> &defaults,
                                     std::vector<std::string> &notes, std::string &err) {
-  // LABEL:... names the rule; a colon inside [...] or a path is not a label.
+  std::error_code ec;
+  // LABEL:BODY, unless the whole spec is a path (a colon may be in one).
   std::string label, body = spec;
   size_t colon = spec.find(':');
-  if (colon != std::string::npos && spec.find('[') > colon && spec.find('=') > colon) {
+  if (colon != std::string::npos && !fs::exists(spec, ec)) {
     label = spec.substr(0, colon);
     body = spec.substr(colon + 1);
   }
-  if (body.ends_with(".json"))
-    return readRuleFile(body, label.empty() ? fs::path(body).parent_path().filename().string()
-                                            : label,
-                        b, true, notes, err);
+  if (spec.empty() || (colon != std::string::npos && label.empty())) {
+    err = "--rule: '" + spec + "' names nothing (expected a rule.json, [LABEL:]NAME=V,... or "
+          "LABEL: for the model's declared rule)";
+    return std::nullopt;
+  }
+  if (!body.empty() && splitSpec(body).empty()) {
+    err = "--rule: '" + spec + "' sets nothing (expected NAME=V,...)";
+    return std::nullopt;
+  }
+  if (body.find('=') == std::string::npos && !body.empty()) { // a path
+    if (fs::is_directory(body, ec)) {
+      err = "--rule: '" + body + "' is a directory" +
+            (fs::exists(fs::path(body) / "rule.json", ec)
+                 ? " (did you mean " + (fs::path(body) / "rule.json").string() + "?)"
+                 : "");
+      return std::nullopt;
+    }
+    std::string name = label;
+    if (name.empty()) // the run's directory, or the file's own name
+      name = fs::absolute(body, ec).parent_path().filename().string();
+    if (name.empty())
+      name = fs::path(body).stem().string();
+    return readRuleFile(body, name, b, true, notes, err);
+  }
   meta::Rule rule{label.empty() ? body : label, label.empty() ? "" : body, defaults};
   rule.candidate = true;
-  rule.origin = "given on the command line";
+  rule.origin = body.empty() ? "the model's declared meta values" : "given on the command line";
   if (body.empty()) {
-    err = "--rule: '" + spec + "' sets nothing (expected a rule.json or NAME=V,...)";
-    return std::nullopt;
+    rule.detail = "declared";
+    return rule;
   }
   if (!applySettings("--rule", body, b, rule.meta, err))
     return std::nullopt;
@@ -219,11 +288,27 @@ bool readBaseline(const toml::table &t, const std::string &path, const meta::Mod
     return false;
   }
   rule = {*name, "", defaults};
-  rule.tune = t["tune"].value_or(true);
+  rule.tune = true;
+  if (const toml::node *tune = t.get("tune")) {
+    if (!tune->is_boolean()) {
+      err = at(path, *tune) + "'tune' must be true or false";
+      return false;
+    }
+    rule.tune = tune->value_or(true);
+  }
   rule.origin = path;
+  const toml::node *zeroNode = t.get("zero");
+  if (zeroNode && !zeroNode->is_array()) {
+    err = at(path, *zeroNode) + "'zero' must be a list of names, e.g. zero = [\"theta\"]";
+    return false;
+  }
   if (const toml::array *zero = t["zero"].as_array())
     for (const toml::node &z : *zero) {
       std::optional<std::string> pattern = z.value<std::string>();
+      if (!pattern) {
+        err = at(path, z) + "'zero' entries are names (strings), e.g. \"theta[0,*]\"";
+        return false;
+      }
       bool any = false;
       for (int64_t k = 0; pattern && k < b.metaScalars(); ++k)
         if (matchesPattern(*pattern, b.metaScalarName(k))) {
@@ -236,8 +321,9 @@ bool readBaseline(const toml::table &t, const std::string &path, const meta::Mod
       }
     }
   const toml::table *set = t["set"].as_table();
-  if (!set) {
-    err = at(path, t) + "baseline '" + *name + "' needs a table 'set' of meta values";
+  if (!set || set->empty()) {
+    err = at(path, t) + "baseline '" + *name + "' needs a table 'set' of meta values, e.g. "
+                        "set = { \"theta[1,1]\" = 1 }";
     return false;
   }
   for (auto &&[key, node] : *set) {
@@ -293,8 +379,12 @@ std::optional<std::vector<meta::Rule>> baselines(const std::string &file,
   }
   for (const toml::node &n : *list) {
     const toml::table *t = n.as_table();
+    if (!t) {
+      err = at(file, n) + "'baseline' must be an array of tables ([[baseline]])";
+      return std::nullopt;
+    }
     meta::Rule rule;
-    if (!t || !readBaseline(*t, file, b, defaults, rule, err))
+    if (!readBaseline(*t, file, b, defaults, rule, err))
       return std::nullopt;
     rules.push_back(std::move(rule));
   }
@@ -303,20 +393,31 @@ std::optional<std::vector<meta::Rule>> baselines(const std::string &file,
 }
 
 std::optional<std::vector<meta::Rule>> ablations(const meta::Rule &rule, const std::string &spec,
-                                                 const meta::ModelBinding &b, std::string &err) {
+                                                 const meta::ModelBinding &b,
+                                                 const std::vector<double> &defaults,
+                                                 std::vector<std::string> &notes, std::string &err) {
   std::vector<meta::Rule> out;
+  // A variant that sets nothing non-zero to 0 is the rule itself: noted, not run.
   auto without = [&](const std::string &name, auto &&pick) {
     meta::Rule r{name, "set to 0", rule.meta};
     r.scale = rule.scale;
     r.plastic = rule.plastic;
+    bool changes = false;
     for (int64_t k = 0; k < b.metaScalars(); ++k)
-      if (pick(k))
+      if (pick(k)) {
+        changes = changes || r.meta[static_cast<size_t>(k)] != 0;
         r.meta[static_cast<size_t>(k)] = 0;
-    out.push_back(std::move(r));
+      }
+    if (changes)
+      out.push_back(std::move(r));
+    else
+      notes.push_back("ablation: '" + name + "' is already 0 in " + rule.name + "; not run");
   };
   if (spec.empty()) {
+    // The rule's terms: scalars declared 0 (coefficients), not time
+    // constants or rates the model declares with a value of their own.
     for (int64_t k = 0; k < b.metaScalars(); ++k)
-      if (rule.meta[static_cast<size_t>(k)] != 0)
+      if (rule.meta[static_cast<size_t>(k)] != 0 && defaults[static_cast<size_t>(k)] == 0)
         without(b.metaScalarName(k), [k](int64_t i) { return i == k; });
     return out;
   }
@@ -325,7 +426,8 @@ std::optional<std::vector<meta::Rule>> ablations(const meta::Rule &rule, const s
     for (int64_t k = 0; k < b.metaScalars(); ++k)
       any = any || matchesPattern(pattern, b.metaScalarName(k));
     if (!any) {
-      err = "--ablate: '" + pattern + "' names no meta scalar of model '" + b.info().name + "'";
+      err = "--ablate-groups: '" + pattern + "' names no meta scalar of model '" + b.info().name +
+            "'";
       return std::nullopt;
     }
     without(pattern, [&](int64_t k) { return matchesPattern(pattern, b.metaScalarName(k)); });

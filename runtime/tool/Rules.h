@@ -29,8 +29,9 @@ std::optional<meta::Rule> readRuleFile(const std::string &path, const std::strin
                                        const meta::ModelBinding &binding, bool sameModel,
                                        std::vector<std::string> &notes, std::string &err);
 
-/// A rule from the command line: a rule.json path, or
-/// "[LABEL:]NAME=V,NAME=V,..." over the model's defaults `defaults`.
+/// A rule from the command line: a rule.json path (named LABEL, else after
+/// its directory), "[LABEL:]NAME=V,NAME=V,..." over the model's defaults
+/// `defaults`, or "LABEL:" for the defaults themselves (a model's own rule).
 std::optional<meta::Rule> parseRule(const std::string &spec, const meta::ModelBinding &binding,
                                     const std::vector<double> &defaults,
                                     std::vector<std::string> &notes, std::string &err);
@@ -49,11 +50,16 @@ std::optional<std::vector<meta::Rule>> baselines(const std::string &file,
 /// (e.g. examples/rnn_poly.baselines.toml), or "" if there is none.
 std::string sidecarBaselines(const std::string &modelPath);
 
-/// The ablations of `rule`: for `spec` empty, one per non-zero meta scalar;
-/// else one per comma-separated pattern (as --freeze: theta[1,*] is a row),
-/// each setting what it names to 0. Named after the scalar or pattern.
+/// The ablations of `rule`: for `spec` empty, one per term (a meta scalar
+/// that is non-zero in the rule and declared 0 in `defaults`: a coefficient,
+/// not a time constant or a rate); else one per comma-separated pattern (as
+/// --freeze: theta[1,*] is a row), each setting what it names to 0. Named
+/// after the scalar or pattern. A variant that would change nothing is
+/// left out with a note; an unknown pattern is an error.
 std::optional<std::vector<meta::Rule>> ablations(const meta::Rule &rule, const std::string &spec,
                                                  const meta::ModelBinding &binding,
+                                                 const std::vector<double> &defaults,
+                                                 std::vector<std::string> &notes,
                                                  std::string &err);
 
 } // namespace plasticc::tool

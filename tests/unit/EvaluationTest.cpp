@@ -256,7 +256,9 @@ TEST(Evaluator, ARuleThatDivergesRanksBelowOneThatDoesNot) {
   Rule a{"A", "", {0.1, 0.5}}, b{"B", "", {0.1, 0.3}};
   a.candidate = true;
   std::vector<RuleResult> rs = e.evaluateAll({a, noPlasticity({0, 0}), b});
+  // The penalty is the worst completed trial of all three rules: no plasticity's.
   EXPECT_NEAR(e.penalty(), -0.09, 1e-15);
+  EXPECT_EQ(e.penalty(), e.worstCompleted());
   const RuleResult &ra = rs[0], &rb = rs[2];
   int odd = 0;
   double expected = 0;
@@ -277,6 +279,9 @@ TEST(Evaluator, ARuleThatDivergesRanksBelowOneThatDoesNot) {
   EXPECT_NEAR(rb.meanReward.mean, -0.0784, 1e-12);
   EXPECT_LT(ra.meanReward.mean, rb.meanReward.mean);
   EXPECT_EQ(verdict(rs).find("verdict: A beats"), std::string::npos) << verdict(rs);
+  EXPECT_NE(verdict(rs).find("A diverged on " + std::to_string(odd) + " of 8 held-out networks"),
+            std::string::npos)
+      << verdict(rs);
   EXPECT_NE(ra.notes.back().find("trial 1: W[0] = 1e+06 exceeds the weight bound"),
             std::string::npos);
 }
@@ -313,8 +318,12 @@ TEST(Report, VerdictIsPairedOverAllNetworks) {
 
 TEST(Report, AblationGivesThePairedChange) {
   RuleResult full = withPerNetwork("learned", {-0.5, -0.6, -0.7}, true);
-  std::string text = formatAblation(full, {withPerNetwork("theta[1,1]", {-0.9, -1.0, -1.2}, false),
-                                           withPerNetwork("theta[3,3]", {-0.5, -0.6, -0.7}, false)});
+  std::string text = formatAblation(full,
+                                    {withPerNetwork("theta[1,1]", {-0.9, -1.0, -1.2}, false),
+                                     withPerNetwork("theta[3,3]", {-0.5, -0.6, -0.7}, false)},
+                                    "eta 0.05");
+  EXPECT_NE(text.find("at eta 0.05"), std::string::npos) << text;
+  EXPECT_NE(formatAblation(full, {}, "eta 0.05").find("nothing to ablate"), std::string::npos);
   EXPECT_NE(text.find("theta[1,1]"), std::string::npos);
   // Changes -0.4, -0.4, -0.5: mean -0.4333, standard error 0.0333.
   EXPECT_NE(text.find("-0.433 +- 0.033"), std::string::npos) << text;

@@ -96,6 +96,10 @@ bool findNoiseTerms(const ir::Module &m, std::vector<NoiseTerm> &terms, Diagnost
     NoiseTerm t;
     t.write = op;
     const std::string state = "'" + op->quantity->name + "'";
+    // A scalar draw broadcast over a vector state: matched, then refused
+    // below for its shape.
+    if (addends.size() == 1 && addends[0].first->kind == OpKind::Bcast)
+      addends[0].first = addends[0].first->operands[0];
     if (addends.size() != 1 || !matchTerm(addends[0].first, addends[0].second, noisy, t)) {
       const Op *at = addends.size() == 1 ? addends[0].first : v;
       diag.error(where(*at), "noise enters the update of state " + state +

@@ -15,7 +15,8 @@ case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
 OUT="$BUILD/bench"
 mkdir -p "$OUT"
 
-cmake --build "$BUILD" -j "${JOBS:-2}" --target plasticc-bench plasticc-bench-rss
+cmake --build "$BUILD" -j "${JOBS:-2}" --target plasticc-bench plasticc-bench-rss \
+  plasticc-bench-estimators
 
 echo "plasticc-bench: running the suite (results in $OUT/results.json)"
 # shellcheck disable=SC2086
@@ -43,4 +44,6 @@ if ! git -C "$ROOT" diff --quiet HEAD -- 2>/dev/null; then
 fi
 python3 "$ROOT/bench/report.py" --results "$OUT/results.json" "${TORCH_ARGS[@]}" \
   --commit "$COMMIT" --out "$ROOT/BENCHMARKS.md"
+echo "plasticc-bench: the two estimators' variance and cost (N = 128, 64 networks)"
+{ echo; nice -n 10 "$BUILD/bin/plasticc-bench-estimators" 128 64; } >> "$ROOT/BENCHMARKS.md"
 echo "plasticc-bench: wrote $ROOT/BENCHMARKS.md"

@@ -146,6 +146,12 @@ int runCheckGrad(Compilation &c, const CheckGradOptions &o, std::ostream &out,
     errs << "plasticc: error: --meta expects comma-separated numbers, got '" << o.meta << "'\n";
     return ExitUsage;
   }
+  if (c.options().estimator == ir::Estimator::Score) {
+    errs << "plasticc: error: --check-grad compares pathwise tangents with finite differences "
+            "of J at fixed noise; the score estimator is unbiased only on average over the "
+            "noise (its checks: tests/unit/ScoreEstimatorTest.cpp; its variance: BENCHMARKS.md)\n";
+    return ExitUsage;
+  }
   ir::Module *m = differentiate(c);
   if (!m)
     return ExitUserError;

@@ -30,21 +30,27 @@ TrainingState MetaLearner::initialState(std::vector<double> meta) const {
 IterationOutcome MetaLearner::measure(int64_t iteration, const std::vector<double> &meta) const {
   auto start = std::chrono::steady_clock::now();
   const int64_t B = config_.batch;
-  const int threads = static_cast<int>(std::min<int64_t>(std::max(config_.threads, 1), B));
-  std::vector<NetworkResult> results(static_cast<size_t>(B));
+  // Paired rollouts: each network learns twice, under independent noise.
+  const bool pairs =
+      config_.scoreEstimator && config_.score.baseline == ScoreOptions::Baseline::Pairs;
+  const int64_t R = pairs ? 2 : 1;
+  const int threads = static_cast<int>(std::min<int64_t>(std::max(config_.threads, 1), B * R));
+  std::vector<NetworkResult> results(static_cast<size_t>(B * R));
   std::vector<std::unique_ptr<Workspace>> spaces(static_cast<size_t>(threads));
   NetworkOptions opt;
   opt.trials = config_.trials;
   opt.tangents = true;
   opt.weightBound = config_.weightBound;
 
-  parallelFor(threads, B, [&](int64_t b, int worker) {
+  parallelFor(threads, B * R, [&](int64_t i, int worker) {
     auto &ws = spaces[static_cast<size_t>(worker)];
     if (!ws)
       ws = runner_.workspace(worker);
     uint64_t seed = networkSeed(config_.seed, SeedDomain::Training,
-                                static_cast<uint64_t>(iteration), static_cast<uint64_t>(b));
-    results[static_cast<size_t>(b)] = runner_.run(seed, meta.data(), opt, *ws);
+                                static_cast<uint64_t>(iteration), static_cast<uint64_t>(i / R));
+    NetworkOptions mine = opt;
+    mine.noiseStream = static_cast<uint64_t>(i % R);
+    results[static_cast<size_t>(i)] = runner_.run(seed, meta.data(), mine, *ws);
   });
 
   // Reduce in network order: the same sums whatever thread ran what.
@@ -55,22 +61,29 @@ IterationOutcome MetaLearner::measure(int64_t iteration, const std::vector<doubl
   r.grad.assign(meta.size(), 0.0);
   std::vector<const NetworkResult *> completed;
   for (int64_t b = 0; b < B; ++b) {
-    const NetworkResult &n = results[static_cast<size_t>(b)];
-    if (n.divergence) {
-      out.failures.push_back({iteration + 1, b, n.seed, *n.divergence});
+    // A network counts when all its rollouts completed.
+    const NetworkResult *failed = nullptr;
+    for (int64_t k = 0; k < R && !failed; ++k)
+      if (results[static_cast<size_t>(b * R + k)].divergence)
+        failed = &results[static_cast<size_t>(b * R + k)];
+    if (failed) {
+      out.failures.push_back({iteration + 1, b, failed->seed, *failed->divergence});
       ++r.skipped;
       continue;
     }
-    completed.push_back(&n);
     ++r.networks;
-    r.J += config_.score.reward == RewardSource::Task ? n.meanTaskReward : n.meanReward;
-    r.taskReward += n.meanTaskReward;
+    for (int64_t k = 0; k < R; ++k) {
+      const NetworkResult &n = results[static_cast<size_t>(b * R + k)];
+      completed.push_back(&n);
+      r.J += (config_.score.reward == RewardSource::Task ? n.meanTaskReward : n.meanReward) / R;
+      r.taskReward += n.meanTaskReward / R;
+    }
   }
   // The estimate of each completed network, summed in network order.
   std::vector<std::vector<double>> perNetwork;
   if (config_.scoreEstimator)
     perNetwork = scoreFunctionGradients(completed, config_.score);
-  for (size_t i = 0; i < completed.size(); ++i) {
+  for (size_t i = 0; i < static_cast<size_t>(r.networks); ++i) {
     const std::vector<double> &g = config_.scoreEstimator ? perNetwork[i] : completed[i]->grad;
     for (size_t p = 0; p < r.grad.size(); ++p)
       r.grad[p] += g[p];

@@ -32,11 +32,14 @@ std::vector<std::vector<double>> scoreFunctionGradients(const std::vector<const 
     out[i].assign(P, 0.0);
     for (size_t k = 0; k < K; ++k) {
       double b = 0;
-      if (o.leaveOneOutBaseline && n > 1) {
+      if (o.baseline == ScoreOptions::Baseline::Batch && n > 1) {
         for (size_t j = 0; j < n; ++j)
           if (j != i && k < togo[j].size())
             b += togo[j][k];
         b /= static_cast<double>(n - 1);
+      } else if (o.baseline == ScoreOptions::Baseline::Pairs) {
+        size_t j = i ^ 1; // the pair's other rollout (n is even)
+        b = j < n && k < togo[j].size() ? togo[j][k] : 0.0;
       }
       const TrialRecord &t = trials[k];
       double weight = togo[i][k] - b;
@@ -47,7 +50,15 @@ std::vector<std::vector<double>> scoreFunctionGradients(const std::vector<const 
     for (double &g : out[i])
       g /= static_cast<double>(std::max<size_t>(K, 1));
   }
-  return out;
+  if (o.baseline != ScoreOptions::Baseline::Pairs)
+    return out;
+  std::vector<std::vector<double>> pairs;
+  for (size_t i = 0; i + 1 < n; i += 2) {
+    pairs.push_back(out[i]);
+    for (size_t p = 0; p < out[i].size(); ++p)
+      pairs.back()[p] = 0.5 * (out[i][p] + out[i + 1][p]);
+  }
+  return pairs;
 }
 
 } // namespace plasticc::meta

@@ -10,10 +10,13 @@
 // where s_k is the score of trial k (the model's score quantity), G_k =
 // sum_{k' >= k} R_k' is the reward to go (trial k's noise cannot change the
 // rewards before it: the causal form), and b_k is a baseline that must not
-// depend on this network's noise. The default baseline is the mean reward to
-// go of the *other* networks of the meta-iteration (leave one out), which
-// keeps the estimate unbiased. R_k is the model's reward or the task's
-// (a correct choice scores 1), whose direct derivative is 0.
+// depend on this network's noise. Baselines: the mean reward to go of the
+// *other* networks of the meta-iteration (leave one out, the default), or,
+// with paired rollouts, the reward to go of the same network learning again
+// under an independent noise stream (which removes the spread between
+// networks, at twice the cost), or none. Each keeps the estimate unbiased.
+// R_k is the model's reward or the task's (a correct choice scores 1), whose
+// direct derivative is 0.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -30,16 +33,22 @@ enum class RewardSource { Model, Task };
 /// How the score estimator is formed (see file comment).
 struct ScoreOptions {
   RewardSource reward = RewardSource::Model;
-  bool leaveOneOutBaseline = true; // b_k from the other networks; false: b_k = 0
-  bool causal = true;              // reward to go; false: every s_k weighs sum_k R_k
+  enum class Baseline {
+    None,  // b_k = 0
+    Batch, // the other networks' mean reward to go (leave one out)
+    Pairs, // nets come in pairs (2i, 2i+1: one network, two noise streams);
+           // each rollout's b_k is the other's reward to go
+  } baseline = Baseline::Batch;
+  bool causal = true; // reward to go; false: every s_k weighs sum_k R_k
 };
 
 /// The reward of trial `t` that J averages.
 double trialReward(const TrialRecord &t, RewardSource source);
 
 /// Per network of `nets` (all completed, K trials each, with noiseScore):
-/// its estimate (1/K) sum_k (dR_k + s_k (G_k - b_k)), P values each. The
-/// meta-gradient is their mean; their spread is the estimator's variance.
+/// its estimate (1/K) sum_k (dR_k + s_k (G_k - b_k)), P values each; with
+/// Baseline::Pairs, one estimate per pair (the mean of its two rollouts').
+/// The meta-gradient is their mean; their spread is the estimator's variance.
 std::vector<std::vector<double>> scoreFunctionGradients(const std::vector<const NetworkResult *> &nets,
                                                         const ScoreOptions &options);
 

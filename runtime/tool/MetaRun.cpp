@@ -182,7 +182,9 @@ private:
     cfg.frozen = frozen_;
     cfg.scoreEstimator = o_.estimator == "score";
     cfg.score.reward = o_.reward == "task" ? meta::RewardSource::Task : meta::RewardSource::Model;
-    cfg.score.leaveOneOutBaseline = o_.scoreBaseline == "batch";
+    cfg.score.baseline = o_.scoreBaseline == "pairs"  ? meta::ScoreOptions::Baseline::Pairs
+                         : o_.scoreBaseline == "none" ? meta::ScoreOptions::Baseline::None
+                                                      : meta::ScoreOptions::Baseline::Batch;
     learner_ = std::make_unique<meta::MetaLearner>(session_.runner(), cfg);
 
     const runtime::ModelInfo &info = session_.pool().info();
@@ -249,6 +251,13 @@ private:
                 << "): " << count(o_.iters, "meta-iteration") << " of B = "
                 << count(o_.batch, "network") << " x K = " << count(o_.trials, "trial") << ", "
                 << count(session_.threads(), "thread")
+                << (o_.estimator == "score"
+                        ? ", score estimator (" + o_.reward + " reward, " +
+                              (o_.scoreBaseline == "batch"   ? "leave-one-out baseline"
+                               : o_.scoreBaseline == "pairs" ? "paired rollouts"
+                                                             : "no baseline") +
+                              ")"
+                        : "")
                 << (o_.resume ? ", resumed at meta-iteration " + std::to_string(state_.iteration)
                               : "")
                 << "\n";

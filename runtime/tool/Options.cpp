@@ -232,9 +232,11 @@ int parseOptions(int argc, char **argv, Options &o) {
                  "reward = \"correct\" scores 1 per correct choice; needs --estimator score)")
       ->check(CLI::IsMember({"model", "task"}));
   app.add_option("--score-baseline", o.scoreBaseline,
-                 "with --estimator score: subtract the mean reward to go of the other networks "
-                 "of the meta-iteration ('batch', unbiased) or nothing ('none')")
-      ->check(CLI::IsMember({"batch", "none"}));
+                 "with --estimator score, the baseline subtracted from each reward to go: the "
+                 "other networks' mean ('batch'), the same network's under a second, "
+                 "independent noise stream ('pairs': each network learns twice, lower "
+                 "variance at twice the cost), or none ('none'); all unbiased")
+      ->check(CLI::IsMember({"batch", "pairs", "none"}));
   CLI::Option *ablate = addEvaluation(app, o.eval, true);
   return parse(app, ablate, o.eval, argc, argv);
 }

@@ -65,7 +65,7 @@ struct Options {
   bool resume = false;
   std::string estimator = "pathwise"; // --estimator: pathwise | score
   std::string reward = "model";       // --reward: model | task
-  std::string scoreBaseline = "batch"; // --score-baseline: batch | none
+  std::string scoreBaseline = "batch"; // --score-baseline: batch | pairs | none
 
   bool interpret = false;
   std::string init;   // initial meta values: "theta[1,1]=1,..." or a rule.json

@@ -212,7 +212,7 @@ TEST(ScoreEstimator, UnbiasedForADifferentiableReward) {
 
   // Without a baseline the mean is the same and the spread larger.
   ScoreOptions plain;
-  plain.leaveOneOutBaseline = false;
+  plain.baseline = ScoreOptions::Baseline::None;
   std::vector<std::vector<double>> noBaseline = scoreFunctionGradients(nets, plain);
   for (size_t p = 0; p < 4; ++p) {
     MeanSem x = column(noBaseline, p), y = column(est, p);

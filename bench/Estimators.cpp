@@ -118,21 +118,25 @@ int main(int argc, char **argv) {
   meta::NetworkOptions opt;
   opt.trials = K;
   auto wsP = path.runner.workspace(0), wsS = score.runner.workspace(0);
-  std::vector<meta::NetworkResult> a, b, twin;
-  meta::NetworkOptions second = opt;
+  std::vector<meta::NetworkResult> a, b, twin, mirrored;
+  meta::NetworkOptions second = opt, flipped = opt;
   second.noiseStream = 1;
+  flipped.mirrorNoise = true;
   for (int64_t i = 0; i < M; ++i) {
     uint64_t seed = meta::networkSeed(11, meta::SeedDomain::Training, 0, static_cast<uint64_t>(i));
     a.push_back(path.runner.run(seed, theta.data(), opt, *wsP));
     b.push_back(score.runner.run(seed, theta.data(), opt, *wsS));
     twin.push_back(score.runner.run(seed, theta.data(), second, *wsS));
+    mirrored.push_back(score.runner.run(seed, theta.data(), flipped, *wsS));
   }
-  std::vector<const meta::NetworkResult *> nets, paired;
+  std::vector<const meta::NetworkResult *> nets, paired, mirror;
   for (size_t i = 0; i < b.size(); ++i)
-    if (!b[i].divergence && !twin[i].divergence && !a[i].divergence) {
+    if (!b[i].divergence && !twin[i].divergence && !a[i].divergence && !mirrored[i].divergence) {
       nets.push_back(&b[i]);
       paired.push_back(&b[i]);
       paired.push_back(&twin[i]);
+      mirror.push_back(&b[i]);
+      mirror.push_back(&mirrored[i]);
     }
   meta::ScoreOptions loo, none, acausal;
   none.baseline = meta::ScoreOptions::Baseline::None;
@@ -144,6 +148,9 @@ int main(int argc, char **argv) {
   meta::ScoreOptions pairs;
   pairs.baseline = meta::ScoreOptions::Baseline::Pairs;
   auto sPairs = meta::scoreFunctionGradients(paired, pairs);
+  meta::ScoreOptions mirrorOpt;
+  mirrorOpt.baseline = meta::ScoreOptions::Baseline::Mirror;
+  auto sMirror = meta::scoreFunctionGradients(mirror, mirrorOpt);
 
   std::printf("## Estimators: variance and cost of one meta-gradient\n\n");
   std::printf("`plasticc-bench-estimators %d %lld` (bench/Estimators.cpp): examples/rnn_poly.plast "
@@ -156,31 +163,35 @@ int main(int argc, char **argv) {
               "without the causal form (every trial's score weighs the whole lifetime's "
               "reward), and with paired rollouts (each network learns twice under "
               "independent noise; each rollout's baseline is the other's reward to go; twice "
-              "the cost).\n\n",
+              "the cost), and with mirrored rollouts (the same network under noise xi and -xi, "
+              "no baseline; twice the cost).\n\n",
               n, static_cast<long long>(M), n, static_cast<long long>(P), static_cast<long long>(K),
               nets.size());
   std::printf("| meta | pathwise: mean +- s.e. | sd | score: mean +- s.e. | sd | sd ratio | sd, "
-              "no baseline | sd, not causal | sd, pairs |\n"
-              "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
-  double sumVarP = 0, sumVarS = 0, sumVarPairs = 0;
+              "no baseline | sd, not causal | sd, pairs | sd, mirror |\n"
+              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+  double sumVarP = 0, sumVarS = 0, sumVarPairs = 0, sumVarMirror = 0;
   for (int64_t p = 0; p < P; ++p) {
-    std::vector<double> gp, gs, gn, ga, gq;
+    std::vector<double> gp, gs, gn, ga, gq, gm;
     for (size_t i = 0; i < nets.size(); ++i) {
       gp.push_back(a[i].grad[p]); // (networks where all three completed: all of them here)
       gs.push_back(sLoo[i][p]);
       gn.push_back(sNone[i][p]);
       ga.push_back(sAcausal[i][p]);
       gq.push_back(sPairs[i][p]);
+      gm.push_back(sMirror[i][p]);
     }
     auto sd = [](const meta::MeanSem &m) { return m.sem * std::sqrt(static_cast<double>(m.n)); };
     meta::MeanSem mp = meta::meanSem(gp), ms = meta::meanSem(gs), mn = meta::meanSem(gn),
-                  ma = meta::meanSem(ga), mq = meta::meanSem(gq);
+                  ma = meta::meanSem(ga), mq = meta::meanSem(gq), mm = meta::meanSem(gm);
     sumVarP += sd(mp) * sd(mp);
     sumVarS += sd(ms) * sd(ms);
     sumVarPairs += sd(mq) * sd(mq);
-    std::printf("| %s | %.3g +- %.2g | %.3g | %.3g +- %.2g | %.3g | %.0f | %.3g | %.3g | %.3g |\n",
+    sumVarMirror += sd(mm) * sd(mm);
+    std::printf("| %s | %.3g +- %.2g | %.3g | %.3g +- %.2g | %.3g | %.0f | %.3g | %.3g | %.3g | "
+                "%.3g |\n",
                 path.binding->metaScalarName(p).c_str(), mp.mean, mp.sem, sd(mp), ms.mean, ms.sem,
-                sd(ms), sd(ms) / sd(mp), sd(mn), sd(ma), sd(mq));
+                sd(ms), sd(ms) / sd(mp), sd(mn), sd(ma), sd(mq), sd(mm));
   }
   // Cost: one lifetime per mode, paired and interleaved, medians of 5.
   meta::NetworkOptions primal = opt;
@@ -199,9 +210,11 @@ int main(int argc, char **argv) {
   double cp = median(tp), cs = median(ts), c0 = median(t0);
   std::printf("\nSum over meta scalars of the variance per network: pathwise %.3g, score %.3g "
               "(ratio %.0f); with paired rollouts %.3g per network (ratio %.0f, at twice the "
-              "cost: %.0f in variance x cost).\n\n",
+              "cost: %.0f in variance x cost); with mirrored rollouts %.3g (ratio %.0f; %.0f in "
+              "variance x cost).\n\n",
               sumVarP, sumVarS, sumVarS / sumVarP, sumVarPairs, sumVarPairs / sumVarP,
-              2 * sumVarPairs / sumVarP);
+              2 * sumVarPairs / sumVarP, sumVarMirror, sumVarMirror / sumVarP,
+              2 * sumVarMirror / sumVarP);
   std::printf("Cost of one network's lifetime (K = %lld, T = 50), medians of 5 interleaved "
               "runs on one core: pathwise %.3f s, score %.3f s, no tangents %.3f s; score / "
               "pathwise = %.2f. For equal standard error the score estimator needs about %.0f "

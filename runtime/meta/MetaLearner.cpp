@@ -31,8 +31,10 @@ IterationOutcome MetaLearner::measure(int64_t iteration, const std::vector<doubl
   auto start = std::chrono::steady_clock::now();
   const int64_t B = config_.batch;
   // Paired rollouts: each network learns twice, under independent noise.
-  const bool pairs =
-      config_.scoreEstimator && config_.score.baseline == ScoreOptions::Baseline::Pairs;
+  const bool mirror =
+      config_.scoreEstimator && config_.score.baseline == ScoreOptions::Baseline::Mirror;
+  const bool pairs = mirror || (config_.scoreEstimator &&
+                                config_.score.baseline == ScoreOptions::Baseline::Pairs);
   const int64_t R = pairs ? 2 : 1;
   const int threads = static_cast<int>(std::min<int64_t>(std::max(config_.threads, 1), B * R));
   std::vector<NetworkResult> results(static_cast<size_t>(B * R));
@@ -49,7 +51,8 @@ IterationOutcome MetaLearner::measure(int64_t iteration, const std::vector<doubl
     uint64_t seed = networkSeed(config_.seed, SeedDomain::Training,
                                 static_cast<uint64_t>(iteration), static_cast<uint64_t>(i / R));
     NetworkOptions mine = opt;
-    mine.noiseStream = static_cast<uint64_t>(i % R);
+    mine.noiseStream = mirror ? 0 : static_cast<uint64_t>(i % R);
+    mine.mirrorNoise = mirror && i % R == 1;
     results[static_cast<size_t>(i)] = runner_.run(seed, meta.data(), mine, *ws);
   });
 

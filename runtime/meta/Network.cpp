@@ -84,7 +84,8 @@ NetworkResult NetworkRunner::run(uint64_t seed, const double *meta, const Networ
     for (int64_t t = 0; t < T; ++t) {
       binding_.fillInputs(ws.trial, t, ws.inputs.data());
       for (int64_t i = 0; i < L; ++i)
-        ws.noise[i] = random::normal(nseed, static_cast<uint64_t>(k),
+        ws.noise[i] = (opt.mirrorNoise ? -1.0 : 1.0) *
+                      random::normal(nseed, static_cast<uint64_t>(k),
                                      static_cast<uint64_t>(t * L + i), 0.0, 1.0);
       if (opt.tangents)
         backend.step(state, ws.inputs.data(), ws.noise.data());

@@ -72,6 +72,8 @@ struct NetworkOptions {
   /// (0: the one of Seeds.h's noiseSeed); the same network (weights, task
   /// trials) with another stream is an independent rollout.
   uint64_t noiseStream = 0;
+  /// The stream's draws with their signs flipped (a mirrored rollout).
+  bool mirrorNoise = false;
   /// Scalar params overwritten after init (e.g. the learning rate `eta`).
   std::vector<std::pair<const runtime::QuantityInfo *, double>> params;
 };

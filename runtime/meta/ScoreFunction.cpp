@@ -50,7 +50,7 @@ std::vector<std::vector<double>> scoreFunctionGradients(const std::vector<const 
     for (double &g : out[i])
       g /= static_cast<double>(std::max<size_t>(K, 1));
   }
-  if (o.baseline != ScoreOptions::Baseline::Pairs)
+  if (o.baseline != ScoreOptions::Baseline::Pairs && o.baseline != ScoreOptions::Baseline::Mirror)
     return out;
   std::vector<std::vector<double>> pairs;
   for (size_t i = 0; i + 1 < n; i += 2) {

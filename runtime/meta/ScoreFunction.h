@@ -14,7 +14,10 @@
 // *other* networks of the meta-iteration (leave one out, the default), or,
 // with paired rollouts, the reward to go of the same network learning again
 // under an independent noise stream (which removes the spread between
-// networks, at twice the cost), or none. Each keeps the estimate unbiased.
+// networks, at twice the cost), mirrored rollouts (the same network under
+// noise xi and -xi, no baseline: each rollout's estimate is unbiased, and in
+// their mean the network's reward level cancels to first order), or none.
+// Each keeps the estimate unbiased.
 // R_k is the model's reward or the task's (a correct choice scores 1), whose
 // direct derivative is 0.
 //
@@ -36,8 +39,11 @@ struct ScoreOptions {
   enum class Baseline {
     None,  // b_k = 0
     Batch, // the other networks' mean reward to go (leave one out)
-    Pairs, // nets come in pairs (2i, 2i+1: one network, two noise streams);
-           // each rollout's b_k is the other's reward to go
+    Pairs,  // nets come in pairs (2i, 2i+1: one network, two noise streams);
+            // each rollout's b_k is the other's reward to go
+    Mirror, // nets come in pairs (2i, 2i+1: one network, noise xi and -xi);
+            // no baseline: the two estimates' mean is unbiased, and the
+            // network's mean reward cancels between them
   } baseline = Baseline::Batch;
   bool causal = true; // reward to go; false: every s_k weighs sum_k R_k
 };

@@ -182,7 +182,8 @@ private:
     cfg.frozen = frozen_;
     cfg.scoreEstimator = o_.estimator == "score";
     cfg.score.reward = o_.reward == "task" ? meta::RewardSource::Task : meta::RewardSource::Model;
-    cfg.score.baseline = o_.scoreBaseline == "pairs"  ? meta::ScoreOptions::Baseline::Pairs
+    cfg.score.baseline = o_.scoreBaseline == "mirror" ? meta::ScoreOptions::Baseline::Mirror
+                         : o_.scoreBaseline == "pairs"  ? meta::ScoreOptions::Baseline::Pairs
                          : o_.scoreBaseline == "none" ? meta::ScoreOptions::Baseline::None
                                                       : meta::ScoreOptions::Baseline::Batch;
     learner_ = std::make_unique<meta::MetaLearner>(session_.runner(), cfg);
@@ -255,6 +256,7 @@ private:
                         ? ", score estimator (" + o_.reward + " reward, " +
                               (o_.scoreBaseline == "batch"   ? "leave-one-out baseline"
                                : o_.scoreBaseline == "pairs" ? "paired rollouts"
+                               : o_.scoreBaseline == "mirror" ? "mirrored rollouts"
                                                              : "no baseline") +
                               ")"
                         : "")

@@ -234,9 +234,11 @@ int parseOptions(int argc, char **argv, Options &o) {
   app.add_option("--score-baseline", o.scoreBaseline,
                  "with --estimator score, the baseline subtracted from each reward to go: the "
                  "other networks' mean ('batch'), the same network's under a second, "
-                 "independent noise stream ('pairs': each network learns twice, lower "
-                 "variance at twice the cost), or none ('none'); all unbiased")
-      ->check(CLI::IsMember({"batch", "pairs", "none"}));
+                 "independent noise stream ('pairs': each network learns twice, at twice the "
+                 "cost), none, with each network learning twice under noise xi and -xi "
+                 "('mirror'), or none at all ('none'); all unbiased (BENCHMARKS.md "
+                 "'Estimators' compares their variance)")
+      ->check(CLI::IsMember({"batch", "pairs", "mirror", "none"}));
   CLI::Option *ablate = addEvaluation(app, o.eval, true);
   return parse(app, ablate, o.eval, argc, argv);
 }

@@ -210,6 +210,16 @@ TEST(ScoreEstimator, UnbiasedForADifferentiableReward) {
   }
   EXPECT_TRUE(informative) << "no meta scalar has a gradient the score estimate resolves";
 
+  // Paired rollouts (streams 2i and 2i+1 of this one network): unbiased too.
+  ScoreOptions pairs;
+  pairs.baseline = ScoreOptions::Baseline::Pairs;
+  std::vector<std::vector<double>> paired = scoreFunctionGradients(nets, pairs);
+  ASSERT_EQ(paired.size(), static_cast<size_t>(M / 2));
+  for (size_t p = 0; p < 4; ++p) {
+    MeanSem x = column(paired, p), g = column(grad, p);
+    EXPECT_LT(std::fabs(x.mean - g.mean), 3 * std::hypot(x.sem, g.sem)) << p;
+  }
+
   // Without a baseline the mean is the same and the spread larger.
   ScoreOptions plain;
   plain.baseline = ScoreOptions::Baseline::None;
@@ -227,7 +237,7 @@ TEST(ScoreEstimator, UnbiasedForAChoiceRewardAgainstFiniteDifferences) {
   // it matches d/dtheta of the expected reward measured by central
   // differences of the mean of J over the same networks.
   const std::map<std::string, int64_t> dims{{"N", 8}, {"D", 2}};
-  Rig score(loadShipped("cue_delay_response"),
+  Rig score(loadShipped("cue_delay_choice"),
             compiled(differentiated(example("rnn_choice.plast"), ir::Estimator::Score, dims)), 20);
   Rig primal(loadShipped("cue_delay_response"),
              compiled(differentiated(example("rnn_choice.plast"), ir::Estimator::Pathwise, dims)), 20);
@@ -239,6 +249,13 @@ TEST(ScoreEstimator, UnbiasedForAChoiceRewardAgainstFiniteDifferences) {
   for (const NetworkResult &n : b)
     nets.push_back(&n);
   std::vector<std::vector<double>> est = scoreFunctionGradients(nets, ScoreOptions{});
+  // cue_delay_choice scores a trial as rnn_choice's R does (1 when the mean
+  // output has the target's sign): --reward task gives the same estimate.
+  ScoreOptions task;
+  task.reward = RewardSource::Task;
+  std::vector<std::vector<double>> viaTask = scoreFunctionGradients(nets, task);
+  for (int64_t i = 0; i < M; ++i)
+    EXPECT_NEAR(viaTask[i][lane], est[i][lane], 1e-12 * (1 + std::fabs(est[i][lane])));
   std::vector<NetworkResult> path = runNetworks(primal, theta, M, K, true, 0);
   double pathwise = 0;
   for (const NetworkResult &n : path)

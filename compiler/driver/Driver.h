@@ -46,6 +46,7 @@ struct Options {
   bool simplify = false;      // --simplify: fold, CSE and DCE before --emit=ir prints
   /// --estimator: which meta-gradient the tangents serve (Tangent.h).
   ir::Estimator estimator = ir::Estimator::Pathwise;
+  bool estimatorGiven = false; // without --estimator a .plir keeps the one it has
 };
 
 /// One compilation of one input file (see file comment). Diagnostics go to

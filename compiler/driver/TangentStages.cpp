@@ -97,6 +97,8 @@ ir::Module *differentiate(Compilation &c) {
     locate = [plir](const ir::Op &op) { return (*plir)(op); };
   }
   ir::Estimator want = c.options().estimator;
+  if (m->lanes > 0 && !c.options().estimatorGiven)
+    want = m->estimator; // a differentiated .plir says which it is
   if (m->lanes > 0 && m->estimator != want) {
     c.diag().error(Loc{1, 1}, std::string("the module already has tangents for the ") +
                               ir::estimatorName(m->estimator) + " estimator, not the " +

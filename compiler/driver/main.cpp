@@ -50,6 +50,7 @@ int main(int argc, char **argv) {
   }
   options.estimator = estimator == "score" ? plasticc::ir::Estimator::Score
                                             : plasticc::ir::Estimator::Pathwise;
+  options.estimatorGiven = app.count("--estimator") > 0;
   if (chooseNativeEmit(app, options, std::cerr) != ExitOk ||
       checkCheckGradOptions(app, options.checkGrad, std::cerr) != ExitOk ||
       checkTargetCpu(options.native, std::cerr) != ExitOk)

@@ -18,24 +18,29 @@ bool isNoiseRead(const Op *op) {
 
 /// The additive terms of `v` that depend on noise, with their signs: the
 /// sum is split through add, sub and neg while a part depends on noise.
-void noisyAddends(const Op *v, bool negated, const std::unordered_set<const Op *> &noisy,
-                  std::vector<std::pair<const Op *, bool>> &out) {
+struct Addend {
+  const Op *term;
+  bool negated;
+  const Op *consumer; // the add, sub, neg (or write) the term enters through
+};
+void noisyAddends(const Op *v, bool negated, const Op *consumer,
+                  const std::unordered_set<const Op *> &noisy, std::vector<Addend> &out) {
   if (!noisy.count(v))
     return;
   switch (v->kind) {
   case OpKind::Add:
-    noisyAddends(v->operands[0], negated, noisy, out);
-    noisyAddends(v->operands[1], negated, noisy, out);
+    noisyAddends(v->operands[0], negated, v, noisy, out);
+    noisyAddends(v->operands[1], negated, v, noisy, out);
     return;
   case OpKind::Sub:
-    noisyAddends(v->operands[0], negated, noisy, out);
-    noisyAddends(v->operands[1], !negated, noisy, out);
+    noisyAddends(v->operands[0], negated, v, noisy, out);
+    noisyAddends(v->operands[1], !negated, v, noisy, out);
     return;
   case OpKind::Neg:
-    noisyAddends(v->operands[0], !negated, noisy, out);
+    noisyAddends(v->operands[0], !negated, v, noisy, out);
     return;
   default:
-    out.push_back({v, negated});
+    out.push_back({v, negated, consumer});
   }
 }
 
@@ -62,6 +67,38 @@ bool matchTerm(const Op *term, bool negated, const std::unordered_set<const Op *
     return true;
   }
   return false;
+}
+
+/// A draw that drives a sampled state is part of that sample: in the score
+/// estimator's view it is (x_{t+1} - mu_t) / s, whose derivative is
+/// -dmu/s, not 0. A second use of it (in a trace, an output, another
+/// expression) would be differentiated as if it were independent data, and
+/// the gradient would be biased; it is refused where it happens.
+bool checkOtherUses(const ir::Module &m, const std::vector<NoiseTerm> &terms,
+                    DiagnosticEngine &diag, const OpLocator &locate) {
+  std::unordered_map<const ir::Quantity *, const NoiseTerm *> driving;
+  for (const NoiseTerm &t : terms)
+    driving[t.noise->quantity] = &t;
+  bool ok = true;
+  for (const auto &owned : m.step.ops) {
+    const Op *op = owned.get();
+    for (const Op *o : op->operands) {
+      auto it = isNoiseRead(o) ? driving.find(o->quantity) : driving.end();
+      if (it == driving.end())
+        continue;
+      const NoiseTerm &t = *it->second;
+      if (o == t.noise && op == t.consumer) // the draw entering its state's sum
+        continue;
+      diag.error(locate ? locate(*o) : o->loc,
+                 "noise '" + o->quantity->name + "' drives state '" + t.write->quantity->name +
+                     "', so its draw is part of that state's sample, and it is used here "
+                     "too; the score estimator treats samples as data and would take this "
+                     "use's derivative as 0 (a biased gradient): give this use a noise of its "
+                     "own, or read the state instead");
+      ok = false;
+    }
+  }
+  return ok;
 }
 
 } // namespace
@@ -91,20 +128,20 @@ bool findNoiseTerms(const ir::Module &m, std::vector<NoiseTerm> &terms, Diagnost
     const Op *v = op->operands[0];
     if (op->quantity->kind != QuantityKind::State || !noisy.count(v) || samples.count(v))
       continue;
-    std::vector<std::pair<const Op *, bool>> addends;
-    noisyAddends(v, false, noisy, addends);
+    std::vector<Addend> addends;
+    noisyAddends(v, false, op, noisy, addends);
     NoiseTerm t;
     t.write = op;
     const std::string state = "'" + op->quantity->name + "'";
     // A scalar draw broadcast over a vector state: matched, then refused
     // below for its shape.
-    if (addends.size() == 1 && addends[0].first->kind == OpKind::Bcast)
-      addends[0].first = addends[0].first->operands[0];
-    if (addends.size() != 1 || !matchTerm(addends[0].first, addends[0].second, noisy, t)) {
-      const Op *at = addends.size() == 1 ? addends[0].first : v;
+    if (addends.size() == 1 && addends[0].term->kind == OpKind::Bcast)
+      addends[0] = {addends[0].term->operands[0], addends[0].negated, addends[0].term};
+    if (addends.size() != 1 || !matchTerm(addends[0].term, addends[0].negated, noisy, t)) {
+      const Op *at = addends.size() == 1 ? addends[0].term : v;
       diag.error(where(*at), "noise enters the update of state " + state +
-                                 " in a form whose score is not defined: the score estimator "
-                                 "needs one additive Gaussian term, '" +
+                                 " in a form the score estimator does not recognise: write the "
+                                 "update with one additive Gaussian term, '" +
                                  op->quantity->name + " += mu + s * xi' with s free of noise");
       ok = false;
       continue;
@@ -127,10 +164,12 @@ bool findNoiseTerms(const ir::Module &m, std::vector<NoiseTerm> &terms, Diagnost
       ok = false;
       continue;
     }
+    // The op the draw enters through: the product s * xi, or the sum itself.
+    t.consumer = t.noise == addends[0].term ? addends[0].consumer : addends[0].term;
     samples.insert(v);
     terms.push_back(t);
   }
-  return ok;
+  return checkOtherUses(m, terms, diag, locate) && ok;
 }
 
 } // namespace plasticc::transforms

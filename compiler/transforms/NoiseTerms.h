@@ -9,9 +9,11 @@
 // noise enters in that form: as one additive term `s * xi`, `xi * s`,
 // `xi / c` or `xi` (with either sign), with xi of the state's shape and s
 // free of noise. A state updated from other sampled states only (xbar from
-// the new x) is deterministic given the samples, not itself sampled. Any
-// other use of noise in a state update has no score the compiler can
-// write down, and is reported at the place it enters.
+// the new x) is deterministic given the samples, not itself sampled. Noise
+// that enters a state update otherwise is reported where it enters (the
+// compiler does not recognise its score), and so is any other use of a draw
+// that drives a state (it is part of that state's sample, so treating it as
+// independent data would bias the gradient).
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -31,6 +33,7 @@ struct NoiseTerm {
   const ir::Op *scale = nullptr; // s, c in xi / c, or nullptr for xi alone
   bool divided = false;          // the term is xi / c (so s = 1 / c)
   bool negated = false;          // it enters with a minus sign
+  const ir::Op *consumer = nullptr; // the op that takes the draw (s * xi, or the sum)
 };
 
 /// Finds the sampled state updates of `module`'s step region (see file

@@ -179,6 +179,11 @@ bool computeTangents(ir::Module &module, DiagnosticEngine &diag, const OpLocator
   if (module.lanes > 0)
     return true; // already differentiated
   int64_t p = module.numMetaScalars();
+  if (p == 0 && estimator == ir::Estimator::Score) {
+    diag.error(Loc{1, 1}, "model '" + module.name + "' has no meta parameter (P = 0): the score "
+                          "estimator has nothing to estimate");
+    return false;
+  }
   if (p == 0)
     return true;
   Activity act;

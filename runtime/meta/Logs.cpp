@@ -126,6 +126,7 @@ bool writeRuleJson(const std::string &path, const ModelBinding &b, const std::ve
                      {"frozen", id.frozen},
                      {"estimator", id.estimator},
                      {"reward", id.reward},
+                     {"score_baseline", id.scoreBaseline},
                      {"out", p.out}};
   return writeFileAtomically(path, j.dump(2) + "\n", err);
 }

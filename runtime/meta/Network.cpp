@@ -143,11 +143,16 @@ std::optional<Divergence> NetworkRunner::check(const void *state, double R,
       continue;
     const double *d = reinterpret_cast<const double *>(base + q->tangentOffset);
     const int64_t P = binding_.metaScalars();
+    const bool isScore = binding_.info().scoreIndex >= 0 &&
+                         &binding_.info().quantities[static_cast<size_t>(binding_.info().scoreIndex)] == q;
     for (int64_t i = 0; i < n * P; ++i)
       if (!std::isfinite(d[i]))
         return Divergence{trial,
                           "d" + elementName(q->name, q->shape, i % n) + "/d" +
-                              binding_.metaScalarName(i / n),
+                              binding_.metaScalarName(i / n) +
+                              (isScore ? " (the score divides the noise by its scale: a scale "
+                                         "of 0 makes it NaN)"
+                                       : ""),
                           d[i], 0};
   }
   if (!std::isfinite(R))

@@ -158,7 +158,8 @@ std::string formatTable(const std::vector<RuleResult> &results, const tasks::Tas
        "trial scores "
     << num(penalty) << " ("
     << (std::isnan(config.penalty) ? "the worst reward of any completed held-out trial in this "
-                                     "table, so a diverged network ranks below every other"
+                                     "table, so every trial lost to a divergence scores at or "
+                                     "below every completed one"
                                    : "--penalty")
     << ")" << (discrete ? " and counts as incorrect" : "") << "\n";
   if (!std::isnan(config.penalty) && penalty > worstCompleted)
@@ -182,15 +183,17 @@ std::string formatTable(const std::vector<RuleResult> &results, const tasks::Tas
 }
 
 std::string formatAblation(const RuleResult &full, const std::vector<RuleResult> &ablated,
-                           const std::string &rate) {
+                           const std::string &rate, bool groups) {
   std::ostringstream s;
-  s << "Ablation of " << full.rule.name << ": each term set to 0 in turn, at " << rate << ", on the same "
+  s << "Ablation of " << full.rule.name << ": each " << (groups ? "group" : "term")
+    << " set to 0 in turn, at " << rate << ", on the same "
     << plural(static_cast<int64_t>(full.perNetwork.size()), "held-out network")
     << " (full rule: mean reward " << num(full.meanReward.mean)
     << "; each line is its own 2-standard-error test, so about 1 line in 20 crosses by "
        "chance)\n";
   if (ablated.empty())
-    return s.str() + "  nothing to ablate: no term of the rule is non-zero\n";
+    return s.str() + (groups ? "  nothing to ablate: every group named is already 0 in the rule\n"
+                             : "  nothing to ablate: no term of the rule is non-zero\n");
   std::vector<std::vector<std::string>> rows{{"without", "", "mean reward", "change (+- s.e.)", ""}};
   for (const RuleResult &a : ablated) {
     MeanSem d = pairedDifference(a.perNetwork, full.perNetwork);

@@ -43,8 +43,9 @@ std::string formatTable(const std::vector<RuleResult> &results, const tasks::Tas
 /// one term or group set to 0, at the same learning rate, on the same
 /// held-out networks; its name is the term), the mean reward and the paired
 /// change from the full rule with its standard error. `rate` says at which
-/// learning rate ("eta 0.05").
+/// learning rate ("eta 0.05"); `groups` says whether the variants are named
+/// groups (--ablate-groups) or single terms.
 std::string formatAblation(const RuleResult &full, const std::vector<RuleResult> &ablated,
-                           const std::string &rate);
+                           const std::string &rate, bool groups = false);
 
 } // namespace plasticc::meta

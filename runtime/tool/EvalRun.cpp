@@ -4,6 +4,7 @@
 #include "runtime/meta/Checkpoint.h"
 #include "runtime/meta/Logs.h"
 #include "runtime/meta/Report.h"
+#include "runtime/tool/MetaSpec.h"
 #include "runtime/tool/Rules.h"
 
 #include <cmath>
@@ -48,6 +49,9 @@ int EvalRun::prepare(std::vector<meta::Rule> candidates, int64_t defaultTrials,
   if (e.ablate) {
     if (candidates.empty())
       return fail(ExitUsage, "--ablate needs a rule to ablate (--rule)");
+    if (e.ablateGroups && splitSpec(e.ablateSpec).empty())
+      return fail(ExitUsage, "--ablate-groups: '" + e.ablateSpec + "' names no group (NAME,... "
+                             "where * matches any index)");
     std::vector<std::string> unused;
     if (!ablations(candidates.front(), e.ablateSpec, s_.binding(), defaults_, unused, err))
       return fail(ExitUsage, err); // checked now, built in run() from the final rule
@@ -120,7 +124,7 @@ int EvalRun::run() {
     const meta::RuleResult &full = results.front();
     std::ostringstream at;
     at << rate << " " << full.eta;
-    table += "\n" + meta::formatAblation(full, without, at.str());
+    table += "\n" + meta::formatAblation(full, without, at.str(), o_.eval.ablateGroups);
     for (const std::string &note : ablationNotes)
       table += "  " + note + "\n";
     ablationCsv = "without,mean_reward,change,change_sem\n";

@@ -60,12 +60,14 @@ public:
       warnedZero_ = true;
       progress_.message(std::string(kTool) + ": warning: the meta-gradient is exactly 0 at "
                         "meta-iteration " + std::to_string(r.iteration) +
-                        (o_.estimator == "score"
-                             ? " (every network's reward to go equals the others': nothing "
-                               "to learn from this batch)"
-                             : ": the reward does not depend on the meta parameters here. With "
-                               "K = 1 no learning precedes the only reward (use more --trials); "
-                               "a reward that is piecewise constant in the output (a correct "
+                        (o_.trials == 1
+                             ? ": with K = 1 no learning precedes the only reward, so it cannot "
+                               "depend on the rule (use more --trials)"
+                         : o_.estimator == "score"
+                             ? ": every score was weighed by 0 (rewards to go equal to their "
+                               "baselines, or constant rewards)"
+                             : ": the reward does not depend on the meta parameters here; a "
+                               "reward that is piecewise constant in the output (a correct "
                                "choice, a threshold) has a pathwise gradient of 0 almost "
                                "everywhere: use --estimator score"));
     }
@@ -133,6 +135,12 @@ private:
     if (o_.estimator == "score" && session_.binding().metaScalars() == 0)
       return fail(ExitUsage, "model '" + session_.pool().info().name + "' has no meta "
                              "parameter (P = 0): the score estimator has nothing to estimate");
+    const runtime::QuantityInfo *z = session_.pool().info().find(session_.task().names.output);
+    if (o_.reward == "task" && z && z->tangentOffset >= 0)
+      return fail(ExitUsage, "--reward task: the output '" + z->name + "' depends on the meta "
+                             "parameters directly (it has a tangent), so the task's reward does "
+                             "too, and --reward task would drop that derivative; use --reward "
+                             "model");
     return -1;
   }
 

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <set>
 #include <fstream>
 
 namespace plasticc::tool {
@@ -66,6 +67,7 @@ bool matchesPattern(const std::string &pattern, const std::string &name) {
 
 bool applySettings(const std::string &option, const std::string &spec,
                    const meta::ModelBinding &b, std::vector<double> &meta, std::string &err) {
+  std::set<std::string> seen;
   for (const std::string &item : splitSpec(spec)) {
     size_t eq = item.find('=');
     std::string name = item.substr(0, eq), num = eq == std::string::npos ? "" : item.substr(eq + 1);
@@ -82,6 +84,10 @@ bool applySettings(const std::string &option, const std::string &spec,
     int64_t k = b.metaIndex(name);
     if (k < 0) {
       err = option + ": model '" + b.info().name + "' has no meta scalar '" + name + "'";
+      return false;
+    }
+    if (!seen.insert(name).second) {
+      err = option + ": '" + name + "' is set twice";
       return false;
     }
     meta[static_cast<size_t>(k)] = v;

@@ -121,8 +121,8 @@ CLI::Option *addEvaluation(CLI::App &app, EvaluationOptions &e, bool training) {
       ->check(atLeast(0));
   app.add_option("--penalty", e.penalty, "task reward of every trial of a network from its "
                                          "divergence on (default: the worst trial reward of any "
-                                         "completed held-out trial of any rule)")
-      ->check(finite())
+                                         "completed held-out trial of any rule; |V| <= 1e9)")
+      ->check(between(-1e9, 1e9))
       ->default_str("");
   app.add_option("--criterion-window", e.criterionWindow, "trials to criterion: window of "
                                                           "successive trials (Miconi 2017: 100)")
@@ -151,7 +151,11 @@ CLI::Option *addEvaluation(CLI::App &app, EvaluationOptions &e, bool training) {
 int parse(CLI::App &app, CLI::Option *ablate, EvaluationOptions &e, int argc, char **argv) {
   try {
     app.parse(argc, argv);
-    e.ablate = e.ablate || ablate->count() > 0;
+    e.ablateGroups = ablate->count() > 0;
+    if (e.ablate && e.ablateGroups)
+      std::cerr << "plasticc-meta: note: --ablate-groups given: its groups are ablated, not each "
+                   "term\n";
+    e.ablate = e.ablate || e.ablateGroups;
     e.criterionAsked = app.get_option("--criterion-window")->count() > 0 ||
                        app.get_option("--criterion")->count() > 0;
   } catch (const CLI::CallForHelp &e) {
@@ -232,12 +236,11 @@ int parseOptions(int argc, char **argv, Options &o) {
                  "reward = \"correct\" scores 1 per correct choice; needs --estimator score)")
       ->check(CLI::IsMember({"model", "task"}));
   app.add_option("--score-baseline", o.scoreBaseline,
-                 "with --estimator score, the baseline subtracted from each reward to go: the "
-                 "other networks' mean ('batch'), the same network's under a second, "
-                 "independent noise stream ('pairs': each network learns twice, at twice the "
-                 "cost), none, with each network learning twice under noise xi and -xi "
-                 "('mirror'), or none at all ('none'); all unbiased (BENCHMARKS.md "
-                 "'Estimators' compares their variance)")
+                 "with --estimator score, the baseline subtracted from each reward to go: "
+                 "'batch', the other networks' mean; 'pairs', the same network's under a "
+                 "second, independent noise stream (each network learns twice); 'mirror', no "
+                 "baseline, each network learning twice under noise xi and -xi; 'none', no "
+                 "baseline. All unbiased; BENCHMARKS.md 'Estimators' compares their variance")
       ->check(CLI::IsMember({"batch", "pairs", "mirror", "none"}));
   CLI::Option *ablate = addEvaluation(app, o.eval, true);
   return parse(app, ablate, o.eval, argc, argv);

@@ -43,6 +43,7 @@ struct EvaluationOptions {
   bool retune = true;       // also evaluate each candidate at a tuned learning rate
   bool ablate = false;      // --ablate, or --ablate-groups
   std::string ablateSpec;   // --ablate-groups ("": each term on its own)
+  bool ablateGroups = false; // --ablate-groups was given
   std::string learningRate; // --learning-rate ("": param eta, meta eta, meta log_eta)
   std::string baselines;    // a baselines file ("" : MODEL.baselines.toml or built-in)
 };

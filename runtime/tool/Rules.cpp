@@ -37,7 +37,11 @@ std::string describeProvenance(const nlohmann::json &p) {
     << p.value("iterations", int64_t{0}) * p.value("batch", int64_t{0}) *
            p.value("trials", int64_t{0})
     << " network-trials with tangents), " << p.value("estimator", std::string("pathwise"))
-    << " estimator, in " << p.value("out", std::string("?"));
+    << " estimator";
+  if (p.value("estimator", std::string("pathwise")) == "score")
+    s << " (" << p.value("reward", std::string("model")) << " reward, "
+      << p.value("score_baseline", std::string("batch")) << " baseline)";
+  s << ", in " << p.value("out", std::string("?"));
   return s.str();
 }
 
@@ -186,6 +190,11 @@ std::optional<meta::Rule> parseRule(const std::string &spec, const meta::ModelBi
     label = spec.substr(0, colon);
     body = spec.substr(colon + 1);
   }
+  for (char c : label)
+    if (static_cast<unsigned char>(c) < 0x20) {
+      err = "--rule: a label cannot contain control characters (a newline, a tab)";
+      return std::nullopt;
+    }
   if (spec.empty() || (colon != std::string::npos && label.empty())) {
     err = "--rule: '" + spec + "' names nothing (expected a rule.json, [LABEL:]NAME=V,... or "
           "LABEL: for the model's declared rule)";

@@ -419,10 +419,10 @@ TEST(CodegenTest, EveryExampleMatchesInterpreterWithScoreTangents) {
   for (const std::string &path : paths) {
     SCOPED_TRACE(path);
     std::string source;
+    if (loadExample(path, source)->lanes == 0)
+      continue; // no meta parameter: nothing to estimate (the score mode refuses it)
     auto m = loadExample(path, source, ir::Estimator::Score);
     ASSERT_TRUE(m);
-    if (m->lanes == 0)
-      continue; // no meta parameter: nothing to estimate
     ASSERT_TRUE(m->scoreQuantity());
     auto jit = buildJIT(*m);
     ASSERT_TRUE(jit);

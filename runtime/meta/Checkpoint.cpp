@@ -57,7 +57,9 @@ json toJson(const RunIdentity &id) {
           {"frozen", id.frozen},
           {"estimator", id.estimator},
           {"reward", id.reward},
-          {"score_baseline", id.scoreBaseline}};
+          {"score_baseline", id.scoreBaseline},
+          {"curriculum", id.curriculum},
+          {"normalize_grad", id.normalizeGradient}};
 }
 
 RunIdentity identityFrom(const json &j) {
@@ -81,6 +83,8 @@ RunIdentity identityFrom(const json &j) {
   id.estimator = j.value("estimator", "pathwise"); // checkpoints before the score estimator
   id.reward = j.value("reward", "model");
   id.scoreBaseline = j.value("score_baseline", "batch");
+  id.curriculum = j.value("curriculum", int64_t{0});
+  id.normalizeGradient = j.value("normalize_grad", false);
   return id;
 }
 
@@ -88,7 +92,7 @@ json toJson(const IterationRecord &r) {
   return {{"iteration", r.iteration}, {"J", number(r.J)},
           {"task_reward", number(r.taskReward)}, {"grad_norm", number(r.gradNorm)},
           {"networks", r.networks}, {"skipped", r.skipped},
-          {"seconds", r.seconds}, {"meta", numbers(r.meta)},
+          {"seconds", r.seconds}, {"trials", r.trials}, {"meta", numbers(r.meta)},
           {"grad", numbers(r.grad)}};
 }
 
@@ -101,6 +105,7 @@ IterationRecord recordFrom(const json &j) {
   r.networks = j.at("networks").get<int64_t>();
   r.skipped = j.at("skipped").get<int64_t>();
   r.seconds = j.at("seconds").get<double>();
+  r.trials = j.value("trials", int64_t{0}); // 0 in checkpoints before the curriculum
   r.meta = numbers(j.at("meta"));
   r.grad = numbers(j.at("grad"));
   return r;
@@ -132,6 +137,10 @@ std::string RunIdentity::mismatch(const RunIdentity &o) const {
   if (reward != o.reward) return differs("--reward", o.reward, reward);
   if (scoreBaseline != o.scoreBaseline)
     return differs("--score-baseline", o.scoreBaseline, scoreBaseline);
+  if (curriculum != o.curriculum) return differs("--curriculum", o.curriculum, curriculum);
+  if (normalizeGradient != o.normalizeGradient)
+    return differs("--normalize-grad", o.normalizeGradient ? "on" : "off",
+                   normalizeGradient ? "on" : "off");
   if (frozen != o.frozen)
     return "--freeze gives {" + o.frozen + "} but the checkpoint was made with {" + frozen + "}";
   return "";

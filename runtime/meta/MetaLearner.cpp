@@ -4,7 +4,9 @@
 #include "runtime/meta/ParallelFor.h"
 #include "runtime/meta/Seeds.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <memory>
 
@@ -15,6 +17,18 @@ std::string NetworkFailure::describe() const {
   std::snprintf(seedText, sizeof seedText, "%#018llx", static_cast<unsigned long long>(seed));
   return "meta-iteration " + std::to_string(iteration) + ", network " + std::to_string(network) +
          " (seed " + seedText + "), " + divergence.describe();
+}
+
+int64_t trialsAt(const MetaConfig &c, int64_t iteration) {
+  if (c.curriculumStart <= 0 || c.curriculumStart >= c.trials)
+    return c.trials;
+  const int64_t ramp = std::max<int64_t>(1, c.iterations / 2);
+  if (iteration >= ramp)
+    return c.trials;
+  double f = static_cast<double>(iteration) / static_cast<double>(ramp);
+  double k = static_cast<double>(c.curriculumStart) *
+             std::pow(static_cast<double>(c.trials) / static_cast<double>(c.curriculumStart), f);
+  return std::clamp<int64_t>(static_cast<int64_t>(std::lround(k)), c.curriculumStart, c.trials);
 }
 
 MetaLearner::MetaLearner(const NetworkRunner &runner, MetaConfig config)
@@ -40,7 +54,7 @@ IterationOutcome MetaLearner::measure(int64_t iteration, const std::vector<doubl
   std::vector<NetworkResult> results(static_cast<size_t>(B * R));
   std::vector<std::unique_ptr<Workspace>> spaces(static_cast<size_t>(threads));
   NetworkOptions opt;
-  opt.trials = config_.trials;
+  opt.trials = trialsAt(config_, iteration);
   opt.tangents = true;
   opt.weightBound = config_.weightBound;
 
@@ -60,6 +74,7 @@ IterationOutcome MetaLearner::measure(int64_t iteration, const std::vector<doubl
   IterationOutcome out;
   IterationRecord &r = out.record;
   r.iteration = iteration + 1;
+  r.trials = opt.trials;
   r.meta = meta;
   r.grad.assign(meta.size(), 0.0);
   std::vector<const NetworkResult *> completed;
@@ -126,6 +141,12 @@ MetaLearner::Status MetaLearner::train(TrainingState &state, TrainingObserver &o
     // Frozen scalars get no gradient, so Adam never moves them; the log
     // still records their true gradient.
     std::vector<double> step = o.record.grad;
+    if (config_.normalizeGradient) { // direction only; Adam sets the size
+      double norm = l2norm(step);
+      if (norm > 0)
+        for (double &g : step)
+          g /= norm;
+    }
     for (size_t p = 0; p < config_.frozen.size() && p < step.size(); ++p)
       if (config_.frozen[p])
         step[p] = 0.0;

@@ -46,7 +46,16 @@ struct MetaConfig {
   /// gradient; the model must have been built for it (a score quantity).
   bool scoreEstimator = false;
   ScoreOptions score; // its reward (also what J averages), baseline, causality
+  /// Horizon curriculum (0: off): lifetimes grow geometrically from this
+  /// many trials to `trials` over the first half of the iterations, then
+  /// stay at `trials` (trialsAt).
+  int64_t curriculumStart = 0;
+  /// Rescale each meta-gradient to unit L2 norm before Adam (after --clip).
+  bool normalizeGradient = false;
 };
+
+/// K of 0-based meta-iteration `iteration` under `config`'s curriculum.
+int64_t trialsAt(const MetaConfig &config, int64_t iteration);
 
 /// What one meta-iteration measured (one row of the CSV log).
 struct IterationRecord {
@@ -54,6 +63,7 @@ struct IterationRecord {
   double J = 0;             // mean reward (model's, or task's with RewardSource::Task)
   double taskReward = 0;    // the same mean of the task's reward (Scoring.h)
   double gradNorm = 0;      // |dJ/dmeta|, before any clipping
+  int64_t trials = 0;       // K of this iteration (grows under a curriculum)
   int64_t networks = 0;     // networks that contributed
   int64_t skipped = 0;      // networks left out (diverged)
   double seconds = 0;       // wall time of the iteration

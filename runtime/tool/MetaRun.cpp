@@ -126,6 +126,9 @@ private:
     if (o_.reward == "task" && o_.estimator != "score")
       return fail(ExitUsage, "--reward task needs --estimator score: the pathwise estimator "
                              "differentiates the model's own reward R");
+    if (o_.curriculum >= o_.trials)
+      return fail(ExitUsage, "--curriculum " + std::to_string(o_.curriculum) + " must be below "
+                             "--trials " + std::to_string(o_.trials) + " (it is where lifetimes start)");
     if (o_.estimator != "score" && o_.scoreBaseline != "batch")
       return fail(ExitUsage, "--score-baseline applies only with --estimator score");
     if (int code = session_.open({o_.model, o_.task, o_.steps, o_.interpret, o_.threads,
@@ -189,6 +192,8 @@ private:
                                                  : meta::DivergencePolicy::Skip;
     cfg.frozen = frozen_;
     cfg.scoreEstimator = o_.estimator == "score";
+    cfg.curriculumStart = o_.curriculum;
+    cfg.normalizeGradient = o_.normalizeGrad;
     cfg.score.reward = o_.reward == "task" ? meta::RewardSource::Task : meta::RewardSource::Model;
     cfg.score.baseline = o_.scoreBaseline == "mirror" ? meta::ScoreOptions::Baseline::Mirror
                          : o_.scoreBaseline == "pairs"  ? meta::ScoreOptions::Baseline::Pairs
@@ -211,7 +216,9 @@ private:
                       frozenNames(frozen_, session_.binding()),
                       o_.estimator,
                       o_.reward,
-                      o_.scoreBaseline};
+                      o_.scoreBaseline,
+                      o_.curriculum,
+                      o_.normalizeGrad};
     base_.totalIterations = o_.iters;
     state_ = learner_->initialState(start_);
     return o_.resume ? resume() : -1;
@@ -258,8 +265,11 @@ private:
                 << count(session_.binding().metaScalars(), "meta scalar") << ", " << session_.model().backendName()
                 << ") on " << session_.task().name << " (T = " << count(session_.generator().steps(), "step")
                 << "): " << count(o_.iters, "meta-iteration") << " of B = "
-                << count(o_.batch, "network") << " x K = " << count(o_.trials, "trial") << ", "
-                << count(session_.threads(), "thread")
+                << count(o_.batch, "network") << " x K = " << count(o_.trials, "trial")
+                << (o_.curriculum > 0 ? " (from " + std::to_string(o_.curriculum) +
+                                            " over the first half)"
+                                      : "")
+                << ", " << count(session_.threads(), "thread")
                 << (o_.estimator == "score"
                         ? ", score estimator (" + o_.reward + " reward, " +
                               (o_.scoreBaseline == "batch"   ? "leave-one-out baseline"

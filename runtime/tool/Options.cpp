@@ -231,6 +231,14 @@ int parseOptions(int argc, char **argv, Options &o) {
                  "differentiable) or 'score' (REINFORCE with forward sensitivities of the rule; "
                  "any reward, e.g. a correct choice; docs/model.md)")
       ->check(CLI::IsMember({"pathwise", "score"}));
+  app.add_option("--curriculum", o.curriculum,
+                 "horizon curriculum: lifetimes grow geometrically from K0 trials to --trials "
+                 "over the first half of the meta-iterations (0: off)")
+      ->check(atLeast(0))
+      ->type_name("K0");
+  app.add_flag("--normalize-grad", o.normalizeGrad,
+               "rescale each meta-gradient to unit length before Adam (its direction only; "
+               "--clip then has no effect)");
   app.add_option("--reward", o.reward,
                  "what J averages: the model's reward R ('model') or the task's ('task': "
                  "reward = \"correct\" scores 1 per correct choice; needs --estimator score)")

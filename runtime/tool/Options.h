@@ -66,7 +66,9 @@ struct Options {
   bool resume = false;
   std::string estimator = "pathwise"; // --estimator: pathwise | score
   std::string reward = "model";       // --reward: model | task
-  std::string scoreBaseline = "batch"; // --score-baseline: batch | pairs | none
+  std::string scoreBaseline = "batch"; // --score-baseline: batch | pairs | mirror | none
+  int64_t curriculum = 0;              // --curriculum K0 (0: off)
+  bool normalizeGrad = false;          // --normalize-grad
 
   bool interpret = false;
   std::string init;   // initial meta values: "theta[1,1]=1,..." or a rule.json

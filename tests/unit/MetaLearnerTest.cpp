@@ -234,6 +234,33 @@ TEST(MetaLearner, ResumingFromACheckpointGivesTheUninterruptedResult) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(MetaLearner, CurriculumGrowsTheLifetimeGeometricallyThenHolds) {
+  MetaConfig c;
+  c.iterations = 21;
+  c.trials = 200;
+  c.curriculumStart = 0;
+  EXPECT_EQ(trialsAt(c, 0), 200); // off
+  c.curriculumStart = 10;
+  // Ramp over the first 10 iterations: 10 * 20^(n/10).
+  EXPECT_EQ(trialsAt(c, 0), 10);
+  EXPECT_EQ(trialsAt(c, 5), std::lround(10 * std::sqrt(20.0)));
+  EXPECT_EQ(trialsAt(c, 9), std::lround(10 * std::pow(20.0, 0.9)));
+  EXPECT_EQ(trialsAt(c, 10), 200);
+  EXPECT_EQ(trialsAt(c, 20), 200);
+  for (int64_t n = 1; n < 21; ++n)
+    EXPECT_GE(trialsAt(c, n), trialsAt(c, n - 1));
+
+  // The runner is asked for that many trials, and the log row says so.
+  Rig rig(loadShipped("cue_delay_response"), quadratic(), 10);
+  MetaConfig m = config(4, 2, 8, 1);
+  m.curriculumStart = 2;
+  MetaLearner learner(rig.runner, m);
+  IterationOutcome first = learner.measure(0, {0.1, 0.1});
+  IterationOutcome later = learner.measure(3, {0.1, 0.1});
+  EXPECT_EQ(first.record.trials, 2);
+  EXPECT_EQ(later.record.trials, 8);
+}
+
 TEST(MetaLearner, DivergedNetworkIsNamedAndSkipped) {
   QuadraticBackend::Options o;
   o.badSeed = networkSeed(1234, SeedDomain::Training, 1, 1); // meta-iteration 2, network 1
@@ -374,7 +401,7 @@ TEST(Logs, CsvAndRuleJson) {
   tasks::Task task = loadShipped("cue_delay_response");
   auto b = ModelBinding::make(ref.info(), task, err);
   ASSERT_TRUE(b) << err;
-  EXPECT_EQ(csvHeader(*b), "iteration,J,task_reward,grad_norm,networks,skipped,seconds,"
+  EXPECT_EQ(csvHeader(*b), "iteration,J,task_reward,grad_norm,networks,skipped,seconds,trials,"
                            "\"theta[0,0]\",\"theta[0,1]\",\"theta[1,0]\",\"theta[1,1]\","
                            "\"dJ/dtheta[0,0]\",\"dJ/dtheta[0,1]\",\"dJ/dtheta[1,0]\","
                            "\"dJ/dtheta[1,1]\"");

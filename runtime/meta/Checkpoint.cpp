@@ -59,7 +59,8 @@ json toJson(const RunIdentity &id) {
           {"reward", id.reward},
           {"score_baseline", id.scoreBaseline},
           {"curriculum", id.curriculum},
-          {"normalize_grad", id.normalizeGradient}};
+          {"normalize_grad", id.normalizeGradient},
+          {"weight_change_penalty", id.weightChangePenalty}};
 }
 
 RunIdentity identityFrom(const json &j) {
@@ -85,6 +86,7 @@ RunIdentity identityFrom(const json &j) {
   id.scoreBaseline = j.value("score_baseline", "batch");
   id.curriculum = j.value("curriculum", int64_t{0});
   id.normalizeGradient = j.value("normalize_grad", false);
+  id.weightChangePenalty = j.value("weight_change_penalty", 0.0);
   return id;
 }
 
@@ -92,7 +94,8 @@ json toJson(const IterationRecord &r) {
   return {{"iteration", r.iteration}, {"J", number(r.J)},
           {"task_reward", number(r.taskReward)}, {"grad_norm", number(r.gradNorm)},
           {"networks", r.networks}, {"skipped", r.skipped},
-          {"seconds", r.seconds}, {"trials", r.trials}, {"meta", numbers(r.meta)},
+          {"seconds", r.seconds}, {"trials", r.trials}, {"penalty", number(r.penalty)},
+          {"meta", numbers(r.meta)},
           {"grad", numbers(r.grad)}};
 }
 
@@ -106,6 +109,7 @@ IterationRecord recordFrom(const json &j) {
   r.skipped = j.at("skipped").get<int64_t>();
   r.seconds = j.at("seconds").get<double>();
   r.trials = j.value("trials", int64_t{0}); // 0 in checkpoints before the curriculum
+  r.penalty = j.contains("penalty") ? number(j.at("penalty")) : 0.0;
   r.meta = numbers(j.at("meta"));
   r.grad = numbers(j.at("grad"));
   return r;
@@ -141,6 +145,8 @@ std::string RunIdentity::mismatch(const RunIdentity &o) const {
   if (normalizeGradient != o.normalizeGradient)
     return differs("--normalize-grad", o.normalizeGradient ? "on" : "off",
                    normalizeGradient ? "on" : "off");
+  if (weightChangePenalty != o.weightChangePenalty)
+    return differs("--weight-change-penalty", o.weightChangePenalty, weightChangePenalty);
   if (frozen != o.frozen)
     return "--freeze gives {" + o.frozen + "} but the checkpoint was made with {" + frozen + "}";
   return "";

@@ -36,6 +36,7 @@ struct RunIdentity {
   std::string scoreBaseline = "batch"; // --score-baseline (score estimator)
   int64_t curriculum = 0;              // --curriculum (0: off)
   bool normalizeGradient = false;      // --normalize-grad
+  double weightChangePenalty = 0;      // --weight-change-penalty
   /// Empty if `other` may continue this run; else the first difference,
   /// e.g. "--batch is 8 but the checkpoint was made with 4".
   std::string mismatch(const RunIdentity &other) const;

@@ -55,6 +55,7 @@ IterationOutcome MetaLearner::measure(int64_t iteration, const std::vector<doubl
   std::vector<std::unique_ptr<Workspace>> spaces(static_cast<size_t>(threads));
   NetworkOptions opt;
   opt.trials = trialsAt(config_, iteration);
+  opt.weightChangePenalty = config_.weightChangePenalty;
   opt.tangents = true;
   opt.weightBound = config_.weightBound;
 
@@ -95,6 +96,7 @@ IterationOutcome MetaLearner::measure(int64_t iteration, const std::vector<doubl
       completed.push_back(&n);
       r.J += (config_.score.reward == RewardSource::Task ? n.meanTaskReward : n.meanReward) / R;
       r.taskReward += n.meanTaskReward / R;
+      r.penalty += n.meanPenalty / R;
     }
   }
   // The estimate of each completed network, summed in network order.
@@ -110,6 +112,7 @@ IterationOutcome MetaLearner::measure(int64_t iteration, const std::vector<doubl
     double inv = 1.0 / static_cast<double>(r.networks);
     r.J *= inv;
     r.taskReward *= inv;
+    r.penalty *= inv;
     for (double &g : r.grad)
       g *= inv;
   }

@@ -50,8 +50,11 @@ struct MetaConfig {
   /// many trials to `trials` over the first half of the iterations, then
   /// stay at `trials` (trialsAt).
   int64_t curriculumStart = 0;
-  /// Rescale each meta-gradient to unit L2 norm before Adam (after --clip).
+  /// Rescale each meta-gradient to unit L2 norm before Adam (--clip then
+  /// has no effect).
   bool normalizeGradient = false;
+  /// NetworkOptions::weightChangePenalty (pathwise only).
+  double weightChangePenalty = 0;
 };
 
 /// K of 0-based meta-iteration `iteration` under `config`'s curriculum.
@@ -64,6 +67,7 @@ struct IterationRecord {
   double taskReward = 0;    // the same mean of the task's reward (Scoring.h)
   double gradNorm = 0;      // |dJ/dmeta|, before any clipping
   int64_t trials = 0;       // K of this iteration (grows under a curriculum)
+  double penalty = 0;       // mean weight-change penalty per trial (included in J)
   int64_t networks = 0;     // networks that contributed
   int64_t skipped = 0;      // networks left out (diverged)
   double seconds = 0;       // wall time of the iteration

@@ -77,7 +77,13 @@ NetworkResult NetworkRunner::run(uint64_t seed, const double *meta, const Networ
   const uint64_t tseed = taskSeed(seed);
   const uint64_t nseed =
       opt.noiseStream == 0 ? noiseSeed(seed) : random::bits(noiseSeed(seed), 0x57e4, opt.noiseStream);
-  double sumR = 0, sumTask = 0;
+  double sumR = 0, sumTask = 0, sumPenalty = 0;
+  // The weights the penalty watches: those the reward event changes.
+  std::vector<const runtime::QuantityInfo *> plastic;
+  if (opt.weightChangePenalty > 0)
+    for (const runtime::QuantityInfo &q : info.quantities)
+      if (q.kind == "weight" && q.tangentOffset >= 0) // the ones the rule changes
+        plastic.push_back(&q);
   for (int64_t k = 0; k < opt.trials; ++k) {
     gen_.generate(tseed, static_cast<uint64_t>(k), ws.trial);
     backend.beginTrial(state);
@@ -93,7 +99,22 @@ NetworkResult NetworkRunner::run(uint64_t seed, const double *meta, const Networ
         backend.stepPrimal(state, ws.inputs.data(), ws.noise.data());
       binding_.readOutput(state, ws.z.data() + t * O);
     }
+    // The plastic weights and their tangents before the reward event, for
+    // the weight-change penalty.
+    std::vector<std::vector<double>> before;
+    if (opt.weightChangePenalty > 0)
+      for (const runtime::QuantityInfo *q : plastic) {
+        const double *v = reinterpret_cast<const double *>(state + q->offset);
+        before.emplace_back(v, v + q->numElements());
+        if (opt.tangents && q->tangentOffset >= 0) {
+          const double *d = reinterpret_cast<const double *>(state + q->tangentOffset);
+          before.back().insert(before.back().end(), d, d + q->numElements() * P);
+        }
+      }
     double R = backend.endTrial(state, opt.tangents ? ws.dR.data() : nullptr);
+    double penalty = 0;
+    if (opt.weightChangePenalty > 0)
+      penalty = weightChangePenalty(state, before, plastic, opt, P, ws.dR);
     for (const auto &[q, bytes] : fixed)
       std::memcpy(state + q->offset, bytes.data(), bytes.size());
     if (auto d = check(state, R, opt.tangents ? &ws.dR : nullptr, k, opt.weightBound)) {
@@ -110,17 +131,52 @@ NetworkResult NetworkRunner::run(uint64_t seed, const double *meta, const Networ
       }
     }
     res.trials.push_back(rec);
-    sumR += R;
+    sumR += R - penalty;
+    sumPenalty += penalty;
     sumTask += rec.score.reward;
     for (int64_t p = 0; p < static_cast<int64_t>(res.grad.size()); ++p)
       res.grad[p] += ws.dR[p];
   }
   double K = static_cast<double>(std::max<int64_t>(opt.trials, 1));
   res.meanReward = sumR / K;
+  res.meanPenalty = sumPenalty / K;
   res.meanTaskReward = sumTask / K;
   for (double &g : res.grad)
     g /= K;
   return res;
+}
+
+double NetworkRunner::weightChangePenalty(const char *state,
+                                          const std::vector<std::vector<double>> &before,
+                                          const std::vector<const runtime::QuantityInfo *> &plastic,
+                                          const NetworkOptions &opt, int64_t P,
+                                          std::vector<double> &dR) const {
+  // lambda * mean (dW)^2 over every weight element, and its tangent.
+  double sum = 0;
+  int64_t count = 0;
+  std::vector<double> dsum(static_cast<size_t>(P), 0.0);
+  for (size_t w = 0; w < plastic.size(); ++w) {
+    const runtime::QuantityInfo *q = plastic[w];
+    const int64_t n = q->numElements();
+    const double *v = reinterpret_cast<const double *>(state + q->offset);
+    const bool lanes = opt.tangents && q->tangentOffset >= 0;
+    const double *d = lanes ? reinterpret_cast<const double *>(state + q->tangentOffset) : nullptr;
+    for (int64_t i = 0; i < n; ++i) {
+      double delta = v[i] - before[w][static_cast<size_t>(i)];
+      sum += delta * delta;
+      if (lanes)
+        for (int64_t p = 0; p < P; ++p) {
+          double dDelta = d[p * n + i] - before[w][static_cast<size_t>(n + p * n + i)];
+          dsum[static_cast<size_t>(p)] += 2 * delta * dDelta;
+        }
+    }
+    count += n;
+  }
+  const double scale = opt.weightChangePenalty / static_cast<double>(std::max<int64_t>(count, 1));
+  if (opt.tangents)
+    for (int64_t p = 0; p < P && p < static_cast<int64_t>(dR.size()); ++p)
+      dR[static_cast<size_t>(p)] -= scale * dsum[static_cast<size_t>(p)];
+  return scale * sum;
 }
 
 std::optional<Divergence> NetworkRunner::check(const void *state, double R,

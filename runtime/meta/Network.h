@@ -54,7 +54,8 @@ struct TrialRecord {
 struct NetworkResult {
   uint64_t seed = 0;
   std::vector<TrialRecord> trials;   // completed trials (all K unless diverged)
-  double meanReward = 0;             // (1/K) sum_k R_k
+  double meanReward = 0;             // (1/K) sum_k R_k (minus the weight-change penalty)
+  double meanPenalty = 0;            // (1/K) sum_k of the weight-change penalty
   double meanTaskReward = 0;         // (1/K) sum_k task reward
   std::vector<double> grad;          // (1/K) sum_k dR_k/dmeta (with tangents; pathwise)
   std::optional<Divergence> divergence;
@@ -74,6 +75,12 @@ struct NetworkOptions {
   uint64_t noiseStream = 0;
   /// The stream's draws with their signs flipped (a mirrored rollout).
   bool mirrorNoise = false;
+  /// lambda of the weight-change penalty (0: none): each trial's reward for
+  /// the objective is R_k - lambda * mean_ij (dW_ij)^2 over the change in
+  /// its reward event of the weights that carry a tangent (the plastic ones
+  /// the rule moves), and, with tangents, dR_k minus the
+  /// penalty's tangent 2 lambda mean_ij dW_ij d(dW_ij)/dmeta.
+  double weightChangePenalty = 0;
   /// Scalar params overwritten after init (e.g. the learning rate `eta`).
   std::vector<std::pair<const runtime::QuantityInfo *, double>> params;
 };
@@ -122,6 +129,12 @@ public:
 private:
   std::optional<Divergence> check(const void *state, double R, const std::vector<double> *dR,
                                   int64_t trial, double bound) const;
+  /// The weight-change penalty of one reward event (NetworkOptions), given
+  /// the plastic weights (and tangents) `before` it; subtracts its tangent
+  /// from dR.
+  double weightChangePenalty(const char *state, const std::vector<std::vector<double>> &before,
+                             const std::vector<const runtime::QuantityInfo *> &plastic,
+                             const NetworkOptions &opt, int64_t P, std::vector<double> &dR) const;
 
   BackendPool &pool_;
   const ModelBinding &binding_;

@@ -126,6 +126,9 @@ private:
     if (o_.reward == "task" && o_.estimator != "score")
       return fail(ExitUsage, "--reward task needs --estimator score: the pathwise estimator "
                              "differentiates the model's own reward R");
+    if (o_.weightChangePenalty > 0 && o_.estimator == "score")
+      return fail(ExitUsage, "--weight-change-penalty needs the pathwise estimator (its "
+                             "derivative flows through the weights' tangents)");
     if (o_.curriculum >= o_.trials)
       return fail(ExitUsage, "--curriculum " + std::to_string(o_.curriculum) + " must be below "
                              "--trials " + std::to_string(o_.trials) + " (it is where lifetimes start)");
@@ -194,6 +197,7 @@ private:
     cfg.scoreEstimator = o_.estimator == "score";
     cfg.curriculumStart = o_.curriculum;
     cfg.normalizeGradient = o_.normalizeGrad;
+    cfg.weightChangePenalty = o_.weightChangePenalty;
     cfg.score.reward = o_.reward == "task" ? meta::RewardSource::Task : meta::RewardSource::Model;
     cfg.score.baseline = o_.scoreBaseline == "mirror" ? meta::ScoreOptions::Baseline::Mirror
                          : o_.scoreBaseline == "pairs"  ? meta::ScoreOptions::Baseline::Pairs
@@ -218,7 +222,8 @@ private:
                       o_.reward,
                       o_.scoreBaseline,
                       o_.curriculum,
-                      o_.normalizeGrad};
+                      o_.normalizeGrad,
+                      o_.weightChangePenalty};
     base_.totalIterations = o_.iters;
     state_ = learner_->initialState(start_);
     return o_.resume ? resume() : -1;

@@ -239,6 +239,11 @@ int parseOptions(int argc, char **argv, Options &o) {
   app.add_flag("--normalize-grad", o.normalizeGrad,
                "rescale each meta-gradient to unit length before Adam (its direction only; "
                "--clip then has no effect)");
+  app.add_option("--weight-change-penalty", o.weightChangePenalty,
+                 "lambda: J counts each trial's reward minus lambda times the mean squared "
+                 "change of the plastic weights in its reward event, a pull away from runaway "
+                 "plasticity (pathwise estimator; 0: none)")
+      ->check(between(0, 1e12));
   app.add_option("--reward", o.reward,
                  "what J averages: the model's reward R ('model') or the task's ('task': "
                  "reward = \"correct\" scores 1 per correct choice; needs --estimator score)")

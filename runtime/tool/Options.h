@@ -69,6 +69,7 @@ struct Options {
   std::string scoreBaseline = "batch"; // --score-baseline: batch | pairs | mirror | none
   int64_t curriculum = 0;              // --curriculum K0 (0: off)
   bool normalizeGrad = false;          // --normalize-grad
+  double weightChangePenalty = 0;      // --weight-change-penalty lambda
 
   bool interpret = false;
   std::string init;   // initial meta values: "theta[1,1]=1,..." or a rule.json

@@ -261,6 +261,25 @@ TEST(MetaLearner, CurriculumGrowsTheLifetimeGeometricallyThenHolds) {
   EXPECT_EQ(later.record.trials, 8);
 }
 
+TEST(MetaLearner, WeightChangePenaltyAndItsGradient) {
+  // The quadratic fake moves W by eta * theta at every reward event (eta =
+  // 0.05, two weights), so the penalty is lambda * eta^2 (t0^2 + t1^2) / 2
+  // per trial and its gradient lambda * eta^2 * theta.
+  Rig rig(loadShipped("cue_delay_response"), quadratic(), 10);
+  MetaConfig c = config(1, 3, 4, 1);
+  MetaLearner plain(rig.runner, c);
+  c.weightChangePenalty = 2.0;
+  MetaLearner penalised(rig.runner, c);
+  const std::vector<double> theta = {0.7, -1.3};
+  IterationOutcome a = plain.measure(0, theta), b = penalised.measure(0, theta);
+  const double eta2 = 0.05 * 0.05;
+  double penalty = 2.0 * eta2 * (0.7 * 0.7 + 1.3 * 1.3) / 2;
+  EXPECT_NEAR(b.record.penalty, penalty, 1e-15);
+  EXPECT_NEAR(a.record.J - b.record.J, penalty, 1e-14);
+  for (size_t p = 0; p < 2; ++p)
+    EXPECT_NEAR(a.record.grad[p] - b.record.grad[p], 2.0 * eta2 * theta[p], 1e-14) << p;
+}
+
 TEST(MetaLearner, DivergedNetworkIsNamedAndSkipped) {
   QuadraticBackend::Options o;
   o.badSeed = networkSeed(1234, SeedDomain::Training, 1, 1); // meta-iteration 2, network 1
@@ -401,7 +420,7 @@ TEST(Logs, CsvAndRuleJson) {
   tasks::Task task = loadShipped("cue_delay_response");
   auto b = ModelBinding::make(ref.info(), task, err);
   ASSERT_TRUE(b) << err;
-  EXPECT_EQ(csvHeader(*b), "iteration,J,task_reward,grad_norm,networks,skipped,seconds,trials,"
+  EXPECT_EQ(csvHeader(*b), "iteration,J,task_reward,grad_norm,networks,skipped,seconds,trials,penalty,"
                            "\"theta[0,0]\",\"theta[0,1]\",\"theta[1,0]\",\"theta[1,1]\","
                            "\"dJ/dtheta[0,0]\",\"dJ/dtheta[0,1]\",\"dJ/dtheta[1,0]\","
                            "\"dJ/dtheta[1,1]\"");

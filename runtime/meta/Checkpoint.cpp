@@ -38,31 +38,6 @@ std::vector<double> numbers(const json &j) {
   return v;
 }
 
-json toJson(const RunIdentity &id) {
-  return {{"model", id.modelName},
-          {"model_hash", id.modelHash},
-          {"task", id.taskName},
-          {"task_hash", id.taskHash},
-          {"batch", id.batch},
-          {"trials", id.trials},
-          {"steps", id.steps},
-          {"seed", id.seed},
-          {"lr", id.adam.lr},
-          {"beta1", id.adam.beta1},
-          {"beta2", id.adam.beta2},
-          {"eps", id.adam.eps},
-          {"clip", id.adam.clip},
-          {"weight_bound", id.weightBound},
-          {"on_divergence", id.onDivergence},
-          {"frozen", id.frozen},
-          {"estimator", id.estimator},
-          {"reward", id.reward},
-          {"score_baseline", id.scoreBaseline},
-          {"curriculum", id.curriculum},
-          {"normalize_grad", id.normalizeGradient},
-          {"weight_change_penalty", id.weightChangePenalty}};
-}
-
 RunIdentity identityFrom(const json &j) {
   RunIdentity id;
   id.modelName = j.at("model").get<std::string>();
@@ -115,6 +90,31 @@ IterationRecord recordFrom(const json &j) {
   return r;
 }
 } // namespace
+
+nlohmann::json toJson(const RunIdentity &id) {
+  return {{"model", id.modelName},
+          {"model_hash", id.modelHash},
+          {"task", id.taskName},
+          {"task_hash", id.taskHash},
+          {"batch", id.batch},
+          {"trials", id.trials},
+          {"steps", id.steps},
+          {"seed", id.seed},
+          {"lr", id.adam.lr},
+          {"beta1", id.adam.beta1},
+          {"beta2", id.adam.beta2},
+          {"eps", id.adam.eps},
+          {"clip", id.adam.clip},
+          {"weight_bound", id.weightBound},
+          {"on_divergence", id.onDivergence},
+          {"frozen", id.frozen},
+          {"estimator", id.estimator},
+          {"reward", id.reward},
+          {"score_baseline", id.scoreBaseline},
+          {"curriculum", id.curriculum},
+          {"normalize_grad", id.normalizeGradient},
+          {"weight_change_penalty", id.weightChangePenalty}};
+}
 
 std::string RunIdentity::mismatch(const RunIdentity &o) const {
   auto differs = [](const std::string &what, const auto &now, const auto &then) {

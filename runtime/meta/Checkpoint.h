@@ -15,6 +15,8 @@
 
 #include "runtime/meta/MetaLearner.h"
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <optional>
 #include <string>
 
@@ -41,6 +43,9 @@ struct RunIdentity {
   /// e.g. "--batch is 8 but the checkpoint was made with 4".
   std::string mismatch(const RunIdentity &other) const;
 };
+
+/// The identity as JSON (the checkpoint's "identity", rule.json's "provenance").
+nlohmann::json toJson(const RunIdentity &id);
 
 /// A saved run.
 struct Checkpoint {

@@ -111,23 +111,9 @@ bool writeRuleJson(const std::string &path, const ModelBinding &b, const std::ve
                       {"scalars", flat}};
   if (!state.history.empty())
     j["last_J"] = state.history.back().J;
-  const RunIdentity &id = p.run;
-  j["provenance"] = {{"model", id.modelName},
-                     {"model_hash", id.modelHash},
-                     {"task", id.taskName},
-                     {"task_hash", id.taskHash},
-                     {"seed", id.seed},
-                     {"iterations", p.iterations},
-                     {"batch", id.batch},
-                     {"trials", id.trials},
-                     {"steps", id.steps},
-                     {"lr", id.adam.lr},
-                     {"clip", id.adam.clip},
-                     {"frozen", id.frozen},
-                     {"estimator", id.estimator},
-                     {"reward", id.reward},
-                     {"score_baseline", id.scoreBaseline},
-                     {"out", p.out}};
+  j["provenance"] = toJson(p.run);
+  j["provenance"]["iterations"] = p.iterations;
+  j["provenance"]["out"] = p.out;
   return writeFileAtomically(path, j.dump(2) + "\n", err);
 }
 

@@ -411,12 +411,7 @@ TEST(CodegenTest, EveryExampleMatchesInterpreter) {
 /// additive, so every example has them): the score lanes, traces and
 /// weights of compiled code equal the interpreter's.
 TEST(CodegenTest, EveryExampleMatchesInterpreterWithScoreTangents) {
-  std::vector<std::string> paths;
-  for (auto &entry : std::filesystem::directory_iterator(std::string(PLASTICC_SOURCE_DIR) + "/examples"))
-    if (entry.path().extension() == ".plast")
-      paths.push_back(entry.path().string());
-  std::sort(paths.begin(), paths.end());
-  for (const std::string &path : paths) {
+  for (const std::string &path : testmodels::exampleFiles()) {
     SCOPED_TRACE(path);
     std::string source;
     if (loadExample(path, source)->lanes == 0)

@@ -258,6 +258,8 @@ void printGradCheck(const GradCheckResult &r, const GradCheckOptions &o, const M
     out << "no meta parameters: nothing to check\n";
   else if (failed == 0)
     out << "all " << r.entries.size() << " gradient entries agree\n";
+  else
+    out << failed << " of " << r.entries.size() << " gradient entries disagree\n";
   bool allZero = !r.entries.empty();
   for (const GradCheckEntry &e : r.entries)
     allZero = allZero && e.tangent == 0 && e.finiteDiff == 0;
@@ -267,8 +269,6 @@ void printGradCheck(const GradCheckResult &r, const GradCheckOptions &o, const M
            "reward: use more --trials; a reward that is piecewise constant in the output, such "
            "as a correct choice, has a pathwise gradient of 0 almost everywhere: meta-train it "
            "with plasticc-meta --estimator score)\n";
-  else
-    out << failed << " of " << r.entries.size() << " gradient entries disagree\n";
 }
 
 } // namespace plasticc::runtime

@@ -27,11 +27,6 @@ std::string plural(int64_t n, const char *noun) {
   return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
 }
 
-std::string hexSeed(uint64_t seed) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%#018llx", static_cast<unsigned long long>(seed));
-  return text;
-}
 } // namespace
 
 Rule noPlasticity(const std::vector<double> &meta) {
@@ -235,7 +230,7 @@ RuleResult Evaluator::heldOut(const Rule &rule, RuleResult res,
     res.perNetwork.push_back(o.mean);
     if (o.divergedAt >= 0) {
       ++res.diverged;
-      res.notes.push_back(rule.name + ": held-out network (seed " + hexSeed(o.seed) +
+      res.notes.push_back(rule.name + ": held-out network (seed " + seedText(o.seed) +
                           ") diverged at " + o.divergence);
     }
   }

@@ -2,6 +2,7 @@
 #include "runtime/meta/Logs.h"
 
 #include "runtime/meta/Checkpoint.h"
+#include "runtime/meta/Seeds.h"
 
 #include <nlohmann/json.hpp>
 
@@ -137,9 +138,8 @@ bool writeEvaluation(const std::string &dir, const std::vector<RuleResult> &resu
                 g(r.curveSem[k]) + "," + g(r.correct[k]) + "," + g(r.correctSem[k]) + "\n";
     for (size_t i = 0; i < r.networks.size(); ++i) {
       const NetworkOutcome &o = r.networks[i];
-      char seed[32];
-      std::snprintf(seed, sizeof seed, "%#018llx", static_cast<unsigned long long>(o.seed));
-      nets += quoted(r.rule.name) + "," + std::to_string(i) + "," + seed + "," + g(o.mean) + "," +
+      nets += quoted(r.rule.name) + "," + std::to_string(i) + "," + seedText(o.seed) + "," +
+              g(o.mean) + "," +
               (o.divergedAt < 0 ? "" : std::to_string(o.divergedAt + 1)) + "," +
               (o.toCriterion < 0 ? "" : std::to_string(o.toCriterion)) + "\n";
     }

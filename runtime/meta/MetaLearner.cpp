@@ -13,10 +13,8 @@
 namespace plasticc::meta {
 
 std::string NetworkFailure::describe() const {
-  char seedText[32];
-  std::snprintf(seedText, sizeof seedText, "%#018llx", static_cast<unsigned long long>(seed));
   return "meta-iteration " + std::to_string(iteration) + ", network " + std::to_string(network) +
-         " (seed " + seedText + "), " + divergence.describe();
+         " (seed " + meta::seedText(seed) + "), " + divergence.describe();
 }
 
 int64_t trialsAt(const MetaConfig &c, int64_t iteration) {

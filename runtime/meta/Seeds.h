@@ -13,6 +13,8 @@
 #include "dialect/Random.h"
 
 #include <cstdint>
+#include <cstdio>
+#include <string>
 
 namespace plasticc::meta {
 
@@ -32,5 +34,12 @@ inline uint64_t taskSeed(uint64_t network) { return random::bits(network, 0x7a51
 /// Seed of a network's exploration noise: element i of step t of trial k is
 /// random::normal(noiseSeed, k, t * noiseLength + i, 0, 1).
 inline uint64_t noiseSeed(uint64_t network) { return random::bits(network, 0x4015e, 0); }
+
+/// A seed as messages and CSV files print it: "0x" and 16 hex digits.
+inline std::string seedText(uint64_t seed) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%#018llx", static_cast<unsigned long long>(seed));
+  return text;
+}
 
 } // namespace plasticc::meta

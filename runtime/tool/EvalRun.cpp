@@ -34,7 +34,8 @@ int EvalRun::prepare(std::vector<meta::Rule> candidates, int64_t defaultTrials,
   if (int code = s_.defaultMeta(o_.seed, defaults_); code >= 0)
     return code;
   std::string why;
-  if (!meta::findLearningRate(s_.binding(), e.learningRate, why))
+  std::optional<meta::LearningRate> rate = meta::findLearningRate(s_.binding(), e.learningRate, why);
+  if (!rate)
     return fail(ExitUsage, why);
   if (e.criterionAsked && !s_.task().discrete())
     return fail(ExitUsage, "task " + s_.task().name + " has no choices (no 'choices' in its "
@@ -62,11 +63,10 @@ int EvalRun::prepare(std::vector<meta::Rule> candidates, int64_t defaultTrials,
       notes.push_back(c.name + ": " + c.origin);
     rules_.push_back(c);
   }
-  const std::string rate = meta::findLearningRate(s_.binding(), e.learningRate, why)->name;
   if (e.retune)
     for (const meta::Rule &c : candidates) {
       meta::Rule r = c;
-      r.name = c.name + ", " + rate + " tuned";
+      r.name = c.name + ", " + rate->name + " tuned";
       r.tune = true;
       rules_.push_back(r);
     }

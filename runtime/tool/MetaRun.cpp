@@ -99,6 +99,18 @@ private:
   bool warnedZero_ = false;
 };
 
+/// Draws the PNGs of --out unless --no-plots; a failure is only a warning
+/// (prefixed by `what`).
+void plots(const Options &o, const std::string &what) {
+  if (!o.plots)
+    return;
+  std::string script =
+      o.plotScript.empty() ? std::string(PLASTICC_SOURCE_DIR) + "/scripts/plot.py" : o.plotScript;
+  std::string err;
+  if (!drawPlots(o.python, script, o.out, err))
+    std::cerr << kTool << ": warning: " << what << err << '\n';
+}
+
 std::string readAll(const std::string &path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream s;
@@ -117,7 +129,7 @@ public:
                                 &Run::prepareOutputs, &Run::train, &Run::evaluate})
       if ((code = (this->*step)()) >= 0)
         return code;
-    plots("plots not drawn: ");
+    plots(o_, "plots not drawn: ");
     return ExitOk;
   }
 
@@ -308,7 +320,7 @@ private:
       return fail(ExitFailure, err_);
     if (status != meta::MetaLearner::Status::Stopped)
       return -1;
-    plots("");
+    plots(o_, "");
     return fail(ExitDiverged,
                 why + "\n(log, checkpoint and rule in '" + o_.out +
                     "' are up to date; rerun with a smaller --lr, a --clip or a --freeze, from "
@@ -322,17 +334,6 @@ private:
       return -1;
     eval_.setCandidateMeta(state_.meta);
     return eval_.run();
-  }
-
-  /// Draws the PNGs; a failure is only a warning (prefixed by `what`).
-  void plots(const std::string &what) {
-    if (!o_.plots)
-      return;
-    std::string script =
-        o_.plotScript.empty() ? std::string(PLASTICC_SOURCE_DIR) + "/scripts/plot.py" : o_.plotScript;
-    std::string err;
-    if (!drawPlots(o_.python, script, o_.out, err))
-      std::cerr << kTool << ": warning: " << what << err << '\n';
   }
 
   meta::Provenance provenance() const {
@@ -391,13 +392,7 @@ public:
     fs::remove(fs::path(o_.out) / "learning_curves.png", ec);
     if (int code = eval_.run(); code >= 0)
       return code;
-    if (o_.plots) {
-      std::string script = o_.plotScript.empty()
-                               ? std::string(PLASTICC_SOURCE_DIR) + "/scripts/plot.py"
-                               : o_.plotScript;
-      if (!drawPlots(o_.python, script, o_.out, err))
-        std::cerr << kTool << ": warning: plots not drawn: " << err << '\n';
-    }
+    plots(o_, "plots not drawn: ");
     return ExitOk;
   }
 

@@ -19,6 +19,14 @@ namespace plasticc::tool {
 
 namespace {
 
+/// The model's meta quantity `name`, or nullptr.
+const meta::MetaEntry *metaEntry(const meta::ModelBinding &b, const std::string &name) {
+  for (const meta::MetaEntry &e : b.metaEntries())
+    if (e.name == name)
+      return &e;
+  return nullptr;
+}
+
 std::string shapeText(const std::vector<int64_t> &shape) {
   std::string s = "[";
   for (size_t i = 0; i < shape.size(); ++i)
@@ -53,10 +61,7 @@ bool checkShapes(const nlohmann::json &j, const std::string &path, const meta::M
   for (const nlohmann::json &q : j.at("meta")) {
     std::string name = q.at("name").get<std::string>();
     std::vector<int64_t> shape = q.at("shape").get<std::vector<int64_t>>();
-    const meta::MetaEntry *entry = nullptr;
-    for (const meta::MetaEntry &e : b.metaEntries())
-      if (e.name == name)
-        entry = &e;
+    const meta::MetaEntry *entry = metaEntry(b, name);
     if (!entry) {
       err = "rule '" + path + "' sets meta '" + name + "', which model '" + b.info().name +
             "' does not have";
@@ -94,10 +99,7 @@ bool checkValues(const nlohmann::json &j, const std::string &path, const meta::M
         flat.push_back(v.is_number() ? v.get<double>() : std::nan(""));
     };
     walk(q.at("values"));
-    const meta::MetaEntry *e = nullptr;
-    for (const meta::MetaEntry &m : b.metaEntries())
-      if (m.name == name)
-        e = &m;
+    const meta::MetaEntry *e = metaEntry(b, name);
     for (int64_t k = 0; e && k < e->count && k < static_cast<int64_t>(flat.size()); ++k) {
       std::string scalar = b.metaScalarName(e->offset + k);
       const nlohmann::json &s = j.at("scalars");
@@ -250,10 +252,10 @@ std::string at(const std::string &path, const toml::node &n) { return at(path, n
 /// The reference family's baselines (docs/model.md "One trial k").
 std::vector<meta::Rule> builtin(const meta::ModelBinding &b, const std::vector<double> &defaults,
                                 std::vector<std::string> &notes) {
-  const meta::MetaEntry *theta = nullptr;
-  for (const meta::MetaEntry &e : b.metaEntries())
-    if (e.name == "theta" && e.shape.size() == 2 && e.shape[0] == e.shape[1] && e.shape[0] >= 2)
-      theta = &e;
+  const meta::MetaEntry *theta = metaEntry(b, "theta");
+  if (theta && !(theta->shape.size() == 2 && theta->shape[0] == theta->shape[1] &&
+                 theta->shape[0] >= 2))
+    theta = nullptr; // not the polynomial rule's square matrix
   if (!theta) {
     notes.push_back("baselines: model '" + b.info().name + "' declares none (no baselines file, "
                     "no square meta 'theta'); only 'no plasticity' is compared (--baselines FILE "

@@ -62,6 +62,8 @@ RunIdentity identityFrom(const json &j) {
   id.curriculum = j.value("curriculum", int64_t{0});
   id.normalizeGradient = j.value("normalize_grad", false);
   id.weightChangePenalty = j.value("weight_change_penalty", 0.0);
+  if (j.contains("divergence_penalty"))
+    id.divergencePenalty = number(j.at("divergence_penalty"));
   return id;
 }
 
@@ -70,6 +72,7 @@ json toJson(const IterationRecord &r) {
           {"task_reward", number(r.taskReward)}, {"grad_norm", number(r.gradNorm)},
           {"networks", r.networks}, {"skipped", r.skipped},
           {"seconds", r.seconds}, {"trials", r.trials}, {"penalty", number(r.penalty)},
+          {"diverged", r.diverged}, {"divergence_penalty", number(r.divergencePenalty)},
           {"meta", numbers(r.meta)},
           {"grad", numbers(r.grad)}};
 }
@@ -85,6 +88,8 @@ IterationRecord recordFrom(const json &j) {
   r.seconds = j.at("seconds").get<double>();
   r.trials = j.value("trials", int64_t{0}); // 0 in checkpoints before the curriculum
   r.penalty = j.contains("penalty") ? number(j.at("penalty")) : 0.0;
+  r.diverged = j.value("diverged", int64_t{0});
+  r.divergencePenalty = j.contains("divergence_penalty") ? number(j.at("divergence_penalty")) : 0.0;
   r.meta = numbers(j.at("meta"));
   r.grad = numbers(j.at("grad"));
   return r;
@@ -113,7 +118,8 @@ nlohmann::json toJson(const RunIdentity &id) {
           {"score_baseline", id.scoreBaseline},
           {"curriculum", id.curriculum},
           {"normalize_grad", id.normalizeGradient},
-          {"weight_change_penalty", id.weightChangePenalty}};
+          {"weight_change_penalty", id.weightChangePenalty},
+          {"divergence_penalty", number(id.divergencePenalty)}};
 }
 
 std::string RunIdentity::mismatch(const RunIdentity &o) const {
@@ -147,6 +153,11 @@ std::string RunIdentity::mismatch(const RunIdentity &o) const {
                    normalizeGradient ? "on" : "off");
   if (weightChangePenalty != o.weightChangePenalty)
     return differs("--weight-change-penalty", o.weightChangePenalty, weightChangePenalty);
+  if ((onDivergence == "penalize") != (o.onDivergence == "penalize"))
+    return differs("--on-divergence", o.onDivergence, onDivergence);
+  if (onDivergence == "penalize" && !(divergencePenalty == o.divergencePenalty ||
+                                      (std::isnan(divergencePenalty) && std::isnan(o.divergencePenalty))))
+    return differs("--divergence-penalty", o.divergencePenalty, divergencePenalty);
   if (frozen != o.frozen)
     return "--freeze gives {" + o.frozen + "} but the checkpoint was made with {" + frozen + "}";
   return "";

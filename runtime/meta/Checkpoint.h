@@ -17,6 +17,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -39,6 +40,8 @@ struct RunIdentity {
   int64_t curriculum = 0;              // --curriculum (0: off)
   bool normalizeGradient = false;      // --normalize-grad
   double weightChangePenalty = 0;      // --weight-change-penalty
+  /// --divergence-penalty with --on-divergence penalize (NaN: the floor).
+  double divergencePenalty = std::numeric_limits<double>::quiet_NaN();
   /// Empty if `other` may continue this run; else the first difference,
   /// e.g. "--batch is 8 but the checkpoint was made with 4".
   std::string mismatch(const RunIdentity &other) const;

@@ -45,7 +45,8 @@ nlohmann::json nested(const double *v, const std::vector<int64_t> &shape, size_t
 } // namespace
 
 std::string csvHeader(const ModelBinding &b) {
-  std::string h = "iteration,J,task_reward,grad_norm,networks,skipped,seconds,trials,penalty";
+  std::string h = "iteration,J,task_reward,grad_norm,networks,skipped,seconds,trials,penalty,"
+                  "diverged,divergence_penalty";
   for (int64_t k = 0; k < b.metaScalars(); ++k)
     h += "," + quoted(b.metaScalarName(k));
   for (int64_t k = 0; k < b.metaScalars(); ++k)
@@ -56,7 +57,8 @@ std::string csvHeader(const ModelBinding &b) {
 std::string csvRow(const IterationRecord &r) {
   std::string s = std::to_string(r.iteration) + "," + g(r.J) + "," + g(r.taskReward) + "," +
                   g(r.gradNorm) + "," + std::to_string(r.networks) + "," +
-                  std::to_string(r.skipped) + "," + g(r.seconds) + "," + std::to_string(r.trials) + "," + g(r.penalty);
+                  std::to_string(r.skipped) + "," + g(r.seconds) + "," + std::to_string(r.trials) + "," + g(r.penalty) + "," +
+                  std::to_string(r.diverged) + "," + g(r.divergencePenalty);
   for (double v : r.meta)
     s += "," + g(v);
   for (double v : r.grad)

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <memory>
 
 namespace plasticc::meta {
@@ -28,6 +29,49 @@ int64_t trialsAt(const MetaConfig &c, int64_t iteration) {
              std::pow(static_cast<double>(c.trials) / static_cast<double>(c.curriculumStart), f);
   return std::clamp<int64_t>(static_cast<int64_t>(std::lround(k)), c.curriculumStart, c.trials);
 }
+
+namespace {
+/// DivergencePolicy::Penalize: completes each diverged rollout of `nets` to
+/// K trials, each lost trial scoring the penalty (config's, else the worst
+/// completed trial of `nets`) with dR and score 0, and takes its means and
+/// gradient over K again. Returns the penalty of J's reward; NaN (nothing
+/// changed) when no trial completed to take a floor from.
+double penalizeDiverged(std::vector<NetworkResult> &nets, int64_t K, size_t P,
+                        const MetaConfig &c) {
+  double model = c.divergencePenalty, task = c.divergencePenalty;
+  if (std::isnan(c.divergencePenalty)) {
+    model = task = std::numeric_limits<double>::infinity();
+    for (const NetworkResult &n : nets)
+      for (const TrialRecord &t : n.trials) {
+        model = std::min(model, t.modelReward - t.penalty);
+        task = std::min(task, t.score.reward);
+      }
+    if (!std::isfinite(model))
+      return std::numeric_limits<double>::quiet_NaN();
+  }
+  for (NetworkResult &n : nets) {
+    if (!n.divergence)
+      continue;
+    TrialRecord lost;
+    lost.modelReward = model;
+    lost.score.reward = task;
+    lost.dR.assign(P, 0.0);
+    if (c.scoreEstimator)
+      lost.noiseScore.assign(P, 0.0);
+    n.trials.resize(static_cast<size_t>(K), lost);
+    n.meanReward = n.meanPenalty = n.meanTaskReward = 0;
+    n.grad.assign(P, 0.0);
+    for (const TrialRecord &t : n.trials) {
+      n.meanReward += (t.modelReward - t.penalty) / static_cast<double>(K);
+      n.meanPenalty += t.penalty / static_cast<double>(K);
+      n.meanTaskReward += t.score.reward / static_cast<double>(K);
+      for (size_t p = 0; p < P && p < t.dR.size(); ++p)
+        n.grad[p] += t.dR[p] / static_cast<double>(K);
+    }
+  }
+  return c.score.reward == RewardSource::Task ? task : model;
+}
+} // namespace
 
 MetaLearner::MetaLearner(const NetworkRunner &runner, MetaConfig config)
     : runner_(runner), config_(config) {}
@@ -76,17 +120,23 @@ IterationOutcome MetaLearner::measure(int64_t iteration, const std::vector<doubl
   r.trials = opt.trials;
   r.meta = meta;
   r.grad.assign(meta.size(), 0.0);
+  const bool penalize = config_.onDivergence == DivergencePolicy::Penalize;
+  if (penalize)
+    r.divergencePenalty = penalizeDiverged(results, opt.trials, meta.size(), config_);
   std::vector<const NetworkResult *> completed;
   for (int64_t b = 0; b < B; ++b) {
-    // A network counts when all its rollouts completed.
+    // A network counts when all its rollouts completed, or were penalized.
     const NetworkResult *failed = nullptr;
     for (int64_t k = 0; k < R && !failed; ++k)
       if (results[static_cast<size_t>(b * R + k)].divergence)
         failed = &results[static_cast<size_t>(b * R + k)];
     if (failed) {
       out.failures.push_back({iteration + 1, b, failed->seed, *failed->divergence});
-      ++r.skipped;
-      continue;
+      if (!penalize || std::isnan(r.divergencePenalty)) {
+        ++r.skipped;
+        continue;
+      }
+      ++r.diverged;
     }
     ++r.networks;
     for (int64_t k = 0; k < R; ++k) {

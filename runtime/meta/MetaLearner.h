@@ -7,9 +7,10 @@
 // climbs J. Networks run on worker threads, each on its own state buffer,
 // and their results are reduced in network order, so J and the gradient are
 // identical bit for bit whatever the thread count. A network that diverges
-// (NaN, Inf, runaway weights) is either left out of that iteration's means
-// or stops the run, per DivergencePolicy; the caller's observer hears of it
-// before anything else happens.
+// (NaN, Inf, runaway weights) is left out of that iteration's means, counted
+// with a stated penalty for the trials it lost, or stops the run, per
+// DivergencePolicy; the caller's observer hears of it before anything else
+// happens.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -19,6 +20,7 @@
 #include "runtime/meta/ScoreFunction.h"
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -28,6 +30,12 @@ namespace plasticc::meta {
 enum class DivergencePolicy {
   Skip, // leave it out of that meta-iteration's J and gradient, go on
   Stop, // stop the run before the update (outputs stay as last written)
+  /// Count it: each trial it lost (from the divergence on) scores
+  /// MetaConfig::divergencePenalty with no gradient, its completed trials
+  /// count as usual. A rule that diverges then scores low in J, and (score
+  /// estimator) the penalty enters the rewards to go of the trials whose
+  /// noise led there; the pathwise gradient comes from the completed trials.
+  Penalize,
 };
 
 /// Settings of a meta-training run (the tool's command line).
@@ -40,6 +48,10 @@ struct MetaConfig {
   AdamConfig adam;
   double weightBound = 1e3;
   DivergencePolicy onDivergence = DivergencePolicy::Skip;
+  /// Reward of each lost trial under Penalize; NaN: the worst reward of any
+  /// completed trial of that meta-iteration's networks (J's reward, and the
+  /// task's for taskReward), a floor no completed trial is below.
+  double divergencePenalty = std::numeric_limits<double>::quiet_NaN();
   /// Meta scalars held at their initial values (empty: none); P entries.
   std::vector<bool> frozen;
   /// The score-function estimator (ScoreFunction.h) instead of the pathwise
@@ -69,7 +81,9 @@ struct IterationRecord {
   int64_t trials = 0;       // K of this iteration (grows under a curriculum)
   double penalty = 0;       // mean weight-change penalty per trial (included in J)
   int64_t networks = 0;     // networks that contributed
-  int64_t skipped = 0;      // networks left out (diverged)
+  int64_t skipped = 0;      // networks left out (diverged, DivergencePolicy::Skip)
+  int64_t diverged = 0;     // networks that diverged and were counted (Penalize)
+  double divergencePenalty = 0; // the reward each of their lost trials scored
   double seconds = 0;       // wall time of the iteration
   std::vector<double> meta; // the meta values J was measured at (before the update)
   std::vector<double> grad; // dJ/dmeta
@@ -97,7 +111,8 @@ struct NetworkFailure {
 class TrainingObserver {
 public:
   virtual ~TrainingObserver() = default;
-  /// A network diverged; `skipped` says whether the run goes on without it.
+  /// A network diverged; `skipped` says whether the run goes on (without
+  /// it, or with its lost trials penalized).
   virtual void onFailure(const NetworkFailure &failure, bool skipped) {}
   /// Meta-iteration `record.iteration` is done and `state` updated; return
   /// false to end the run here (it can be resumed from `state`).

@@ -119,9 +119,9 @@ NetworkResult NetworkRunner::run(uint64_t seed, const double *meta, const Networ
       std::memcpy(state + q->offset, bytes.data(), bytes.size());
     if (auto d = check(state, R, opt.tangents ? &ws.dR : nullptr, k, opt.weightBound)) {
       res.divergence = d;
-      return res;
+      break;
     }
-    TrialRecord rec{R, tasks::scoreTrial(task, ws.trial, ws.z.data()), {}, {}};
+    TrialRecord rec{R, penalty, tasks::scoreTrial(task, ws.trial, ws.z.data()), {}, {}};
     if (opt.tangents) {
       rec.dR = ws.dR;
       if (info.scoreIndex >= 0) {

@@ -41,6 +41,7 @@ struct Divergence {
 /// What happened to one trial.
 struct TrialRecord {
   double modelReward = 0;   // R_k from the model's reward event
+  double penalty = 0;       // the weight-change penalty of its reward event (NetworkOptions)
   tasks::TrialScore score;  // from the task (Scoring.h)
   /// With tangents: dR_k/dmeta from the reward event (P; for a model built
   /// for the score estimator, only R's direct dependence on meta).
@@ -54,6 +55,8 @@ struct TrialRecord {
 struct NetworkResult {
   uint64_t seed = 0;
   std::vector<TrialRecord> trials;   // completed trials (all K unless diverged)
+  /// The means and grad average over the K trials asked for; a diverged
+  /// network's count only its completed trials (the lost ones add 0).
   double meanReward = 0;             // (1/K) sum_k R_k (minus the weight-change penalty)
   double meanPenalty = 0;            // (1/K) sum_k of the weight-change penalty
   double meanTaskReward = 0;         // (1/K) sum_k task reward

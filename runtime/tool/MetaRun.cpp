@@ -49,8 +49,11 @@ public:
 
   void onFailure(const meta::NetworkFailure &f, bool skipped) override {
     progress_.message(std::string(kTool) + ": warning: " + f.describe() +
-                      (skipped ? "; this network is skipped for this meta-iteration"
-                               : "; stopping (--on-divergence=stop)"));
+                      (!skipped                        ? "; stopping (--on-divergence=stop)"
+                       : o_.onDivergence == "penalize" ? "; each trial it lost scores the "
+                                                         "divergence penalty"
+                                                       : "; this network is skipped for this "
+                                                         "meta-iteration"));
   }
 
   bool onIteration(const meta::IterationRecord &r, const meta::TrainingState &state) override {
@@ -144,6 +147,8 @@ private:
     if (o_.curriculum >= o_.trials)
       return fail(ExitUsage, "--curriculum " + std::to_string(o_.curriculum) + " must be below "
                              "--trials " + std::to_string(o_.trials) + " (it is where lifetimes start)");
+    if (!std::isnan(o_.divergencePenalty) && o_.onDivergence != "penalize")
+      return fail(ExitUsage, "--divergence-penalty applies only with --on-divergence penalize");
     if (o_.estimator != "score" && o_.scoreBaseline != "batch")
       return fail(ExitUsage, "--score-baseline applies only with --estimator score");
     if (int code = session_.open({o_.model, o_.task, o_.steps, o_.interpret, o_.threads,
@@ -203,8 +208,10 @@ private:
     cfg.adam.lr = o_.lr;
     cfg.adam.clip = o_.clip;
     cfg.weightBound = o_.weightBound;
-    cfg.onDivergence = o_.onDivergence == "stop" ? meta::DivergencePolicy::Stop
-                                                 : meta::DivergencePolicy::Skip;
+    cfg.onDivergence = o_.onDivergence == "stop"       ? meta::DivergencePolicy::Stop
+                       : o_.onDivergence == "penalize" ? meta::DivergencePolicy::Penalize
+                                                       : meta::DivergencePolicy::Skip;
+    cfg.divergencePenalty = o_.divergencePenalty;
     cfg.frozen = frozen_;
     cfg.scoreEstimator = o_.estimator == "score";
     cfg.curriculumStart = o_.curriculum;
@@ -235,7 +242,8 @@ private:
                       o_.scoreBaseline,
                       o_.curriculum,
                       o_.normalizeGrad,
-                      o_.weightChangePenalty};
+                      o_.weightChangePenalty,
+                      o_.divergencePenalty};
     base_.totalIterations = o_.iters;
     state_ = learner_->initialState(start_);
     return o_.resume ? resume() : -1;

@@ -47,18 +47,6 @@ CLI::Validator between(double lo, double hi) {
       "", "");
 }
 
-/// A finite number.
-CLI::Validator finite() {
-  return CLI::Validator(
-      [](std::string &text) -> std::string {
-        char *end = nullptr;
-        double v = std::strtod(text.c_str(), &end);
-        bool ok = end != text.c_str() && *end == '\0' && std::isfinite(v);
-        return ok ? "" : "must be a finite number (got " + text + ")";
-      },
-      "", "");
-}
-
 /// The option name first, then the check's message.
 std::string shortMessage(const CLI::ParseError &e) {
   std::string what = e.what();
@@ -220,8 +208,13 @@ int parseOptions(int argc, char **argv, Options &o) {
       ->check(atLeast(1));
   app.add_option("--on-divergence", o.onDivergence,
                  "a network with NaN/Inf or weights past --weight-bound: 'skip' it for that "
-                 "iteration, or 'stop' the run")
-      ->check(CLI::IsMember({"skip", "stop"}));
+                 "iteration, 'penalize' it (each trial it lost scores --divergence-penalty; "
+                 "docs/runtime.md 'Long lifetimes'), or 'stop' the run")
+      ->check(CLI::IsMember({"skip", "penalize", "stop"}));
+  app.add_option("--divergence-penalty", o.divergencePenalty,
+                 "with --on-divergence penalize, the reward of each lost trial (default: the "
+                 "worst reward of any completed trial of that meta-iteration)")
+      ->check(between(-1e9, 1e9));
   app.add_option("--clip", o.clip, "clip the meta-gradient to this L2 norm (0: no clipping)")
       ->check(atLeast(0));
   app.add_flag_callback("--no-eval", [&o] { o.evaluate = false; },

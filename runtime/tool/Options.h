@@ -76,6 +76,7 @@ struct Options {
   std::string freeze; // meta scalars not learned: "theta[0,*],theta[*,0]"
   int64_t checkpointEvery = 5;
   std::string onDivergence = "skip";
+  double divergencePenalty = std::numeric_limits<double>::quiet_NaN(); // --divergence-penalty
   double weightBound = 1e3;
   double clip = 0;
   bool evaluate = true;

@@ -302,6 +302,66 @@ TEST(MetaLearner, DivergedNetworkIsNamedAndSkipped) {
   EXPECT_TRUE(std::isfinite(s.meta[0]) && std::isfinite(s.meta[1]));
 }
 
+TEST(MetaLearner, PenalizePolicyCountsLostTrialsAtTheFloor) {
+  // Meta-iteration 2's network 1 diverges in its third trial (of 4). Under
+  // Penalize it counts: its two lost trials score the worst reward of any
+  // completed trial of the iteration (or the stated penalty), with no
+  // gradient. Expected J and gradient from the networks run one by one.
+  QuadraticBackend::Options o;
+  o.badSeed = networkSeed(1234, SeedDomain::Training, 1, 1);
+  o.badTrial = 2;
+  Rig rig(loadShipped("cue_delay_response"), quadratic(o), 10);
+  MetaConfig c = config(3, 3, 4, 2);
+  c.onDivergence = DivergencePolicy::Penalize;
+  const std::vector<double> theta = {0.4, -0.2};
+  std::vector<NetworkResult> nets;
+  NetworkOptions opt;
+  opt.trials = 4;
+  auto ws = rig.runner.workspace(0);
+  for (uint64_t b = 0; b < 3; ++b)
+    nets.push_back(rig.runner.run(networkSeed(1234, SeedDomain::Training, 1, b), theta.data(),
+                                  opt, *ws));
+  ASSERT_TRUE(nets[1].divergence);
+  ASSERT_EQ(nets[1].trials.size(), 2u);
+  double floor = INFINITY;
+  for (const NetworkResult &n : nets)
+    for (const TrialRecord &t : n.trials)
+      floor = std::min(floor, t.modelReward);
+  auto expectedJ = [&](double penalty) {
+    double J = 0;
+    for (const NetworkResult &n : nets) {
+      double sum = 0;
+      for (const TrialRecord &t : n.trials)
+        sum += t.modelReward;
+      J += (sum + penalty * static_cast<double>(4 - n.trials.size())) / 4 / 3;
+    }
+    return J;
+  };
+  std::vector<double> grad(2, 0.0);
+  for (const NetworkResult &n : nets)
+    for (const TrialRecord &t : n.trials)
+      for (size_t p = 0; p < 2; ++p)
+        grad[p] += t.dR[p] / 4 / 3;
+
+  IterationOutcome got = MetaLearner(rig.runner, c).measure(1, theta);
+  EXPECT_EQ(got.record.networks, 3);
+  EXPECT_EQ(got.record.skipped, 0);
+  EXPECT_EQ(got.record.diverged, 1);
+  ASSERT_EQ(got.failures.size(), 1u);
+  EXPECT_EQ(got.record.divergencePenalty, floor);
+  EXPECT_NEAR(got.record.J, expectedJ(floor), 1e-14);
+  for (size_t p = 0; p < 2; ++p)
+    EXPECT_NEAR(got.record.grad[p], grad[p], 1e-14) << p;
+  // Skip leaves it out instead: a different J.
+  EXPECT_NE(MetaLearner(rig.runner, config(3, 3, 4, 2)).measure(1, theta).record.J,
+            got.record.J);
+
+  c.divergencePenalty = -7.5;
+  IterationOutcome stated = MetaLearner(rig.runner, c).measure(1, theta);
+  EXPECT_EQ(stated.record.divergencePenalty, -7.5);
+  EXPECT_NEAR(stated.record.J, expectedJ(-7.5), 1e-14);
+}
+
 TEST(MetaLearner, StopPolicyEndsBeforeTheUpdate) {
   QuadraticBackend::Options o;
   o.badSeed = networkSeed(1234, SeedDomain::Training, 1, 0);
@@ -421,6 +481,7 @@ TEST(Logs, CsvAndRuleJson) {
   auto b = ModelBinding::make(ref.info(), task, err);
   ASSERT_TRUE(b) << err;
   EXPECT_EQ(csvHeader(*b), "iteration,J,task_reward,grad_norm,networks,skipped,seconds,trials,penalty,"
+                           "diverged,divergence_penalty,"
                            "\"theta[0,0]\",\"theta[0,1]\",\"theta[1,0]\",\"theta[1,1]\","
                            "\"dJ/dtheta[0,0]\",\"dJ/dtheta[0,1]\",\"dJ/dtheta[1,0]\","
                            "\"dJ/dtheta[1,1]\"");

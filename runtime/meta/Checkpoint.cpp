@@ -62,6 +62,7 @@ RunIdentity identityFrom(const json &j) {
   id.curriculum = j.value("curriculum", int64_t{0});
   id.normalizeGradient = j.value("normalize_grad", false);
   id.weightChangePenalty = j.value("weight_change_penalty", 0.0);
+  id.esSigma = j.value("es_sigma", 0.0);
   if (j.contains("divergence_penalty"))
     id.divergencePenalty = number(j.at("divergence_penalty"));
   return id;
@@ -119,7 +120,8 @@ nlohmann::json toJson(const RunIdentity &id) {
           {"curriculum", id.curriculum},
           {"normalize_grad", id.normalizeGradient},
           {"weight_change_penalty", id.weightChangePenalty},
-          {"divergence_penalty", number(id.divergencePenalty)}};
+          {"divergence_penalty", number(id.divergencePenalty)},
+          {"es_sigma", id.esSigma}};
 }
 
 std::string RunIdentity::mismatch(const RunIdentity &o) const {
@@ -153,6 +155,7 @@ std::string RunIdentity::mismatch(const RunIdentity &o) const {
                    normalizeGradient ? "on" : "off");
   if (weightChangePenalty != o.weightChangePenalty)
     return differs("--weight-change-penalty", o.weightChangePenalty, weightChangePenalty);
+  if (esSigma != o.esSigma) return differs("--es-sigma", o.esSigma, esSigma);
   if ((onDivergence == "penalize") != (o.onDivergence == "penalize"))
     return differs("--on-divergence", o.onDivergence, onDivergence);
   if (onDivergence == "penalize" && !(divergencePenalty == o.divergencePenalty ||

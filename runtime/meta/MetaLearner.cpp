@@ -91,14 +91,15 @@ IterationOutcome MetaLearner::measure(int64_t iteration, const std::vector<doubl
       config_.scoreEstimator && config_.score.baseline == ScoreOptions::Baseline::Mirror;
   const bool pairs = mirror || (config_.scoreEstimator &&
                                 config_.score.baseline == ScoreOptions::Baseline::Pairs);
-  const int64_t R = pairs ? 2 : 1;
+  const bool es = config_.evolutionSigma > 0;
+  const int64_t R = pairs || es ? 2 : 1;
   const int threads = static_cast<int>(std::min<int64_t>(std::max(config_.threads, 1), B * R));
   std::vector<NetworkResult> results(static_cast<size_t>(B * R));
   std::vector<std::unique_ptr<Workspace>> spaces(static_cast<size_t>(threads));
   NetworkOptions opt;
   opt.trials = trialsAt(config_, iteration);
   opt.weightChangePenalty = config_.weightChangePenalty;
-  opt.tangents = true;
+  opt.tangents = !es;
   opt.weightBound = config_.weightBound;
 
   parallelFor(threads, B * R, [&](int64_t i, int worker) {
@@ -108,9 +109,14 @@ IterationOutcome MetaLearner::measure(int64_t iteration, const std::vector<doubl
     uint64_t seed = networkSeed(config_.seed, SeedDomain::Training,
                                 static_cast<uint64_t>(iteration), static_cast<uint64_t>(i / R));
     NetworkOptions mine = opt;
-    mine.noiseStream = mirror ? 0 : static_cast<uint64_t>(i % R);
+    mine.noiseStream = mirror || es ? 0 : static_cast<uint64_t>(i % R);
     mine.mirrorNoise = mirror && i % R == 1;
-    results[static_cast<size_t>(i)] = runner_.run(seed, meta.data(), mine, *ws);
+    if (es) {
+      std::vector<double> at = perturbed(meta, seed, i % R == 0 ? 1.0 : -1.0);
+      results[static_cast<size_t>(i)] = runner_.run(seed, at.data(), mine, *ws);
+    } else {
+      results[static_cast<size_t>(i)] = runner_.run(seed, meta.data(), mine, *ws);
+    }
   });
 
   // Reduce in network order: the same sums whatever thread ran what.
@@ -151,8 +157,11 @@ IterationOutcome MetaLearner::measure(int64_t iteration, const std::vector<doubl
   std::vector<std::vector<double>> perNetwork;
   if (config_.scoreEstimator)
     perNetwork = scoreFunctionGradients(completed, config_.score);
+  else if (es)
+    perNetwork = evolutionGradients(completed, meta);
   for (size_t i = 0; i < static_cast<size_t>(r.networks); ++i) {
-    const std::vector<double> &g = config_.scoreEstimator ? perNetwork[i] : completed[i]->grad;
+    const std::vector<double> &g =
+        config_.scoreEstimator || es ? perNetwork[i] : completed[i]->grad;
     for (size_t p = 0; p < r.grad.size(); ++p)
       r.grad[p] += g[p];
   }
@@ -166,6 +175,35 @@ IterationOutcome MetaLearner::measure(int64_t iteration, const std::vector<doubl
   }
   r.gradNorm = l2norm(r.grad);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return out;
+}
+
+std::vector<double> MetaLearner::perturbed(const std::vector<double> &meta, uint64_t network,
+                                           double sign) const {
+  std::vector<double> at = meta;
+  const uint64_t s = perturbationSeed(network);
+  for (size_t p = 0; p < at.size(); ++p)
+    if (p >= config_.frozen.size() || !config_.frozen[p])
+      at[p] += sign * config_.evolutionSigma * random::normal(s, 0, p, 0.0, 1.0);
+  return at;
+}
+
+std::vector<std::vector<double>>
+MetaLearner::evolutionGradients(const std::vector<const NetworkResult *> &pairs,
+                                const std::vector<double> &meta) const {
+  // pairs[2i] ran at meta + s eps, pairs[2i + 1] at meta - s eps.
+  auto J = [&](const NetworkResult &n) {
+    return config_.score.reward == RewardSource::Task ? n.meanTaskReward : n.meanReward;
+  };
+  std::vector<std::vector<double>> out;
+  for (size_t i = 0; i + 1 < pairs.size(); i += 2) {
+    const double s = config_.evolutionSigma;
+    std::vector<double> eps = perturbed(std::vector<double>(meta.size(), 0.0), pairs[i]->seed, 1.0);
+    const double w = (J(*pairs[i]) - J(*pairs[i + 1])) / (2 * s * s); // eps = (s eps) / s
+    for (double &e : eps)
+      e *= w;
+    out.push_back(std::move(eps));
+  }
   return out;
 }
 

@@ -58,6 +58,14 @@ struct MetaConfig {
   /// gradient; the model must have been built for it (a score quantity).
   bool scoreEstimator = false;
   ScoreOptions score; // its reward (also what J averages), baseline, causality
+  /// Antithetic evolution strategies in meta space instead (0: off): each
+  /// network learns twice, at meta + s eps and meta - s eps (eps ~ N(0, I)
+  /// over the scalars not frozen; the same network and noise: common random
+  /// numbers), without tangents, and its estimate is (J+ - J-) / (2 s) eps,
+  /// the gradient of J smoothed by a Gaussian of width s (Salimans et al.
+  /// 2017, arXiv 1703.03864; for unrolled learning, Metz et al. 2021, arXiv
+  /// 2111.05803). It needs no differentiable reward and sees divergence.
+  double evolutionSigma = 0;
   /// Horizon curriculum (0: off): lifetimes grow geometrically from this
   /// many trials to `trials` over the first half of the iterations, then
   /// stay at `trials` (trialsAt).
@@ -148,6 +156,13 @@ public:
   const MetaConfig &config() const { return config_; }
 
 private:
+  /// meta + sign * s * eps of network `network` (evolution strategies).
+  std::vector<double> perturbed(const std::vector<double> &meta, uint64_t network,
+                                double sign) const;
+  /// Per antithetic pair of completed rollouts, (J+ - J-) / (2 s) eps.
+  std::vector<std::vector<double>> evolutionGradients(const std::vector<const NetworkResult *> &pairs,
+                                                      const std::vector<double> &meta) const;
+
   const NetworkRunner &runner_;
   MetaConfig config_;
 };

@@ -35,6 +35,10 @@ inline uint64_t taskSeed(uint64_t network) { return random::bits(network, 0x7a51
 /// random::normal(noiseSeed, k, t * noiseLength + i, 0, 1).
 inline uint64_t noiseSeed(uint64_t network) { return random::bits(network, 0x4015e, 0); }
 
+/// Element p of the antithetic perturbation of network `network` (the
+/// evolution-strategies estimator): random::normal(perturbationSeed, 0, p, 0, 1).
+inline uint64_t perturbationSeed(uint64_t network) { return random::bits(network, 0xe5, 0); }
+
 /// A seed as messages and CSV files print it: "0x" and 16 hex digits.
 inline std::string seedText(uint64_t seed) {
   char text[32];

@@ -138,9 +138,11 @@ public:
 
 private:
   int open() {
-    if (o_.reward == "task" && o_.estimator != "score")
-      return fail(ExitUsage, "--reward task needs --estimator score: the pathwise estimator "
-                             "differentiates the model's own reward R");
+    if (o_.reward == "task" && o_.estimator == "pathwise")
+      return fail(ExitUsage, "--reward task needs --estimator score or es: the pathwise "
+                             "estimator differentiates the model's own reward R");
+    if (o_.estimator != "es" && !std::isnan(o_.esSigma))
+      return fail(ExitUsage, "--es-sigma applies only with --estimator es");
     if (o_.weightChangePenalty > 0 && o_.estimator == "score")
       return fail(ExitUsage, "--weight-change-penalty needs the pathwise estimator (its "
                              "derivative flows through the weights' tangents)");
@@ -152,19 +154,28 @@ private:
     if (o_.estimator != "score" && o_.scoreBaseline != "batch")
       return fail(ExitUsage, "--score-baseline applies only with --estimator score");
     if (int code = session_.open({o_.model, o_.task, o_.steps, o_.interpret, o_.threads,
-                                  o_.estimator});
+                                  o_.estimator == "score" ? "score" : "pathwise"});
         code >= 0)
       return code;
-    if (o_.estimator == "score" && session_.binding().metaScalars() == 0)
+    if (o_.estimator != "pathwise" && session_.binding().metaScalars() == 0)
       return fail(ExitUsage, "model '" + session_.pool().info().name + "' has no meta "
-                             "parameter (P = 0): the score estimator has nothing to estimate");
+                             "parameter (P = 0): the " + o_.estimator +
+                             " estimator has nothing to estimate");
     const runtime::QuantityInfo *z = session_.pool().info().find(session_.task().names.output);
-    if (o_.reward == "task" && z && z->tangentOffset >= 0)
+    if (o_.reward == "task" && o_.estimator == "score" && z && z->tangentOffset >= 0)
       return fail(ExitUsage, "--reward task: the output '" + z->name + "' depends on the meta "
                              "parameters directly (it has a tangent), so the task's reward does "
                              "too, and --reward task would drop that derivative; use --reward "
                              "model");
     return -1;
+  }
+
+  /// --es-sigma, or its default.
+  double esSigma() const { return std::isnan(o_.esSigma) ? 0.1 : o_.esSigma; }
+  static std::string shortNumber(double v) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", v);
+    return text;
   }
 
   /// The evaluation's rules and files are checked before training starts.
@@ -214,6 +225,7 @@ private:
     cfg.divergencePenalty = o_.divergencePenalty;
     cfg.frozen = frozen_;
     cfg.scoreEstimator = o_.estimator == "score";
+    cfg.evolutionSigma = o_.estimator == "es" ? esSigma() : 0.0;
     cfg.curriculumStart = o_.curriculum;
     cfg.normalizeGradient = o_.normalizeGrad;
     cfg.weightChangePenalty = o_.weightChangePenalty;
@@ -243,7 +255,8 @@ private:
                       o_.curriculum,
                       o_.normalizeGrad,
                       o_.weightChangePenalty,
-                      o_.divergencePenalty};
+                      o_.divergencePenalty,
+                      o_.estimator == "es" ? esSigma() : 0.0};
     base_.totalIterations = o_.iters;
     state_ = learner_->initialState(start_);
     return o_.resume ? resume() : -1;
@@ -302,6 +315,9 @@ private:
                                : o_.scoreBaseline == "mirror" ? "mirrored rollouts"
                                                              : "no baseline") +
                               ")"
+                    : o_.estimator == "es"
+                        ? ", evolution strategies (sigma " + shortNumber(esSigma()) + ", " +
+                              o_.reward + " reward)"
                         : "")
                 << (o_.resume ? ", resumed at meta-iteration " + std::to_string(state_.iteration)
                               : "")

@@ -222,8 +222,15 @@ int parseOptions(int argc, char **argv, Options &o) {
   app.add_option("--estimator", o.estimator,
                  "the meta-gradient: 'pathwise' (tangents through learning; the reward must be "
                  "differentiable) or 'score' (REINFORCE with forward sensitivities of the rule; "
-                 "any reward, e.g. a correct choice; docs/model.md)")
-      ->check(CLI::IsMember({"pathwise", "score"}));
+                 "any reward, e.g. a correct choice; docs/model.md), or 'es' (antithetic "
+                 "evolution strategies in meta space: no tangents, any reward, a gradient "
+                 "smoothed over --es-sigma that sees divergence; docs/runtime.md 'Long "
+                 "lifetimes')")
+      ->check(CLI::IsMember({"pathwise", "score", "es"}));
+  app.add_option("--es-sigma", o.esSigma,
+                 "with --estimator es, the perturbation's standard deviation in meta units "
+                 "(default 0.1)")
+      ->check(between(1e-9, 1e3));
   app.add_option("--curriculum", o.curriculum,
                  "horizon curriculum: lifetimes grow geometrically from K0 trials to --trials "
                  "over the first half of the meta-iterations (0: off)")

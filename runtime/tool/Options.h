@@ -64,7 +64,7 @@ struct Options {
   int threads = 0; // 0: the hardware's
   std::string out = "meta-out";
   bool resume = false;
-  std::string estimator = "pathwise"; // --estimator: pathwise | score
+  std::string estimator = "pathwise"; // --estimator: pathwise | score | es
   std::string reward = "model";       // --reward: model | task
   std::string scoreBaseline = "batch"; // --score-baseline: batch | pairs | mirror | none
   int64_t curriculum = 0;              // --curriculum K0 (0: off)
@@ -77,6 +77,7 @@ struct Options {
   int64_t checkpointEvery = 5;
   std::string onDivergence = "skip";
   double divergencePenalty = std::numeric_limits<double>::quiet_NaN(); // --divergence-penalty
+  double esSigma = std::numeric_limits<double>::quiet_NaN(); // --es-sigma (NaN: the default)
   double weightBound = 1e3;
   double clip = 0;
   bool evaluate = true;

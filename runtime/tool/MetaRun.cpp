@@ -189,8 +189,9 @@ private:
     meta::Rule learned{"learned", "meta-trained", start_};
     learned.origin = "meta-trained here: " + count(o_.iters, "meta-iteration") + " x B = " +
                      count(o_.batch, "network") + " x K = " + count(o_.trials, "trial") + " (" +
-                     std::to_string(o_.iters * o_.batch * o_.trials) +
-                     " network-trials with tangents)";
+                     trainingBudget(o_.iters, o_.batch, o_.trials, o_.estimator,
+                                    o_.scoreBaseline) +
+                     ")";
     return eval_.prepare({learned}, o_.trials, 2 * o_.batch);
   }
 

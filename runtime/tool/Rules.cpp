@@ -17,6 +17,14 @@ namespace fs = std::filesystem;
 
 namespace plasticc::tool {
 
+std::string trainingBudget(int64_t iterations, int64_t batch, int64_t trials,
+                           const std::string &estimator, const std::string &scoreBaseline) {
+  const bool twice = estimator == "es" || (estimator == "score" && (scoreBaseline == "pairs" ||
+                                                                     scoreBaseline == "mirror"));
+  return std::to_string(iterations * batch * trials * (twice ? 2 : 1)) + " network-trials " +
+         (estimator == "es" ? "without tangents" : "with tangents");
+}
+
 namespace {
 
 /// The model's meta quantity `name`, or nullptr.
@@ -42,10 +50,13 @@ std::string describeProvenance(const nlohmann::json &p) {
     << p.value("seed", uint64_t{0}) << "): " << p.value("iterations", int64_t{0})
     << " meta-iterations x B = " << p.value("batch", int64_t{0}) << " networks x K = "
     << p.value("trials", int64_t{0}) << " trials ("
-    << p.value("iterations", int64_t{0}) * p.value("batch", int64_t{0}) *
-           p.value("trials", int64_t{0})
-    << " network-trials with tangents), " << p.value("estimator", std::string("pathwise"))
-    << " estimator";
+    << trainingBudget(p.value("iterations", int64_t{0}), p.value("batch", int64_t{0}),
+                      p.value("trials", int64_t{0}), p.value("estimator", std::string("pathwise")),
+                      p.value("score_baseline", std::string("batch")))
+    << "), " << p.value("estimator", std::string("pathwise")) << " estimator";
+  if (p.value("estimator", std::string("pathwise")) == "es")
+    s << " (sigma " << p.value("es_sigma", 0.0) << ", " << p.value("reward", std::string("model"))
+      << " reward)";
   if (p.value("estimator", std::string("pathwise")) == "score")
     s << " (" << p.value("reward", std::string("model")) << " reward, "
       << p.value("score_baseline", std::string("batch")) << " baseline)";

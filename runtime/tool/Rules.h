@@ -50,6 +50,12 @@ std::optional<std::vector<meta::Rule>> baselines(const std::string &file,
 /// (e.g. examples/rnn_poly.baselines.toml), or "" if there is none.
 std::string sidecarBaselines(const std::string &modelPath);
 
+/// The meta-training budget as the notes print it: "96000 network-trials
+/// with tangents"; rollouts per network count (paired or mirrored score
+/// rollouts, and es's two primal lifetimes, "without tangents").
+std::string trainingBudget(int64_t iterations, int64_t batch, int64_t trials,
+                           const std::string &estimator, const std::string &scoreBaseline);
+
 /// The ablations of `rule`: for `spec` empty, one per term (a meta scalar
 /// that is non-zero in the rule and declared 0 in `defaults`: a coefficient,
 /// not a time constant or a rate); else one per comma-separated pattern (as

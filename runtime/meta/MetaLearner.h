@@ -47,7 +47,7 @@ struct MetaConfig {
   uint64_t seed = 1;
   AdamConfig adam;
   double weightBound = 1e3;
-  DivergencePolicy onDivergence = DivergencePolicy::Skip;
+  DivergencePolicy onDivergence = DivergencePolicy::Penalize;
   /// Reward of each lost trial under Penalize; NaN: the worst reward of any
   /// completed trial of that meta-iteration's networks (J's reward, and the
   /// task's for taskReward), a floor no completed trial is below.

@@ -207,9 +207,9 @@ int parseOptions(int argc, char **argv, Options &o) {
   app.add_option("--checkpoint-every", o.checkpointEvery, "write a checkpoint every N iterations")
       ->check(atLeast(1));
   app.add_option("--on-divergence", o.onDivergence,
-                 "a network with NaN/Inf or weights past --weight-bound: 'skip' it for that "
-                 "iteration, 'penalize' it (each trial it lost scores --divergence-penalty; "
-                 "docs/runtime.md 'Long lifetimes'), or 'stop' the run")
+                 "a network with NaN/Inf or weights past --weight-bound: 'penalize' it (each "
+                 "trial it lost scores --divergence-penalty; the default), 'skip' it for that "
+                 "iteration, or 'stop' the run")
       ->check(CLI::IsMember({"skip", "penalize", "stop"}));
   app.add_option("--divergence-penalty", o.divergencePenalty,
                  "with --on-divergence penalize, the reward of each lost trial (default: the "

@@ -75,7 +75,7 @@ struct Options {
   std::string init;   // initial meta values: "theta[1,1]=1,..." or a rule.json
   std::string freeze; // meta scalars not learned: "theta[0,*],theta[*,0]"
   int64_t checkpointEvery = 5;
-  std::string onDivergence = "skip";
+  std::string onDivergence = "penalize";
   double divergencePenalty = std::numeric_limits<double>::quiet_NaN(); // --divergence-penalty
   double esSigma = std::numeric_limits<double>::quiet_NaN(); // --es-sigma (NaN: the default)
   double weightBound = 1e3;

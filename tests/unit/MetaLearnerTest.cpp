@@ -285,7 +285,9 @@ TEST(MetaLearner, DivergedNetworkIsNamedAndSkipped) {
   o.badSeed = networkSeed(1234, SeedDomain::Training, 1, 1); // meta-iteration 2, network 1
   o.badTrial = 2;
   Rig rig(loadShipped("cue_delay_response"), quadratic(o), 10);
-  MetaLearner learner(rig.runner, config(3, 3, 4, 2));
+  MetaConfig c = config(3, 3, 4, 2);
+  c.onDivergence = DivergencePolicy::Skip;
+  MetaLearner learner(rig.runner, c);
   TrainingState s = learner.initialState({0, 0});
   Recorder rec;
   std::string why;
@@ -311,8 +313,7 @@ TEST(MetaLearner, PenalizePolicyCountsLostTrialsAtTheFloor) {
   o.badSeed = networkSeed(1234, SeedDomain::Training, 1, 1);
   o.badTrial = 2;
   Rig rig(loadShipped("cue_delay_response"), quadratic(o), 10);
-  MetaConfig c = config(3, 3, 4, 2);
-  c.onDivergence = DivergencePolicy::Penalize;
+  MetaConfig c = config(3, 3, 4, 2); // Penalize: the default
   const std::vector<double> theta = {0.4, -0.2};
   std::vector<NetworkResult> nets;
   NetworkOptions opt;
@@ -353,8 +354,9 @@ TEST(MetaLearner, PenalizePolicyCountsLostTrialsAtTheFloor) {
   for (size_t p = 0; p < 2; ++p)
     EXPECT_NEAR(got.record.grad[p], grad[p], 1e-14) << p;
   // Skip leaves it out instead: a different J.
-  EXPECT_NE(MetaLearner(rig.runner, config(3, 3, 4, 2)).measure(1, theta).record.J,
-            got.record.J);
+  MetaConfig skip = config(3, 3, 4, 2);
+  skip.onDivergence = DivergencePolicy::Skip;
+  EXPECT_NE(MetaLearner(rig.runner, skip).measure(1, theta).record.J, got.record.J);
 
   c.divergencePenalty = -7.5;
   IterationOutcome stated = MetaLearner(rig.runner, c).measure(1, theta);

@@ -30,12 +30,12 @@ if [ $quick = 1 ]; then
   tune=(--trials 4 --steps 20 --networks 2 --sweep 1,10 --sweep-refine 1 --sweep-seeds 2)
   eval=(--trials 5 --steps 20 --networks 3 --sweep 1,10 --sweep-refine 1 --sweep-seeds 2)
 else
-  train=(--iters 60 --batch 8 --trials 200)
-  stage=(--iters 15 --batch 8 --trials 200) # four stages: 60 meta-iterations in all
+  train=(--iters 60 --batch 16 --trials 200)
+  stage=(--iters 15 --batch 16 --trials 200) # four stages: 60 meta-iterations in all
   tune=(--trials 200 --networks 2 --sweep-seeds 8)
   eval=(--trials 500 --networks 32 --sweep-seeds 8)
 fi
-es=(--estimator es --es-sigma 0.1 --on-divergence penalize --lr 0.02 --seed 1 --no-eval -q)
+es=(--estimator es --es-sigma 0.1 --on-divergence penalize --lr 0.01 --seed 1 --no-eval -q)
 
 # start TASK: node perturbation's log_eta tuned on TASK over training-length
 # lifetimes (tuning networks only, never the held-out ones), as --init.

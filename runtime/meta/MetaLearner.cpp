@@ -83,25 +83,23 @@ TrainingState MetaLearner::initialState(std::vector<double> meta) const {
   return s;
 }
 
-IterationOutcome MetaLearner::measure(int64_t iteration, const std::vector<double> &meta) const {
-  auto start = std::chrono::steady_clock::now();
-  const int64_t B = config_.batch;
-  // Paired rollouts: each network learns twice, under independent noise.
+int64_t MetaLearner::rolloutsPerNetwork() const {
+  const bool paired = config_.scoreEstimator && (config_.score.baseline == ScoreOptions::Baseline::Pairs ||
+                                                 config_.score.baseline == ScoreOptions::Baseline::Mirror);
+  return paired || config_.evolutionSigma > 0 ? 2 : 1;
+}
+
+std::vector<NetworkResult> MetaLearner::rollouts(int64_t iteration, const std::vector<double> &meta,
+                                                 const NetworkOptions &opt) const {
+  const int64_t B = config_.batch, R = rolloutsPerNetwork();
+  // Rollout k of network b: the score estimator's second noise stream or
+  // mirrored noise, or evolution strategies' meta - s eps.
   const bool mirror =
       config_.scoreEstimator && config_.score.baseline == ScoreOptions::Baseline::Mirror;
-  const bool pairs = mirror || (config_.scoreEstimator &&
-                                config_.score.baseline == ScoreOptions::Baseline::Pairs);
   const bool es = config_.evolutionSigma > 0;
-  const int64_t R = pairs || es ? 2 : 1;
   const int threads = static_cast<int>(std::min<int64_t>(std::max(config_.threads, 1), B * R));
   std::vector<NetworkResult> results(static_cast<size_t>(B * R));
   std::vector<std::unique_ptr<Workspace>> spaces(static_cast<size_t>(threads));
-  NetworkOptions opt;
-  opt.trials = trialsAt(config_, iteration);
-  opt.weightChangePenalty = config_.weightChangePenalty;
-  opt.tangents = !es;
-  opt.weightBound = config_.weightBound;
-
   parallelFor(threads, B * R, [&](int64_t i, int worker) {
     auto &ws = spaces[static_cast<size_t>(worker)];
     if (!ws)
@@ -118,6 +116,19 @@ IterationOutcome MetaLearner::measure(int64_t iteration, const std::vector<doubl
       results[static_cast<size_t>(i)] = runner_.run(seed, meta.data(), mine, *ws);
     }
   });
+  return results;
+}
+
+IterationOutcome MetaLearner::measure(int64_t iteration, const std::vector<double> &meta) const {
+  auto start = std::chrono::steady_clock::now();
+  const int64_t B = config_.batch, R = rolloutsPerNetwork();
+  const bool es = config_.evolutionSigma > 0;
+  NetworkOptions opt;
+  opt.trials = trialsAt(config_, iteration);
+  opt.weightChangePenalty = config_.weightChangePenalty;
+  opt.tangents = !es;
+  opt.weightBound = config_.weightBound;
+  std::vector<NetworkResult> results = rollouts(iteration, meta, opt);
 
   // Reduce in network order: the same sums whatever thread ran what.
   IterationOutcome out;

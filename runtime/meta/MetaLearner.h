@@ -156,6 +156,12 @@ public:
   const MetaConfig &config() const { return config_; }
 
 private:
+  /// 2 for paired or mirrored score rollouts and for evolution strategies.
+  int64_t rolloutsPerNetwork() const;
+  /// The B x rolloutsPerNetwork() lifetimes of meta-iteration `iteration`
+  /// (network b's rollouts at b * R ...), on the worker threads.
+  std::vector<NetworkResult> rollouts(int64_t iteration, const std::vector<double> &meta,
+                                      const NetworkOptions &opt) const;
   /// meta + sign * s * eps of network `network` (evolution strategies).
   std::vector<double> perturbed(const std::vector<double> &meta, uint64_t network,
                                 double sign) const;

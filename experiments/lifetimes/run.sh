@@ -29,11 +29,13 @@ if [ $quick = 1 ]; then
   stage=(--iters 1 --batch 2 --trials 4 --steps 20)
   tune=(--trials 4 --steps 20 --networks 2 --sweep 1,10 --sweep-refine 1 --sweep-seeds 2)
   eval=(--trials 5 --steps 20 --networks 3 --sweep 1,10 --sweep-refine 1 --sweep-seeds 2)
+  horizon=(--trials 4 --steps 20 --networks 3 --sweep 1,10 --sweep-refine 1 --sweep-seeds 2)
 else
   train=(--iters 60 --batch 16 --trials 200)
   stage=(--iters 15 --batch 16 --trials 200) # four stages: 60 meta-iterations in all
   tune=(--trials 200 --networks 2 --sweep-seeds 8)
   eval=(--trials 500 --networks 32 --sweep-seeds 8)
+  horizon=(--trials 200 --networks 32 --sweep-seeds 8) # at the training lifetime
 fi
 es=(--estimator es --es-sigma 0.1 --on-divergence penalize --lr 0.01 --seed 1 --no-eval -q)
 
@@ -55,6 +57,13 @@ for task in "${tasks[@]}"; do
   echo "lifetimes: $task: evaluation"
   "$meta" evaluate "$model" --task "$task" --rule "learned:$out/train/$task/rule.json" \
     "${eval[@]}" "${plots[@]}" -q --out "$out/eval/$task"
+done
+# The same rules over the lifetimes they were trained on: a rule that loses
+# at 500 trials but not at 200 fails to extrapolate, not to learn.
+for task in "${tasks[@]}"; do
+  echo "lifetimes: $task: evaluation at the training lifetime"
+  "$meta" evaluate "$model" --task "$task" --rule "learned:$out/train/$task/rule.json" \
+    "${horizon[@]}" --no-plots -q --out "$out/eval_training_lifetime/$task"
 done
 
 echo "lifetimes: held-out task $heldout: meta-training on the four others in turn"
@@ -80,11 +89,17 @@ done
   for task in "${tasks[@]}"; do dirs+=("$out/eval/$task"); done
   python3 "$here/../summarize.py" learned "node perturbation" "${dirs[@]}" "$out/eval/heldout"
   echo
+  echo "At the training lifetime (${horizon[1]} trials; baselines tuned there):"
+  echo
+  dirs200=()
+  for task in "${tasks[@]}"; do dirs200+=("$out/eval_training_lifetime/$task"); done
+  python3 "$here/../summarize.py" learned "node perturbation" "${dirs200[@]}"
+  echo
   echo "The same with the learned rule's learning rate tuned like the baselines':"
   echo
   python3 "$here/../summarize.py" "learned, log_eta tuned" "node perturbation" "${dirs[@]}" \
     "$out/eval/heldout"
   echo
-  evaluations "${dirs[@]}" "$out/eval/heldout"
+  evaluations "${dirs[@]}" "$out/eval/heldout" "${dirs200[@]}"
 } > "$out/results.md"
 echo "lifetimes: wrote $out/results.md"

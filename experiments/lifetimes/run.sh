@@ -102,4 +102,7 @@ done
   echo
   evaluations "${dirs[@]}" "$out/eval/heldout" "${dirs200[@]}"
 } > "$out/results.md"
+if [ $quick = 0 ]; then
+  /usr/bin/python3 "$here/plot_training.py" "$out" "$out/training.png"
+fi
 echo "lifetimes: wrote $out/results.md"

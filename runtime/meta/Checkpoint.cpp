@@ -90,7 +90,8 @@ IterationRecord recordFrom(const json &j) {
   r.trials = j.value("trials", int64_t{0}); // 0 in checkpoints before the curriculum
   r.penalty = j.contains("penalty") ? number(j.at("penalty")) : 0.0;
   r.diverged = j.value("diverged", int64_t{0});
-  r.divergencePenalty = j.contains("divergence_penalty") ? number(j.at("divergence_penalty")) : 0.0;
+  if (j.contains("divergence_penalty"))
+    r.divergencePenalty = number(j.at("divergence_penalty"));
   r.meta = numbers(j.at("meta"));
   r.grad = numbers(j.at("grad"));
   return r;
@@ -123,6 +124,17 @@ nlohmann::json toJson(const RunIdentity &id) {
           {"divergence_penalty", number(id.divergencePenalty)},
           {"es_sigma", id.esSigma}};
 }
+
+namespace {
+/// --divergence-penalty as a message names it (NaN: its default).
+std::string penaltyText(double v) {
+  if (std::isnan(v))
+    return "the default (the worst completed trial)";
+  std::ostringstream s;
+  s << v;
+  return s.str();
+}
+} // namespace
 
 std::string RunIdentity::mismatch(const RunIdentity &o) const {
   auto differs = [](const std::string &what, const auto &now, const auto &then) {
@@ -160,7 +172,8 @@ std::string RunIdentity::mismatch(const RunIdentity &o) const {
     return differs("--on-divergence", o.onDivergence, onDivergence);
   if (onDivergence == "penalize" && !(divergencePenalty == o.divergencePenalty ||
                                       (std::isnan(divergencePenalty) && std::isnan(o.divergencePenalty))))
-    return differs("--divergence-penalty", o.divergencePenalty, divergencePenalty);
+    return differs("--divergence-penalty", penaltyText(o.divergencePenalty),
+                   penaltyText(divergencePenalty));
   if (frozen != o.frozen)
     return "--freeze gives {" + o.frozen + "} but the checkpoint was made with {" + frozen + "}";
   return "";

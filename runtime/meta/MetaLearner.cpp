@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <limits>
 #include <memory>
+#include <tuple>
+#include <utility>
 
 namespace plasticc::meta {
 
@@ -34,20 +36,24 @@ namespace {
 /// DivergencePolicy::Penalize: completes each diverged rollout of `nets` to
 /// K trials, each lost trial scoring the penalty (config's, else the worst
 /// completed trial of `nets`) with dR and score 0, and takes its means and
-/// gradient over K again. Returns the penalty of J's reward; NaN (nothing
-/// changed) when no trial completed to take a floor from.
-double penalizeDiverged(std::vector<NetworkResult> &nets, int64_t K, size_t P,
-                        const MetaConfig &c) {
+/// gradient over K again. Returns the penalty and the floor of J's reward;
+/// a NaN penalty (nothing changed) when no trial completed to take a floor
+/// from.
+std::pair<double, double> penalizeDiverged(std::vector<NetworkResult> &nets, int64_t K, size_t P,
+                                           const MetaConfig &c) {
+  double floorModel = std::numeric_limits<double>::infinity(), floorTask = floorModel;
+  for (const NetworkResult &n : nets)
+    for (const TrialRecord &t : n.trials) {
+      floorModel = std::min(floorModel, t.modelReward - t.penalty);
+      floorTask = std::min(floorTask, t.score.reward);
+    }
+  const double floor = c.score.reward == RewardSource::Task ? floorTask : floorModel;
   double model = c.divergencePenalty, task = c.divergencePenalty;
   if (std::isnan(c.divergencePenalty)) {
-    model = task = std::numeric_limits<double>::infinity();
-    for (const NetworkResult &n : nets)
-      for (const TrialRecord &t : n.trials) {
-        model = std::min(model, t.modelReward - t.penalty);
-        task = std::min(task, t.score.reward);
-      }
-    if (!std::isfinite(model))
-      return std::numeric_limits<double>::quiet_NaN();
+    if (!std::isfinite(floorModel))
+      return {std::numeric_limits<double>::quiet_NaN(), floor};
+    model = floorModel;
+    task = floorTask;
   }
   for (NetworkResult &n : nets) {
     if (!n.divergence)
@@ -69,7 +75,7 @@ double penalizeDiverged(std::vector<NetworkResult> &nets, int64_t K, size_t P,
         n.grad[p] += t.dR[p] / static_cast<double>(K);
     }
   }
-  return c.score.reward == RewardSource::Task ? task : model;
+  return {c.score.reward == RewardSource::Task ? task : model, floor};
 }
 } // namespace
 
@@ -138,8 +144,9 @@ IterationOutcome MetaLearner::measure(int64_t iteration, const std::vector<doubl
   r.meta = meta;
   r.grad.assign(meta.size(), 0.0);
   const bool penalize = config_.onDivergence == DivergencePolicy::Penalize;
+  double penalty = std::numeric_limits<double>::quiet_NaN();
   if (penalize)
-    r.divergencePenalty = penalizeDiverged(results, opt.trials, meta.size(), config_);
+    std::tie(penalty, r.worstTrial) = penalizeDiverged(results, opt.trials, meta.size(), config_);
   std::vector<const NetworkResult *> completed;
   for (int64_t b = 0; b < B; ++b) {
     // A network counts when all its rollouts completed, or were penalized.
@@ -149,11 +156,12 @@ IterationOutcome MetaLearner::measure(int64_t iteration, const std::vector<doubl
         failed = &results[static_cast<size_t>(b * R + k)];
     if (failed) {
       out.failures.push_back({iteration + 1, b, failed->seed, *failed->divergence});
-      if (!penalize || std::isnan(r.divergencePenalty)) {
+      if (!penalize || std::isnan(penalty)) {
         ++r.skipped;
         continue;
       }
       ++r.diverged;
+      r.divergencePenalty = penalty;
     }
     ++r.networks;
     for (int64_t k = 0; k < R; ++k) {
@@ -232,7 +240,7 @@ MetaLearner::Status MetaLearner::train(TrainingState &state, TrainingObserver &o
             std::to_string(state.iteration);
       return Status::Stopped;
     }
-    if (o.record.networks == 0) {
+    if (o.record.networks == 0 || o.record.diverged == o.record.networks) {
       why = "every network of meta-iteration " + std::to_string(o.record.iteration) +
             " diverged; stopped (outputs are those of meta-iteration " +
             std::to_string(state.iteration) + ")";

@@ -91,7 +91,11 @@ struct IterationRecord {
   int64_t networks = 0;     // networks that contributed
   int64_t skipped = 0;      // networks left out (diverged, DivergencePolicy::Skip)
   int64_t diverged = 0;     // networks that diverged and were counted (Penalize)
-  double divergencePenalty = 0; // the reward each of their lost trials scored
+  /// The reward each of their lost trials scored (NaN when none was).
+  double divergencePenalty = std::numeric_limits<double>::quiet_NaN();
+  /// The worst reward of any completed trial (Penalize; not logged): a
+  /// stated penalty above it lets a network gain by diverging.
+  double worstTrial = std::numeric_limits<double>::quiet_NaN();
   double seconds = 0;       // wall time of the iteration
   std::vector<double> meta; // the meta values J was measured at (before the update)
   std::vector<double> grad; // dJ/dmeta

@@ -40,6 +40,13 @@ namespace {
 
 constexpr const char *kTool = "plasticc-meta";
 
+/// A number as messages print it ("%g").
+std::string shortNumber(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", v);
+  return text;
+}
+
 /// Reports each failed network as it happens, on its own line.
 class Observer final : public meta::TrainingObserver {
 public:
@@ -78,6 +85,14 @@ public:
                                "choice, a threshold) has a pathwise gradient of 0 almost "
                                "everywhere: use --estimator score"));
     }
+    if (r.diverged > 0 && !std::isnan(o_.divergencePenalty) && r.divergencePenalty > r.worstTrial &&
+        !warnedPenalty_) {
+      warnedPenalty_ = true;
+      progress_.message(std::string(kTool) + ": warning: --divergence-penalty " +
+                        shortNumber(r.divergencePenalty) + " is above the worst completed trial "
+                        "of meta-iteration " + std::to_string(r.iteration) + " (" +
+                        shortNumber(r.worstTrial) + "): a network gains by diverging");
+    }
     std::string err;
     if (!log_.append(r, err))
       writeError_ = err;
@@ -104,6 +119,7 @@ private:
   std::string path_;
   std::string writeError_;
   bool warnedZero_ = false;
+  bool warnedPenalty_ = false;
 };
 
 /// Draws the PNGs of --out unless --no-plots; a failure is only a warning
@@ -147,6 +163,9 @@ private:
                              "estimator differentiates the model's own reward R");
     if (o_.estimator != "es" && !std::isnan(o_.esSigma))
       return fail(ExitUsage, "--es-sigma applies only with --estimator es");
+    if (o_.weightChangePenalty > 0 && o_.reward == "task")
+      return fail(ExitUsage, "--weight-change-penalty is subtracted from the model's reward; with "
+                             "--reward task J is the task's reward, which it would not enter");
     if (o_.weightChangePenalty > 0 && o_.estimator == "score")
       return fail(ExitUsage, "--weight-change-penalty needs the pathwise estimator (its "
                              "derivative flows through the weights' tangents)");
@@ -176,11 +195,6 @@ private:
 
   /// --es-sigma, or its default.
   double esSigma() const { return std::isnan(o_.esSigma) ? 0.1 : o_.esSigma; }
-  static std::string shortNumber(double v) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%g", v);
-    return text;
-  }
 
   /// The evaluation's rules and files are checked before training starts.
   int prepareEvaluation() {

@@ -184,7 +184,8 @@ int parseOptions(int argc, char **argv, Options &o) {
   if (argc > 1 && std::string(argv[1]) == "evaluate")
     return parseEvaluate(argc, argv, o);
   CLI::App app{"plasticc-meta: meta-learn the meta parameters of a plasticity rule by tangent "
-               "propagation through learning (docs/model.md), then compare the learned rule with "
+               "propagation through learning, the score function of its exploration noise or "
+               "evolution strategies (--estimator; docs/model.md), then compare the learned rule with "
                "hand-crafted rules on held-out networks. 'plasticc-meta evaluate --help': "
                "evaluate rules without meta-learning."};
   app.name("plasticc-meta");
@@ -214,7 +215,8 @@ int parseOptions(int argc, char **argv, Options &o) {
   app.add_option("--divergence-penalty", o.divergencePenalty,
                  "with --on-divergence penalize, the reward of each lost trial (default: the "
                  "worst reward of any completed trial of that meta-iteration)")
-      ->check(between(-1e9, 1e9));
+      ->check(between(-1e9, 1e9))
+      ->default_str("the worst completed trial");
   app.add_option("--clip", o.clip, "clip the meta-gradient to this L2 norm (0: no clipping)")
       ->check(atLeast(0));
   app.add_flag_callback("--no-eval", [&o] { o.evaluate = false; },
@@ -230,7 +232,8 @@ int parseOptions(int argc, char **argv, Options &o) {
   app.add_option("--es-sigma", o.esSigma,
                  "with --estimator es, the perturbation's standard deviation in meta units "
                  "(default 0.1)")
-      ->check(between(1e-9, 1e3));
+      ->check(between(1e-9, 1e3))
+      ->default_str("0.1");
   app.add_option("--curriculum", o.curriculum,
                  "horizon curriculum: lifetimes grow geometrically from K0 trials to --trials "
                  "over the first half of the meta-iterations (0: off)")
@@ -242,11 +245,12 @@ int parseOptions(int argc, char **argv, Options &o) {
   app.add_option("--weight-change-penalty", o.weightChangePenalty,
                  "lambda: J counts each trial's reward minus lambda times the mean squared "
                  "change of the plastic weights in its reward event, a pull away from runaway "
-                 "plasticity (pathwise estimator; 0: none)")
+                 "plasticity (pathwise or es estimator, model reward; 0: none)")
       ->check(between(0, 1e12));
   app.add_option("--reward", o.reward,
                  "what J averages: the model's reward R ('model') or the task's ('task': "
-                 "reward = \"correct\" scores 1 per correct choice; needs --estimator score)")
+                 "reward = \"correct\" scores 1 per correct choice; needs --estimator score or "
+                 "es)")
       ->check(CLI::IsMember({"model", "task"}));
   app.add_option("--score-baseline", o.scoreBaseline,
                  "with --estimator score, the baseline subtracted from each reward to go: "

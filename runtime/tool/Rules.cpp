@@ -21,8 +21,8 @@ std::string trainingBudget(int64_t iterations, int64_t batch, int64_t trials,
                            const std::string &estimator, const std::string &scoreBaseline) {
   const bool twice = estimator == "es" || (estimator == "score" && (scoreBaseline == "pairs" ||
                                                                      scoreBaseline == "mirror"));
-  return std::to_string(iterations * batch * trials * (twice ? 2 : 1)) + " network-trials " +
-         (estimator == "es" ? "without tangents" : "with tangents");
+  return (twice ? "2 x " : "") + std::to_string(iterations * batch * trials) +
+         " network-trials " + (estimator == "es" ? "without tangents" : "with tangents");
 }
 
 namespace {

@@ -51,8 +51,8 @@ std::optional<std::vector<meta::Rule>> baselines(const std::string &file,
 std::string sidecarBaselines(const std::string &modelPath);
 
 /// The meta-training budget as the notes print it: "96000 network-trials
-/// with tangents"; rollouts per network count (paired or mirrored score
-/// rollouts, and es's two primal lifetimes, "without tangents").
+/// with tangents", "2 x 4800 network-trials without tangents" (es's two
+/// primal lifetimes per network; likewise paired or mirrored score rollouts).
 std::string trainingBudget(int64_t iterations, int64_t batch, int64_t trials,
                            const std::string &estimator, const std::string &scoreBaseline);
 

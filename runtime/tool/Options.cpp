@@ -223,8 +223,8 @@ int parseOptions(int argc, char **argv, Options &o) {
                         "skip the evaluation against baselines");
   app.add_option("--estimator", o.estimator,
                  "the meta-gradient: 'pathwise' (tangents through learning; the reward must be "
-                 "differentiable) or 'score' (REINFORCE with forward sensitivities of the rule; "
-                 "any reward, e.g. a correct choice; docs/model.md), or 'es' (antithetic "
+                 "differentiable), 'score' (REINFORCE with forward sensitivities of the rule; "
+                 "any reward, e.g. a correct choice; docs/model.md) or 'es' (antithetic "
                  "evolution strategies in meta space: no tangents, any reward, a gradient "
                  "smoothed over --es-sigma that sees divergence; docs/runtime.md 'Long "
                  "lifetimes')")

@@ -63,6 +63,7 @@ RunIdentity identityFrom(const json &j) {
   id.normalizeGradient = j.value("normalize_grad", false);
   id.weightChangePenalty = j.value("weight_change_penalty", 0.0);
   id.esSigma = j.value("es_sigma", 0.0);
+  id.esShaping = j.value("es_shaping", std::string(id.esSigma > 0 ? "difference" : ""));
   if (j.contains("divergence_penalty"))
     id.divergencePenalty = number(j.at("divergence_penalty"));
   return id;
@@ -122,7 +123,8 @@ nlohmann::json toJson(const RunIdentity &id) {
           {"normalize_grad", id.normalizeGradient},
           {"weight_change_penalty", id.weightChangePenalty},
           {"divergence_penalty", number(id.divergencePenalty)},
-          {"es_sigma", id.esSigma}};
+          {"es_sigma", id.esSigma},
+          {"es_shaping", id.esShaping}};
 }
 
 namespace {
@@ -168,6 +170,7 @@ std::string RunIdentity::mismatch(const RunIdentity &o) const {
   if (weightChangePenalty != o.weightChangePenalty)
     return differs("--weight-change-penalty", o.weightChangePenalty, weightChangePenalty);
   if (esSigma != o.esSigma) return differs("--es-sigma", o.esSigma, esSigma);
+  if (esShaping != o.esShaping) return differs("--es-shaping", o.esShaping, esShaping);
   if ((onDivergence == "penalize") != (o.onDivergence == "penalize"))
     return differs("--on-divergence", o.onDivergence, onDivergence);
   if (onDivergence == "penalize" && !(divergencePenalty == o.divergencePenalty ||

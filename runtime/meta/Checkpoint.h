@@ -43,6 +43,7 @@ struct RunIdentity {
   /// --divergence-penalty with --on-divergence penalize (NaN: the floor).
   double divergencePenalty = std::numeric_limits<double>::quiet_NaN();
   double esSigma = 0;                  // --es-sigma with --estimator es (0: another estimator)
+  std::string esShaping;               // --es-shaping with --estimator es ("": another)
   /// Empty if `other` may continue this run; else the first difference,
   /// e.g. "--batch is 8 but the checkpoint was made with 4".
   std::string mismatch(const RunIdentity &other) const;

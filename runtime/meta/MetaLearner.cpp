@@ -218,7 +218,8 @@ MetaLearner::evolutionGradients(const std::vector<const NetworkResult *> &pairs,
   for (size_t i = 0; i + 1 < pairs.size(); i += 2) {
     const double s = config_.evolutionSigma;
     std::vector<double> eps = perturbed(std::vector<double>(meta.size(), 0.0), pairs[i]->seed, 1.0);
-    const double w = (J(*pairs[i]) - J(*pairs[i + 1])) / (2 * s * s); // eps = (s eps) / s
+    const double dJ = J(*pairs[i]) - J(*pairs[i + 1]);
+    const double w = (config_.evolutionSign ? (dJ > 0) - (dJ < 0) : dJ) / (2 * s * s); // eps = (s eps) / s
     for (double &e : eps)
       e *= w;
     out.push_back(std::move(eps));

@@ -66,6 +66,12 @@ struct MetaConfig {
   /// 2017, arXiv 1703.03864; for unrolled learning, Metz et al. 2021, arXiv
   /// 2111.05803). It needs no differentiable reward and sees divergence.
   double evolutionSigma = 0;
+  /// Fitness shaping: each pair's estimate weighs eps by sign(J+ - J-) /
+  /// (2 s) instead of (J+ - J-) / (2 s), so that one rollout's divergence
+  /// (a J difference far beyond the others) cannot dominate an update. It
+  /// estimates a direction of ascent of J_s, not its gradient (Adam only
+  /// needs the direction and the per-coordinate scale).
+  bool evolutionSign = false;
   /// Horizon curriculum (0: off): lifetimes grow geometrically from this
   /// many trials to `trials` over the first half of the iterations, then
   /// stay at `trials` (trialsAt).

@@ -163,6 +163,8 @@ private:
                              "estimator differentiates the model's own reward R");
     if (o_.estimator != "es" && !std::isnan(o_.esSigma))
       return fail(ExitUsage, "--es-sigma applies only with --estimator es");
+    if (o_.estimator != "es" && !o_.esShaping.empty())
+      return fail(ExitUsage, "--es-shaping applies only with --estimator es");
     if (o_.weightChangePenalty > 0 && o_.reward == "task")
       return fail(ExitUsage, "--weight-change-penalty is subtracted from the model's reward; with "
                              "--reward task J is the task's reward, which it would not enter");
@@ -195,6 +197,7 @@ private:
 
   /// --es-sigma, or its default.
   double esSigma() const { return std::isnan(o_.esSigma) ? 0.1 : o_.esSigma; }
+  std::string esShaping() const { return o_.esShaping.empty() ? "difference" : o_.esShaping; }
 
   /// The evaluation's rules and files are checked before training starts.
   int prepareEvaluation() {
@@ -245,6 +248,7 @@ private:
     cfg.frozen = frozen_;
     cfg.scoreEstimator = o_.estimator == "score";
     cfg.evolutionSigma = o_.estimator == "es" ? esSigma() : 0.0;
+    cfg.evolutionSign = o_.esShaping == "sign";
     cfg.curriculumStart = o_.curriculum;
     cfg.normalizeGradient = o_.normalizeGrad;
     cfg.weightChangePenalty = o_.weightChangePenalty;
@@ -275,7 +279,8 @@ private:
                       o_.normalizeGrad,
                       o_.weightChangePenalty,
                       o_.divergencePenalty,
-                      o_.estimator == "es" ? esSigma() : 0.0};
+                      o_.estimator == "es" ? esSigma() : 0.0,
+                      o_.estimator == "es" ? esShaping() : ""};
     base_.totalIterations = o_.iters;
     state_ = learner_->initialState(start_);
     return o_.resume ? resume() : -1;
@@ -336,7 +341,8 @@ private:
                               ")"
                     : o_.estimator == "es"
                         ? ", evolution strategies (sigma " + shortNumber(esSigma()) + ", " +
-                              o_.reward + " reward)"
+                              (esShaping() == "sign" ? "sign of each pair, " : "") + o_.reward +
+                              " reward)"
                         : "")
                 << (o_.resume ? ", resumed at meta-iteration " + std::to_string(state_.iteration)
                               : "")

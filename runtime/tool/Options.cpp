@@ -234,6 +234,13 @@ int parseOptions(int argc, char **argv, Options &o) {
                  "(default 0.1)")
       ->check(between(1e-9, 1e3))
       ->default_str("0.1");
+  app.add_option("--es-shaping", o.esShaping,
+                 "with --estimator es, what weighs each pair's eps: 'difference', (J+ - J-) / "
+                 "(2 sigma), the smoothed gradient; or 'sign', sign(J+ - J-) / (2 sigma), a "
+                 "direction of ascent in which one diverged rollout counts no more than any "
+                 "other pair")
+      ->check(CLI::IsMember({"difference", "sign"}))
+      ->default_str("difference");
   app.add_option("--curriculum", o.curriculum,
                  "horizon curriculum: lifetimes grow geometrically from K0 trials to --trials "
                  "over the first half of the meta-iterations (0: off)")

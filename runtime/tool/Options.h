@@ -78,6 +78,7 @@ struct Options {
   std::string onDivergence = "penalize";
   double divergencePenalty = std::numeric_limits<double>::quiet_NaN(); // --divergence-penalty
   double esSigma = std::numeric_limits<double>::quiet_NaN(); // --es-sigma (NaN: the default)
+  std::string esShaping;               // --es-shaping: difference | sign ("": the default)
   double weightBound = 1e3;
   double clip = 0;
   bool evaluate = true;

@@ -55,8 +55,9 @@ std::string describeProvenance(const nlohmann::json &p) {
                       p.value("score_baseline", std::string("batch")))
     << "), " << p.value("estimator", std::string("pathwise")) << " estimator";
   if (p.value("estimator", std::string("pathwise")) == "es")
-    s << " (sigma " << p.value("es_sigma", 0.0) << ", " << p.value("reward", std::string("model"))
-      << " reward)";
+    s << " (sigma " << p.value("es_sigma", 0.0) << ", "
+      << (p.value("es_shaping", std::string()) == "sign" ? "sign of each pair, " : "")
+      << p.value("reward", std::string("model")) << " reward)";
   if (p.value("estimator", std::string("pathwise")) == "score")
     s << " (" << p.value("reward", std::string("model")) << " reward, "
       << p.value("score_baseline", std::string("batch")) << " baseline)";

@@ -388,6 +388,21 @@ TEST(MetaLearner, EvolutionStrategiesIsExactOnAQuadraticAndUnbiased) {
   for (size_t p = 0; p < 2; ++p)
     EXPECT_NEAR(got.record.grad[p], expected[p], 1e-10) << p;
 
+  // Fitness shaping: each pair weighs eps_b by sign(g . eps_b) / (2 s).
+  c.evolutionSign = true;
+  IterationOutcome sign = MetaLearner(rig.runner, c).measure(2, theta);
+  std::vector<double> signs(2, 0.0);
+  for (uint64_t b = 0; b < 5; ++b) {
+    uint64_t s = perturbationSeed(networkSeed(1234, SeedDomain::Training, 2, b));
+    double e0 = random::normal(s, 0, 0, 0.0, 1.0), e1 = random::normal(s, 0, 1, 0.0, 1.0);
+    double w = (g[0] * e0 + g[1] * e1 > 0 ? 1.0 : -1.0) / (2 * 0.05);
+    signs[0] += w * e0 / 5;
+    signs[1] += w * e1 / 5;
+  }
+  for (size_t p = 0; p < 2; ++p)
+    EXPECT_NEAR(sign.record.grad[p], signs[p], 1e-10) << p;
+  c.evolutionSign = false;
+
   c.frozen = {true, false};
   IterationOutcome frozen = MetaLearner(rig.runner, c).measure(2, theta);
   EXPECT_EQ(frozen.record.grad[0], 0.0);

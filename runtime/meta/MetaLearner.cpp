@@ -17,7 +17,8 @@ namespace plasticc::meta {
 
 std::string NetworkFailure::describe() const {
   return "meta-iteration " + std::to_string(iteration) + ", network " + std::to_string(network) +
-         " (seed " + meta::seedText(seed) + "), " + divergence.describe();
+         " (seed " + meta::seedText(seed) + (rollout.empty() ? "" : ", " + rollout) + "), " +
+         divergence.describe();
 }
 
 int64_t trialsAt(const MetaConfig &c, int64_t iteration) {
@@ -151,11 +152,13 @@ IterationOutcome MetaLearner::measure(int64_t iteration, const std::vector<doubl
   for (int64_t b = 0; b < B; ++b) {
     // A network counts when all its rollouts completed, or were penalized.
     const NetworkResult *failed = nullptr;
+    int64_t which = 0;
     for (int64_t k = 0; k < R && !failed; ++k)
       if (results[static_cast<size_t>(b * R + k)].divergence)
-        failed = &results[static_cast<size_t>(b * R + k)];
+        failed = &results[static_cast<size_t>(b * R + (which = k))];
     if (failed) {
-      out.failures.push_back({iteration + 1, b, failed->seed, *failed->divergence});
+      out.failures.push_back({iteration + 1, b, failed->seed, *failed->divergence,
+                              rolloutName(which)});
       if (!penalize || std::isnan(penalty)) {
         ++r.skipped;
         continue;
@@ -195,6 +198,16 @@ IterationOutcome MetaLearner::measure(int64_t iteration, const std::vector<doubl
   r.gradNorm = l2norm(r.grad);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
+}
+
+std::string MetaLearner::rolloutName(int64_t k) const {
+  if (rolloutsPerNetwork() == 1)
+    return "";
+  if (config_.evolutionSigma > 0)
+    return k == 0 ? "at meta + sigma eps" : "at meta - sigma eps";
+  if (config_.score.baseline == ScoreOptions::Baseline::Mirror)
+    return k == 0 ? "noise xi" : "noise -xi";
+  return "noise stream " + std::to_string(k);
 }
 
 std::vector<double> MetaLearner::perturbed(const std::vector<double> &meta, uint64_t network,

@@ -121,6 +121,9 @@ struct NetworkFailure {
   int64_t network = 0;   // index within the batch
   uint64_t seed = 0;
   Divergence divergence;
+  /// Which of the network's rollouts diverged when it learns twice
+  /// ("at meta - sigma eps", "noise stream 1"); empty otherwise.
+  std::string rollout;
   /// "meta-iteration 3, network 2 (seed 0x...), trial 7: W[1,2] is NaN".
   std::string describe() const;
 };
@@ -172,6 +175,8 @@ private:
   /// (network b's rollouts at b * R ...), on the worker threads.
   std::vector<NetworkResult> rollouts(int64_t iteration, const std::vector<double> &meta,
                                       const NetworkOptions &opt) const;
+  /// NetworkFailure::rollout of rollout k of a network.
+  std::string rolloutName(int64_t k) const;
   /// meta + sign * s * eps of network `network` (evolution strategies).
   std::vector<double> perturbed(const std::vector<double> &meta, uint64_t network,
                                 double sign) const;

@@ -11,7 +11,8 @@
 # then evaluates it over 500-trial lifetimes on held-out networks against no
 # plasticity, node perturbation and Miconi's rule, each at its tuned
 # learning rate. Then trains on the four other tasks in turn and evaluates
-# on the held-out fifth (perceptual_decision_making, chosen before any run).
+# on the held-out fifth (perceptual_decision_making, chosen before any run),
+# and meta-trains one task at the evaluation's lifetime (the horizon check).
 # Writes OUT/results.md. README.md has the settings, run time and result.
 # --quick: tiny settings that check the pipeline only (CI).
 NAME=lifetimes
@@ -79,6 +80,17 @@ done
   --rule "learned in task:$out/train/$heldout/rule.json" "${eval[@]}" "${plots[@]}" -q \
   --out "$out/eval/heldout"
 
+# The horizon check: one task meta-trained at the evaluation's lifetime.
+check=cue_delay_response
+echo "lifetimes: $check: meta-training at the evaluation's lifetime"
+mapfile -t -d ' ' init < <(printf %s "$(start "$check")")
+long=("${train[@]}")
+long[5]=${eval[1]} # --trials: the evaluation's
+"$meta" "$model" --task "$check" "${init[@]}" "${freeze[@]}" "${es[@]}" "${long[@]}" \
+  --out "$out/train_long/$check"
+"$meta" evaluate "$model" --task "$check" --rule "learned:$out/train_long/$check/rule.json" \
+  "${eval[@]}" --no-plots -q --out "$out/eval_long/$check"
+
 {
   echo "# lifetimes results ($( [ $quick = 1 ] && echo quick || echo full ) run)"
   echo
@@ -95,12 +107,16 @@ done
   for task in "${tasks[@]}"; do dirs200+=("$out/eval_training_lifetime/$task"); done
   python3 "$here/../summarize.py" learned "node perturbation" "${dirs200[@]}"
   echo
+  echo "Meta-trained at the evaluation's lifetime (${eval[1]} trials):"
+  echo
+  python3 "$here/../summarize.py" learned "node perturbation" "$out/eval_long/$check"
+  echo
   echo "The same with the learned rule's learning rate tuned like the baselines':"
   echo
   python3 "$here/../summarize.py" "learned, log_eta tuned" "node perturbation" "${dirs[@]}" \
     "$out/eval/heldout"
   echo
-  evaluations "${dirs[@]}" "$out/eval/heldout" "${dirs200[@]}"
+  evaluations "${dirs[@]}" "$out/eval/heldout" "${dirs200[@]}" "$out/eval_long/$check"
 } > "$out/results.md"
 if [ $quick = 0 ]; then
   /usr/bin/python3 "$here/plot_training.py" "$out" "$out/training.png"

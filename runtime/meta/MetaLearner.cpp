@@ -34,6 +34,11 @@ int64_t trialsAt(const MetaConfig &c, int64_t iteration) {
 }
 
 namespace {
+/// The mean reward J averages, of one network.
+double networkJ(const NetworkResult &n, RewardSource source) {
+  return source == RewardSource::Task ? n.meanTaskReward : n.meanReward;
+}
+
 /// DivergencePolicy::Penalize: completes each diverged rollout of `nets` to
 /// K trials, each lost trial scoring the penalty (config's, else the worst
 /// completed trial of `nets`) with dR and score 0, and takes its means and
@@ -116,12 +121,14 @@ std::vector<NetworkResult> MetaLearner::rollouts(int64_t iteration, const std::v
     NetworkOptions mine = opt;
     mine.noiseStream = mirror || es ? 0 : static_cast<uint64_t>(i % R);
     mine.mirrorNoise = mirror && i % R == 1;
-    if (es) {
-      std::vector<double> at = perturbed(meta, seed, i % R == 0 ? 1.0 : -1.0);
-      results[static_cast<size_t>(i)] = runner_.run(seed, at.data(), mine, *ws);
-    } else {
-      results[static_cast<size_t>(i)] = runner_.run(seed, meta.data(), mine, *ws);
+    std::vector<double> at = meta;
+    if (es) { // meta + s eps for the first rollout, meta - s eps for the second
+      std::vector<double> step = perturbation(seed);
+      for (size_t p = 0; p < at.size(); ++p)
+        if (!frozen(p))
+          at[p] += i % R == 0 ? step[p] : -step[p];
     }
+    results[static_cast<size_t>(i)] = runner_.run(seed, at.data(), mine, *ws);
   });
   return results;
 }
@@ -170,7 +177,7 @@ IterationOutcome MetaLearner::measure(int64_t iteration, const std::vector<doubl
     for (int64_t k = 0; k < R; ++k) {
       const NetworkResult &n = results[static_cast<size_t>(b * R + k)];
       completed.push_back(&n);
-      r.J += (config_.score.reward == RewardSource::Task ? n.meanTaskReward : n.meanReward) / R;
+      r.J += networkJ(n, config_.score.reward) / R;
       r.taskReward += n.meanTaskReward / R;
       r.penalty += n.meanPenalty / R;
     }
@@ -180,7 +187,7 @@ IterationOutcome MetaLearner::measure(int64_t iteration, const std::vector<doubl
   if (config_.scoreEstimator)
     perNetwork = scoreFunctionGradients(completed, config_.score);
   else if (es)
-    perNetwork = evolutionGradients(completed, meta);
+    perNetwork = evolutionGradients(completed);
   for (size_t i = 0; i < static_cast<size_t>(r.networks); ++i) {
     const std::vector<double> &g =
         config_.scoreEstimator || es ? perNetwork[i] : completed[i]->grad;
@@ -210,32 +217,34 @@ std::string MetaLearner::rolloutName(int64_t k) const {
   return "noise stream " + std::to_string(k);
 }
 
-std::vector<double> MetaLearner::perturbed(const std::vector<double> &meta, uint64_t network,
-                                           double sign) const {
-  std::vector<double> at = meta;
+bool MetaLearner::frozen(size_t p) const {
+  return p < config_.frozen.size() && config_.frozen[p];
+}
+
+std::vector<double> MetaLearner::perturbation(uint64_t network) const {
+  const size_t P = static_cast<size_t>(runner_.binding().metaScalars());
+  std::vector<double> step(P, 0.0);
   const uint64_t s = perturbationSeed(network);
-  for (size_t p = 0; p < at.size(); ++p)
-    if (p >= config_.frozen.size() || !config_.frozen[p])
-      at[p] += sign * config_.evolutionSigma * random::normal(s, 0, p, 0.0, 1.0);
-  return at;
+  for (size_t p = 0; p < P; ++p)
+    if (!frozen(p))
+      step[p] = config_.evolutionSigma * random::normal(s, 0, p, 0.0, 1.0);
+  return step;
 }
 
 std::vector<std::vector<double>>
-MetaLearner::evolutionGradients(const std::vector<const NetworkResult *> &pairs,
-                                const std::vector<double> &meta) const {
+MetaLearner::evolutionGradients(const std::vector<const NetworkResult *> &pairs) const {
   // pairs[2i] ran at meta + s eps, pairs[2i + 1] at meta - s eps.
-  auto J = [&](const NetworkResult &n) {
-    return config_.score.reward == RewardSource::Task ? n.meanTaskReward : n.meanReward;
-  };
   std::vector<std::vector<double>> out;
   for (size_t i = 0; i + 1 < pairs.size(); i += 2) {
+    // (J+ - J-) / (2 s) eps = (J+ - J-) / (2 s^2) times the step s eps.
+    std::vector<double> g = perturbation(pairs[i]->seed);
     const double s = config_.evolutionSigma;
-    std::vector<double> eps = perturbed(std::vector<double>(meta.size(), 0.0), pairs[i]->seed, 1.0);
-    const double dJ = J(*pairs[i]) - J(*pairs[i + 1]);
-    const double w = (config_.evolutionSign ? (dJ > 0) - (dJ < 0) : dJ) / (2 * s * s); // eps = (s eps) / s
-    for (double &e : eps)
+    const double dJ = networkJ(*pairs[i], config_.score.reward) -
+                      networkJ(*pairs[i + 1], config_.score.reward);
+    const double w = (config_.evolutionSign ? (dJ > 0) - (dJ < 0) : dJ) / (2 * s * s);
+    for (double &e : g)
       e *= w;
-    out.push_back(std::move(eps));
+    out.push_back(std::move(g));
   }
   return out;
 }
@@ -254,7 +263,7 @@ MetaLearner::Status MetaLearner::train(TrainingState &state, TrainingObserver &o
             std::to_string(state.iteration);
       return Status::Stopped;
     }
-    if (o.record.networks == 0 || o.record.diverged == o.record.networks) {
+    if (o.record.diverged == o.record.networks) { // also when none counted (all skipped)
       why = "every network of meta-iteration " + std::to_string(o.record.iteration) +
             " diverged; stopped (outputs are those of meta-iteration " +
             std::to_string(state.iteration) + ")";
@@ -269,8 +278,8 @@ MetaLearner::Status MetaLearner::train(TrainingState &state, TrainingObserver &o
         for (double &g : step)
           g /= norm;
     }
-    for (size_t p = 0; p < config_.frozen.size() && p < step.size(); ++p)
-      if (config_.frozen[p])
+    for (size_t p = 0; p < step.size(); ++p)
+      if (frozen(p))
         step[p] = 0.0;
     adam.ascend(state.adam, state.meta, step);
     ++state.iteration;

@@ -177,12 +177,14 @@ private:
                                       const NetworkOptions &opt) const;
   /// NetworkFailure::rollout of rollout k of a network.
   std::string rolloutName(int64_t k) const;
-  /// meta + sign * s * eps of network `network` (evolution strategies).
-  std::vector<double> perturbed(const std::vector<double> &meta, uint64_t network,
-                                double sign) const;
-  /// Per antithetic pair of completed rollouts, (J+ - J-) / (2 s) eps.
-  std::vector<std::vector<double>> evolutionGradients(const std::vector<const NetworkResult *> &pairs,
-                                                      const std::vector<double> &meta) const;
+  /// Whether meta scalar p is held at its initial value (--freeze).
+  bool frozen(size_t p) const;
+  /// s eps of network `network` (evolution strategies): P standard normals
+  /// from its perturbation seed times s, 0 for the frozen scalars.
+  std::vector<double> perturbation(uint64_t network) const;
+  /// Per antithetic pair of completed rollouts, (J+ - J-) / (2 s) eps (or
+  /// its sign, MetaConfig::evolutionSign).
+  std::vector<std::vector<double>> evolutionGradients(const std::vector<const NetworkResult *> &pairs) const;
 
   const NetworkRunner &runner_;
   MetaConfig config_;

@@ -12,7 +12,8 @@
 # plasticity, node perturbation and Miconi's rule, each at its tuned
 # learning rate. Then trains on the four other tasks in turn and evaluates
 # on the held-out fifth (perceptual_decision_making, chosen before any run),
-# and meta-trains one task at the evaluation's lifetime (the horizon check).
+# meta-trains three tasks at the evaluation's lifetime (the horizon check)
+# and two with fitness shaping (--es-shaping sign).
 # Writes OUT/results.md. README.md has the settings, run time and result.
 # --quick: tiny settings that check the pipeline only (CI).
 NAME=lifetimes
@@ -42,9 +43,11 @@ es=(--estimator es --es-sigma 0.1 --on-divergence penalize --lr 0.01 --seed 1 --
 
 # start TASK: node perturbation's log_eta tuned on TASK over training-length
 # lifetimes (tuning networks only, never the held-out ones), as --init.
+# Tuned once per task; later steps reuse it.
 start() {
-  "$meta" evaluate "$model" --task "$1" --baselines "$here/node_perturbation.baselines.toml" \
-    "${tune[@]}" --no-plots -q --out "$out/start/$1" > /dev/null
+  [ -f "$out/start/$1/evaluation.csv" ] ||
+    "$meta" evaluate "$model" --task "$1" --baselines "$here/node_perturbation.baselines.toml" \
+      "${tune[@]}" --no-plots -q --out "$out/start/$1" > /dev/null
   local eta
   eta=$(python3 -c "import csv,sys; print(next(r['eta'] for r in csv.DictReader(open(sys.argv[1])) if r['rule'] == 'node perturbation'))" "$out/start/$1/evaluation.csv")
   echo "--init" "theta[1,1]=1,log_eta=$eta"
@@ -80,16 +83,25 @@ done
   --rule "learned in task:$out/train/$heldout/rule.json" "${eval[@]}" "${plots[@]}" -q \
   --out "$out/eval/heldout"
 
-# The horizon check: one task meta-trained at the evaluation's lifetime.
-check=cue_delay_response
-echo "lifetimes: $check: meta-training at the evaluation's lifetime"
-mapfile -t -d ' ' init < <(printf %s "$(start "$check")")
+# Step 5, the horizon check: three tasks meta-trained at the evaluation's
+# lifetime. Step 6: step 2 with fitness shaping on two tasks.
 long=("${train[@]}")
 long[5]=${eval[1]} # --trials: the evaluation's
-"$meta" "$model" --task "$check" "${init[@]}" "${freeze[@]}" "${es[@]}" "${long[@]}" \
-  --out "$out/train_long/$check"
-"$meta" evaluate "$model" --task "$check" --rule "learned:$out/train_long/$check/rule.json" \
-  "${eval[@]}" --no-plots -q --out "$out/eval_long/$check"
+checks=(cue_delay_response go_no_go context_decision_making)
+shaped=(go_no_go cue_delay_response)
+# variant NAME TASK OPTION...: meta-training with OPTION..., then evaluation.
+variant() {
+  local name=$1 task=$2
+  shift 2
+  echo "lifetimes: $task: meta-training ($name)"
+  mapfile -t -d ' ' init < <(printf %s "$(start "$task")")
+  "$meta" "$model" --task "$task" "${init[@]}" "${freeze[@]}" "${es[@]}" "$@" \
+    --out "$out/train_$name/$task"
+  "$meta" evaluate "$model" --task "$task" --rule "learned:$out/train_$name/$task/rule.json" \
+    "${eval[@]}" --no-plots -q --out "$out/eval_$name/$task"
+}
+for task in "${checks[@]}"; do variant long "$task" "${long[@]}"; done
+for task in "${shaped[@]}"; do variant sign "$task" "${train[@]}" --es-shaping sign; done
 
 {
   echo "# lifetimes results ($( [ $quick = 1 ] && echo quick || echo full ) run)"
@@ -109,14 +121,20 @@ long[5]=${eval[1]} # --trials: the evaluation's
   echo
   echo "Meta-trained at the evaluation's lifetime (${eval[1]} trials):"
   echo
-  python3 "$here/../summarize.py" learned "node perturbation" "$out/eval_long/$check"
+  python3 "$here/../summarize.py" learned "node perturbation" \
+    "${checks[@]/#/$out/eval_long/}"
+  echo
+  echo "Meta-trained with --es-shaping sign (${train[5]} trials):"
+  echo
+  python3 "$here/../summarize.py" learned "node perturbation" "${shaped[@]/#/$out/eval_sign/}"
   echo
   echo "The same with the learned rule's learning rate tuned like the baselines':"
   echo
   python3 "$here/../summarize.py" "learned, log_eta tuned" "node perturbation" "${dirs[@]}" \
     "$out/eval/heldout"
   echo
-  evaluations "${dirs[@]}" "$out/eval/heldout" "${dirs200[@]}" "$out/eval_long/$check"
+  evaluations "${dirs[@]}" "$out/eval/heldout" "${dirs200[@]}" "${checks[@]/#/$out/eval_long/}" \
+    "${shaped[@]/#/$out/eval_sign/}"
 } > "$out/results.md"
 if [ $quick = 0 ]; then
   /usr/bin/python3 "$here/plot_training.py" "$out" "$out/training.png"

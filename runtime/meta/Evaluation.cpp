@@ -265,7 +265,7 @@ void Evaluator::summarise(RuleResult &res) const {
   for (const NetworkOutcome &o : res.networks)
     toCriterion.push_back(o.toCriterion);
   res.finalReward = final;
-  const bool discrete = runner_.binding().task().discrete();
+  const bool discrete = runner_.binding().task().judged();
   res.fractionCorrect = discrete ? finalCorrect : kNaN;
   if (!discrete) { // no trial is correct or not
     std::fill(res.correct.begin(), res.correct.end(), kNaN);

@@ -40,6 +40,27 @@ bool checkWidth(const tasks::Task &task, const runtime::ModelInfo &info,
                                    std::to_string(q.numElements()) + " elements)");
   return false;
 }
+
+/// The condition input is a one-hot of the trial type: one element per
+/// combination of the task's discrete conditions.
+bool checkCondition(const tasks::Task &task, const runtime::ModelInfo &info,
+                    const runtime::QuantityInfo &q, std::string &err) {
+  for (const tasks::Condition &c : task.conditions)
+    if (c.continuous) {
+      err = task.locatedError(c.loc, "condition '" + c.name + "' is continuous, so trials have "
+                                     "no type to feed model input '" + q.name + "' (a one-hot of "
+                                     "the trial type needs conditions with lists of values)");
+      return false;
+    }
+  std::string combos;
+  for (const tasks::Condition &c : task.conditions)
+    combos += (combos.empty() ? "" : " x ") + c.name + " (" + std::to_string(c.values.size()) + ")";
+  Loc at = task.conditions.empty() ? task.modelLoc : task.conditions.front().loc;
+  return checkWidth(task, info, q, task.trialTypes(), at,
+                    "task has " + std::to_string(task.trialTypes()) + " trial types" +
+                        (combos.empty() ? std::string(" (no conditions)") : ": " + combos),
+                    err);
+}
 } // namespace
 
 std::optional<ModelBinding> ModelBinding::make(const runtime::ModelInfo &info,
@@ -69,10 +90,20 @@ std::optional<ModelBinding> ModelBinding::make(const runtime::ModelInfo &info,
                         "the task's mask is one number per step", err))
           return std::nullopt;
         b.maskAt_ = q.offset;
+      } else if (q.name == n.condition) {
+        if (!checkCondition(task, info, q, err))
+          return std::nullopt;
+        b.conditionAt_ = q.offset;
+      } else if (q.name == n.trial) {
+        if (!checkWidth(task, info, q, 1, task.modelLoc,
+                        "the trial index is one number per step", err))
+          return std::nullopt;
+        b.trialAt_ = q.offset;
       } else {
-        err = "model '" + info.name + "' has input '" + q.name +
-              "' that task '" + task.name + "' does not provide (the task feeds '" + n.input +
-              "', '" + n.target + "' and '" + n.mask + "'; rename them in the task's [model] table)";
+        err = "model '" + info.name + "' has input '" + q.name + "' that task '" + task.name +
+              "' does not provide (the task feeds '" + n.input + "', '" + n.target + "', '" +
+              n.mask + "', '" + n.condition + "' (the trial type, one-hot) and '" + n.trial +
+              "' (the trial index); rename them in the task's [model] table)";
         return std::nullopt;
       }
     } else if (q.kind == "output" && q.name == n.output) {
@@ -127,6 +158,10 @@ void ModelBinding::fillInputs(const tasks::Trial &trial, int64_t t, double *inpu
     std::memcpy(inputs + targetAt_, trial.y.data() + t * O, sizeof(double) * O);
   if (maskAt_ >= 0)
     inputs[maskAt_] = trial.m[t];
+  if (conditionAt_ >= 0 && trial.type >= 0)
+    inputs[conditionAt_ + trial.type] = 1.0;
+  if (trialAt_ >= 0)
+    inputs[trialAt_] = static_cast<double>(trial.index);
 }
 
 void ModelBinding::readOutput(const void *state, double *z) const {

@@ -2,7 +2,8 @@
 //
 // A model sees a task only through its quantity table (runtime/Backend.h):
 // the task's inputs, target and mask go to the model inputs named in the
-// task's [model] table (by default u, y, m), the score is read from its
+// task's [model] table (by default u, y, m; optionally `condition`, the
+// one-hot trial type, and `trial`, the trial index), the score is read from its
 // output (z), and the meta parameters are the model's `meta` quantities,
 // flattened row-major in declaration order (the order of the C ABI's meta
 // vector). This file checks that the two fit, with located messages that
@@ -71,6 +72,7 @@ private:
   std::vector<MetaEntry> meta_;
   int64_t metaScalars_ = 0;
   int64_t inputAt_ = -1, targetAt_ = -1, maskAt_ = -1; // element offsets in the inputs
+  int64_t conditionAt_ = -1, trialAt_ = -1;            // optional: trial type, trial index
   int64_t outputByte_ = -1;
   std::vector<const runtime::QuantityInfo *> watched_;
 };

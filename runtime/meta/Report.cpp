@@ -120,7 +120,7 @@ std::string formatTable(const std::vector<RuleResult> &results, const tasks::Tas
   std::ostringstream s;
   const int64_t K = config.trials;
   const int64_t last = std::max<int64_t>(1, (K + 5) / 10);
-  const bool discrete = task.discrete();
+  const bool discrete = task.judged();
   const bool criterion = discrete && config.criterionWindow <= K;
   s << "Evaluation on " << plural(config.seeds, "held-out network") << " x "
     << plural(K, "trial") << " of " << task.name

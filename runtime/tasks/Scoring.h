@@ -6,7 +6,9 @@
 // on the task. The default reward is docs/model.md's R = -err / max(1, sum_t m_t)
 // with err = sum_t m_t sum_o (z_t[o] - y_t[o])^2; discrete tasks also get the
 // network's choice (the response nearest its mean output over the scored
-// window) and whether it was right.
+// window) and whether it was right, or, with the task's correct_below, whether
+// the trial's error was below that threshold (Miconi 2017: mean absolute
+// error < 1).
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -19,6 +21,7 @@ namespace plasticc::tasks {
 struct TrialScore {
   double reward = 0;  // per Task::reward
   double mse = 0;     // -R of docs/model.md: mean squared error over the scored window
+  double mae = 0;     // mean absolute error over the scored window (summed over outputs)
   int choice = -1;    // the network's response (discrete tasks), -1 if none
   bool correct = false;
 };

@@ -24,6 +24,16 @@ int64_t Task::steps() const {
   return n;
 }
 
+int64_t Task::trialTypes() const {
+  int64_t n = 1;
+  for (const Condition &c : conditions) {
+    if (c.continuous)
+      return 0;
+    n *= static_cast<int64_t>(c.values.size());
+  }
+  return n;
+}
+
 std::vector<std::string> Task::conditionNames() const {
   std::vector<std::string> names;
   for (const Condition &c : conditions)
@@ -76,7 +86,7 @@ public:
 
   void run(const toml::table &root) {
     checkKeys(root, {"name", "description", "dt", "inputs", "outputs", "reward", "choices",
-                     "conditions", "epoch", "model"},
+                     "conditions", "epoch", "model", "order", "correct_below"},
               "the task file");
     task_.name = string(root, "name", "").value_or("");
     task_.description = string(root, "description", "").value_or("");
@@ -85,6 +95,7 @@ public:
       readConditions(*c);
     readEpochs(root);
     readReward(root);
+    readOrder(root);
     if (const toml::node *m = root.get("model"))
       readModelNames(*m);
   }
@@ -311,19 +322,58 @@ private:
   void readReward(const toml::table &root) {
     if (const toml::node *c = root.get("choices"))
       readChoices(*c);
+    readCorrectBelow(root);
     const toml::node *r = root.get("reward");
     if (!r)
       return;
     auto s = r->value_exact<std::string>();
     if (s && *s == "neg_mse")
       task_.reward = RewardKind::NegMSE;
+    else if (s && *s == "neg_mae")
+      task_.reward = RewardKind::NegMAE;
     else if (s && *s == "correct") {
       task_.reward = RewardKind::Correct;
-      if (task_.choices.empty())
-        diag_.error(locOf(r->source()),
-                    "reward \"correct\" needs 'choices' (the target of each response)");
+      if (!task_.judged())
+        diag_.error(locOf(r->source()), "reward \"correct\" needs 'choices' (the target of each "
+                                        "response) or 'correct_below' (an error threshold)");
     } else
-      diag_.error(locOf(r->source()), "unknown reward (known: \"neg_mse\", \"correct\")");
+      diag_.error(locOf(r->source()),
+                  "unknown reward (known: \"neg_mse\", \"neg_mae\", \"correct\")");
+  }
+
+  // correct_below = 1.0: a trial is correct when its error is below it.
+  void readCorrectBelow(const toml::table &root) {
+    const toml::node *n = root.get("correct_below");
+    if (!n)
+      return;
+    if (auto v = number(*n, "correct_below")) {
+      if (*v > 0 && std::isfinite(*v))
+        task_.correctBelow = *v;
+      else
+        diag_.error(locOf(n->source()), "correct_below must be a positive number (an error "
+                                        "threshold: a trial is correct when its error is below it)");
+    }
+  }
+
+  // order = "random" | "cycle"
+  void readOrder(const toml::table &root) {
+    const toml::node *n = root.get("order");
+    if (!n)
+      return;
+    task_.orderLoc = locOf(n->source());
+    auto s = n->value_exact<std::string>();
+    if (s && *s == "random")
+      return;
+    if (!s || *s != "cycle") {
+      diag_.error(task_.orderLoc, "unknown order (known: \"random\", \"cycle\")");
+      return;
+    }
+    task_.order = TrialOrder::Cycle;
+    for (const Condition &c : task_.conditions)
+      if (c.continuous || !c.weights.empty())
+        diag_.error(task_.orderLoc,
+                    "order \"cycle\" takes every combination of the conditions in turn, so each "
+                    "must be a list of values without weights ('" + c.name + "' is not)");
   }
 
   // choices = [1, -1] (one output) | [[1, 0], [0, 1]] (several outputs)
@@ -358,7 +408,7 @@ private:
       diag_.error(task_.modelLoc, "'model' must be a table of quantity names");
       return;
     }
-    checkKeys(*t, {"input", "target", "mask", "output"}, "[model]");
+    checkKeys(*t, {"input", "target", "mask", "output", "condition", "trial"}, "[model]");
     auto name = [&](const char *key, std::string &into) {
       if (auto s = string(*t, key, "[model]"); s && !s->empty())
         into = *s;
@@ -367,6 +417,8 @@ private:
     name("target", task_.names.target);
     name("mask", task_.names.mask);
     name("output", task_.names.output);
+    name("condition", task_.names.condition);
+    name("trial", task_.names.trial);
   }
 
   // --- helpers ---------------------------------------------------------

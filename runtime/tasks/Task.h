@@ -15,7 +15,9 @@
 #include "runtime/tasks/TaskExpr.h"
 #include "support/Diagnostics.h"
 
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -50,9 +52,15 @@ struct Epoch {
 };
 
 /// How the runtime scores a trial from the model's output (docs/model.md
-/// "One trial k"): minus the mean squared error over the scored window, or
-/// 1/0 for a correct/incorrect choice (discrete tasks only).
-enum class RewardKind { NegMSE, Correct };
+/// "One trial k"): minus the mean squared or the mean absolute error over the
+/// scored window, or 1/0 for a correct/incorrect trial.
+enum class RewardKind { NegMSE, NegMAE, Correct };
+
+/// How the trials of a lifetime pick their conditions: drawn at random per
+/// trial, or every combination of the (discrete) conditions in turn, trial k
+/// taking combination k mod Task::trialTypes() (Miconi 2017's DNMS cycles
+/// its four trial types).
+enum class TrialOrder { Random, Cycle };
 
 /// Names of the model quantities a task talks to (the `[model]` table).
 struct TaskBindingNames {
@@ -60,6 +68,8 @@ struct TaskBindingNames {
   std::string target = "y"; // model input fed with the target, width Task::outputs
   std::string mask = "m";   // scalar model input fed with the mask
   std::string output = "z"; // model output scored against the target
+  std::string condition = "condition"; // optional model input: one-hot of the trial type
+  std::string trial = "trial";         // optional scalar model input: the trial index k
 };
 
 /// A parsed task file (see file comment).
@@ -76,16 +86,26 @@ struct Task {
   /// entries each). The network's choice is the one nearest its mean output
   /// over the scored window. Empty for continuous tasks.
   std::vector<std::vector<double>> choices;
+  /// A trial is correct when its error (the reward's: absolute for neg_mae,
+  /// squared otherwise) is below this; NaN: correct means the nearest choice.
+  double correctBelow = std::numeric_limits<double>::quiet_NaN();
+  TrialOrder order = TrialOrder::Random;
   TaskBindingNames names;
 
   /// The file, kept for located messages about it later (e.g. when its
   /// widths do not fit a model), and the places such messages point at.
   std::shared_ptr<SourceFile> file;
-  Loc inputsLoc, outputsLoc, dtLoc, modelLoc;
+  Loc inputsLoc, outputsLoc, dtLoc, modelLoc, orderLoc;
 
   /// Time steps per trial at the task's own timing: sum of epoch steps.
   int64_t steps() const;
   bool discrete() const { return !choices.empty(); }
+  /// Whether a trial is correct or not: the task has choices or a
+  /// correct_below threshold.
+  bool judged() const { return discrete() || !std::isnan(correctBelow); }
+  /// Number of trial types: the product of the discrete conditions' value
+  /// counts (1 without conditions); 0 if a condition is continuous.
+  int64_t trialTypes() const;
   /// Names of the condition variables, in the order formulas index them.
   std::vector<std::string> conditionNames() const;
   /// Renders "file:line:col: error: message" plus the source line, as the

@@ -3,6 +3,7 @@
 
 #include "dialect/Random.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace plasticc::tasks {
@@ -30,6 +31,29 @@ double drawCondition(const Condition &c, uint64_t seed, uint64_t stream) {
       return c.values[i];
   }
   return c.values[n - 1];
+}
+// Trial k of a cycling task takes combination k mod n, mixed radix over the
+// conditions, the last varying fastest.
+void cycleConditions(const Task &task, uint64_t trial, std::vector<double> &out) {
+  uint64_t k = trial % static_cast<uint64_t>(std::max<int64_t>(task.trialTypes(), 1));
+  for (size_t c = task.conditions.size(); c-- > 0;) {
+    const std::vector<double> &v = task.conditions[c].values;
+    out[c] = v[k % v.size()];
+    k /= v.size();
+  }
+}
+
+// The inverse: the combination index of drawn values (-1 if continuous).
+int64_t trialType(const Task &task, const std::vector<double> &values) {
+  int64_t type = 0;
+  for (size_t c = 0; c < task.conditions.size(); ++c) {
+    const Condition &cond = task.conditions[c];
+    if (cond.continuous)
+      return -1;
+    auto it = std::find(cond.values.begin(), cond.values.end(), values[c]);
+    type = type * static_cast<int64_t>(cond.values.size()) + (it - cond.values.begin());
+  }
+  return type;
 }
 } // namespace
 
@@ -67,9 +91,14 @@ void TaskGenerator::generate(uint64_t seed, uint64_t trial, Trial &out) const {
   const int64_t T = steps_, I = task_.inputs, O = task_.outputs;
   uint64_t s = trialSeed(seed, trial);
   out.steps = T;
+  out.index = static_cast<int64_t>(trial);
   out.conditions.resize(task_.conditions.size());
-  for (size_t c = 0; c < task_.conditions.size(); ++c)
-    out.conditions[c] = drawCondition(task_.conditions[c], s, c);
+  if (task_.order == TrialOrder::Cycle)
+    cycleConditions(task_, trial, out.conditions);
+  else
+    for (size_t c = 0; c < task_.conditions.size(); ++c)
+      out.conditions[c] = drawCondition(task_.conditions[c], s, c);
+  out.type = trialType(task_, out.conditions);
   out.u.assign(static_cast<size_t>(T * I), 0.0);
   out.y.assign(static_cast<size_t>(T * O), 0.0);
   out.m.assign(static_cast<size_t>(T), 0.0);

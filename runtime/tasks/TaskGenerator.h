@@ -21,6 +21,10 @@ struct Trial {
   int64_t steps = 0;
   std::vector<double> u, y, m;
   std::vector<double> conditions; // one value per Task::conditions entry
+  int64_t index = 0; // k: the trial's index in the lifetime
+  /// Index of the combination of condition values, mixed radix over
+  /// Task::conditions (the last varies fastest); -1 with a continuous one.
+  int64_t type = -1;
   /// Discrete tasks: index in Task::choices of the correct response (the
   /// choice nearest the mean target over the scored window); -1 otherwise.
   int choice = -1;

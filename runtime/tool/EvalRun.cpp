@@ -37,10 +37,10 @@ int EvalRun::prepare(std::vector<meta::Rule> candidates, int64_t defaultTrials,
   std::optional<meta::LearningRate> rate = meta::findLearningRate(s_.binding(), e.learningRate, why);
   if (!rate)
     return fail(ExitUsage, why);
-  if (e.criterionAsked && !s_.task().discrete())
-    return fail(ExitUsage, "task " + s_.task().name + " has no choices (no 'choices' in its "
-                           "file), so no trial is correct or not: --criterion and "
-                           "--criterion-window need a task with choices");
+  if (e.criterionAsked && !s_.task().judged())
+    return fail(ExitUsage, "task " + s_.task().name + " has neither 'choices' nor 'correct_below', "
+                           "so no trial is correct or not: --criterion and --criterion-window "
+                           "need a task with one of them");
 
   std::string err;
   std::string file = e.baselines.empty() ? sidecarBaselines(s_.modelPath()) : e.baselines;

@@ -502,7 +502,7 @@ TEST(ModelBinding, NamesMetaScalarsRowMajor) {
 TEST(Checkpoint, RoundTripsExactlyAndRejectsOtherRuns) {
   std::string dir = tempDir("checkpoint"), err;
   Checkpoint cp;
-  cp.identity = {"m", "hash1", "t", "th", 4, 20, 50, 7, {0.01, 0.9, 0.999, 1e-8, 0}, 1e3, "skip", ""};
+  cp.identity = {"m", "hash1", "t", "th", 4, 20, 50, 7, {0.01, 0.9, 0.999, 1e-8, 0}, 1e3, "skip", "", "pathwise", "model", "batch", 0, false, 0, std::numeric_limits<double>::quiet_NaN(), 0, ""};
   cp.totalIterations = 10;
   cp.state.iteration = 1;
   cp.state.meta = {0.1, 1.0 / 3.0, -2e-300};
@@ -623,4 +623,49 @@ TEST(BackendPool, OneBackendPerWorker) {
   EXPECT_NE(&pool.forWorker(0), &pool.forWorker(2));
   EXPECT_EQ(made, 3);
   EXPECT_EQ(pool.info().name, "quadratic");
+}
+
+TEST(ModelBinding, FeedsTheTrialTypeOneHotAndTheTrialIndex) {
+  std::string err;
+  auto task = tasks::parseTask(R"(dt = 1
+inputs = 2
+outputs = 1
+order = "cycle"
+[conditions]
+sample = [0, 1]
+test = [0, 1]
+[[epoch]]
+name = "a"
+duration = 2
+input = ["sample", "test"]
+scored = true
+)",
+                               "dnms.toml", err);
+  ASSERT_TRUE(task) << err;
+  QuadraticBackend fake;
+  runtime::ModelInfo info = fake.info();
+  const int64_t at = info.inputLength;
+  info.quantities.push_back({"condition", "input", {4}, at, -1});
+  info.quantities.push_back({"trial", "input", {}, at + 4, -1});
+  info.inputLength += 5;
+  auto b = ModelBinding::make(info, *task, err);
+  ASSERT_TRUE(b) << err;
+  tasks::TaskGenerator gen(*task);
+  tasks::Trial trial;
+  std::vector<double> in(static_cast<size_t>(info.inputLength));
+  for (uint64_t k = 0; k < 6; ++k) {
+    gen.generate(9, k, trial);
+    b->fillInputs(trial, 1, in.data());
+    for (int64_t c = 0; c < 4; ++c)
+      EXPECT_EQ(in[static_cast<size_t>(at + c)], c == static_cast<int64_t>(k % 4) ? 1.0 : 0.0)
+          << "trial " << k << ", type " << c;
+    EXPECT_EQ(in[static_cast<size_t>(at + 4)], static_cast<double>(k));
+  }
+
+  info.quantities[info.quantities.size() - 2].shape = {3};
+  EXPECT_FALSE(ModelBinding::make(info, *task, err));
+  EXPECT_NE(err.find("dnms.toml:6:1: error: task has 4 trial types: sample (2) x test (2) but "
+                     "model 'quadratic' declares input 'condition' with shape [3] (3 elements)"),
+            std::string::npos)
+      << err;
 }

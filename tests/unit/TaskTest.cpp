@@ -442,3 +442,99 @@ d = "x"
             std::string::npos)
       << err;
 }
+
+namespace {
+const char *kTwoByTwo = R"T(dt = 1
+inputs = 2
+outputs = 1
+order = "cycle"
+reward = "neg_mae"
+correct_below = 1.0
+[conditions]
+sample = [0, 1]
+test = [0, 1]
+[[epoch]]
+name = "a"
+duration = 2
+input = ["sample", "test"]
+target = ["select(sample == test, -1, 1)"]
+scored = true
+)T";
+} // namespace
+
+TEST(TaskGenerator, CycleTakesEveryCombinationInTurnTheLastFastest) {
+  std::string err;
+  auto t = parseTask(kTwoByTwo, "cycle.toml", err);
+  ASSERT_TRUE(t) << err;
+  EXPECT_EQ(t->trialTypes(), 4);
+  TaskGenerator gen(*t);
+  Trial trial;
+  for (uint64_t k = 0; k < 9; ++k) {
+    gen.generate(k * 7 + 3, k, trial); // the seed does not matter
+    EXPECT_EQ(trial.index, static_cast<int64_t>(k));
+    EXPECT_EQ(trial.type, static_cast<int64_t>(k % 4));
+    EXPECT_EQ(trial.conditions[0], static_cast<double>((k % 4) / 2)) << "sample, k = " << k;
+    EXPECT_EQ(trial.conditions[1], static_cast<double>(k % 2)) << "test, k = " << k;
+  }
+}
+
+TEST(TaskGenerator, RandomTrialsKnowTheirTypeToo) {
+  Task t = load("delayed_match_to_sample");
+  TaskGenerator gen(t);
+  Trial trial;
+  std::set<int64_t> seen;
+  for (uint64_t k = 0; k < 64; ++k) {
+    gen.generate(5, k, trial);
+    EXPECT_EQ(trial.type, static_cast<int64_t>(2 * trial.conditions[0] + trial.conditions[1]));
+    seen.insert(trial.type);
+  }
+  EXPECT_EQ(seen.size(), 4u);
+}
+
+TEST(Scoring, MeanAbsoluteErrorAndAThresholdForCorrect) {
+  std::string err;
+  auto t = parseTask(kTwoByTwo, "cycle.toml", err);
+  ASSERT_TRUE(t) << err;
+  EXPECT_TRUE(t->judged());
+  TaskGenerator gen(*t);
+  Trial trial;
+  gen.generate(1, 1, trial); // sample 0, test 1: target +1
+  ASSERT_EQ(trial.y[0], 1.0);
+  std::vector<double> z{0.5, -0.8}; // |errors| 0.5 and 1.8: mean 1.15
+  TrialScore sc = scoreTrial(*t, trial, z.data());
+  EXPECT_DOUBLE_EQ(sc.mae, 1.15);
+  EXPECT_DOUBLE_EQ(sc.reward, -1.15);
+  EXPECT_FALSE(sc.correct); // 1.15 is not below 1
+  z = {0.5, 0.2};           // mean 0.65
+  sc = scoreTrial(*t, trial, z.data());
+  EXPECT_TRUE(sc.correct);
+  EXPECT_DOUBLE_EQ(sc.mse, (0.25 + 0.64) / 2);
+}
+
+TEST(TaskErrors, CycleOrderAndThresholdAreChecked) {
+  std::string err = errorsOf(R"(order = "cycles"
+)" + std::string(kMinimal));
+  EXPECT_NE(err.find("bad.toml:1:9: error: unknown order (known: \"random\", \"cycle\")"),
+            std::string::npos)
+      << err;
+  err = errorsOf(R"(dt = 1
+inputs = 1
+outputs = 1
+order = "cycle"
+correct_below = -1
+[conditions]
+coh = { uniform = [0, 1] }
+[[epoch]]
+name = "a"
+duration = 3
+scored = true
+)");
+  EXPECT_NE(err.find("bad.toml:4:9: error: order \"cycle\" takes every combination of the "
+                     "conditions in turn, so each must be a list of values without weights "
+                     "('coh' is not)"),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find("bad.toml:5:17: error: correct_below must be a positive number"),
+            std::string::npos)
+      << err;
+}

@@ -37,6 +37,15 @@ bool opKindFromMnemonic(const std::string &m, OpKind &kind) {
   return false;
 }
 
+const char *noiseDistName(NoiseDist::Kind kind) {
+  switch (kind) {
+  case NoiseDist::Normal: return "normal";
+  case NoiseDist::Uniform: return "uniform";
+  case NoiseDist::Bernoulli: return "bernoulli";
+  }
+  return "?";
+}
+
 const char *quantityKindName(QuantityKind kind) {
   return kQuantityKindNames[static_cast<size_t>(kind)];
 }
@@ -86,7 +95,7 @@ Quantity *Module::scoreQuantity() const {
 
 Quantity *Module::addQuantity(std::string n, QuantityKind kind, Type type, Loc loc, bool plastic) {
   PLASTICC_INTERNAL_ASSERT(type.lanes == 0, "quantity types are primal");
-  quantities.push_back(std::make_unique<Quantity>(Quantity{std::move(n), kind, type, plastic, false, loc}));
+  quantities.push_back(std::make_unique<Quantity>(Quantity{std::move(n), kind, type, plastic, false, loc, false, NoiseDist{}}));
   return quantities.back().get();
 }
 

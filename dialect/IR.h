@@ -53,7 +53,7 @@ enum class QuantityKind : uint8_t {
   Meta,     // learned by the outer loop; its tangent is the identity seed
   Param,    // constant of the model, settable at run time
   Input,    // per-step task input, supplied by the caller
-  Noise,    // per-step standard normal draws, supplied by the caller
+  Noise,    // per-step draws (Quantity::noise), supplied by the caller
   State,    // per-step dynamics; restored to its init value at trial start
   Weight,   // persists across trials; `plastic` ones change in the event
   Trace,    // reset at every trial start (eligibility traces, accumulators)
@@ -62,6 +62,20 @@ enum class QuantityKind : uint8_t {
 };
 const char *quantityKindName(QuantityKind kind);
 bool quantityKindFromName(const std::string &name, QuantityKind &kind);
+
+/// The distribution a noise quantity's elements are drawn from, each
+/// independently at every step (docs/language.md "Noise"): Normal(a = mean,
+/// b = variance), Uniform[a = lo, b = hi), or Bernoulli(a = p): 1 with
+/// probability p, else 0. The runtime draws it; a C ABI caller may supply
+/// its own values.
+struct NoiseDist {
+  enum Kind : uint8_t { Normal, Uniform, Bernoulli } kind = Normal;
+  double a = 0, b = 1;
+  bool standardNormal() const { return kind == Normal && a == 0 && b == 1; }
+  friend bool operator==(const NoiseDist &, const NoiseDist &) = default;
+};
+/// "normal", "uniform", "bernoulli".
+const char *noiseDistName(NoiseDist::Kind kind);
 
 /// A named, typed piece of model storage (see QuantityKind).
 struct Quantity {
@@ -74,6 +88,8 @@ struct Quantity {
   /// The score accumulator of the score-function estimator (a scalar trace
   /// the tangent pass adds; its tangent lanes hold the trial's score).
   bool score = false;
+  /// Noise quantities: what the runtime draws (standard normal by default).
+  NoiseDist noise;
 };
 
 /// Which meta-gradient the tangents serve (docs/tangents.md "Estimators").

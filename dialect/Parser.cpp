@@ -128,6 +128,7 @@ private:
   bool parseModuleHeader();
   bool parseDim();
   bool parseQuantity(QuantityKind kind);
+  bool parseNoiseDist(NoiseDist &out);
   bool parseRegion();
 
   // --- ops --------------------------------------------------------------
@@ -368,7 +369,7 @@ bool IRParser::parseDim() {
   return true;
 }
 
-// quantity ::= KIND SYM ':' type ('plastic' | 'tangent' | 'score')* loc?
+// quantity ::= KIND SYM ':' type ('plastic' | 'tangent' | 'score')* noisedist? loc?
 bool IRParser::parseQuantity(QuantityKind kind) {
   Loc start = tok_.loc;
   consume(); // kind
@@ -394,6 +395,13 @@ bool IRParser::parseQuantity(QuantityKind kind) {
     flag = true;
     consume();
   }
+  NoiseDist noise;
+  if (isWord("normal") || isWord("uniform") || isWord("bernoulli")) {
+    if (kind != QuantityKind::Noise)
+      return error("only a noise quantity has a distribution");
+    if (!parseNoiseDist(noise))
+      return false;
+  }
   Loc loc;
   if (!parseOptionalLoc(loc) || !endOfLine("a quantity"))
     return false;
@@ -406,8 +414,24 @@ bool IRParser::parseQuantity(QuantityKind kind) {
   Quantity *q = m_->addQuantity(name, kind, type, loc, plastic);
   q->hasTangent = tangent;
   q->score = score;
+  q->noise = noise;
   locs_.quantities[q] = start;
   return true;
+}
+
+// noisedist ::= 'normal' '(' double ',' double ')' | 'uniform' '(' double ',' double ')'
+//             | 'bernoulli' '(' double ')'
+bool IRParser::parseNoiseDist(NoiseDist &out) {
+  out.kind = isWord("normal") ? NoiseDist::Normal
+             : isWord("uniform") ? NoiseDist::Uniform
+                                 : NoiseDist::Bernoulli;
+  consume();
+  if (!expect(IRTok::LParen, "'('") || !parseDouble(out.a))
+    return false;
+  out.b = 0;
+  if (out.kind != NoiseDist::Bernoulli && (!expect(IRTok::Comma, "','") || !parseDouble(out.b)))
+    return false;
+  return expect(IRTok::RParen, "')'");
 }
 
 // region ::= 'region' WORD '{' NL (op? NL)* '}'     WORD: init trial step reward

@@ -210,6 +210,12 @@ private:
       out_ << " tangent";
     if (q.score)
       out_ << " score";
+    if (q.kind == QuantityKind::Noise && !q.noise.standardNormal()) {
+      out_ << " " << noiseDistName(q.noise.kind) << "(" << formatDouble(q.noise.a);
+      if (q.noise.kind != NoiseDist::Bernoulli)
+        out_ << ", " << formatDouble(q.noise.b);
+      out_ << ")";
+    }
     printLoc(out_, q.loc);
     out_ << "\n";
   }

@@ -12,6 +12,7 @@
 
 #include "dialect/Builder.h"
 
+#include <cmath>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -109,6 +110,7 @@ private:
                             "; quantity types are primal");
       if (q->plastic && q->kind != QuantityKind::Weight)
         report(nullptr, describe(*q) + " is plastic, but only weights can be");
+      checkNoiseDist(*q);
     }
     int scores = 0;
     for (const auto &q : m_.quantities)
@@ -231,6 +233,22 @@ private:
     if (op.hasResult() && *inferred != op.type)
       report(&op, what + " has type " + op.type.str() + ", but its operands and attributes give " +
                       inferred->str());
+  }
+
+  /// A distribution only on noise, with parameters the runtime can draw from.
+  void checkNoiseDist(const Quantity &q) {
+    const NoiseDist &d = q.noise;
+    if (q.kind != QuantityKind::Noise) {
+      if (!d.standardNormal())
+        report(nullptr, describe(q) + " has a noise distribution, but only noise can");
+      return;
+    }
+    bool finite = std::isfinite(d.a) && std::isfinite(d.b);
+    if (!finite || (d.kind == NoiseDist::Normal && d.b < 0) ||
+        (d.kind == NoiseDist::Uniform && d.a > d.b) ||
+        (d.kind == NoiseDist::Bernoulli && !(d.a >= 0 && d.a <= 1)))
+      report(nullptr, describe(q) + " has an invalid distribution " + noiseDistName(d.kind) +
+                          " (normal needs a variance >= 0, uniform lo <= hi, bernoulli p in [0, 1])");
   }
 
   /// Reads and writes respect the region's permissions and the tangent rules;

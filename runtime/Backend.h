@@ -23,6 +23,10 @@ struct QuantityInfo {
   std::vector<int64_t> shape; // empty for scalars
   int64_t offset = -1;       // bytes into the state (or element offset into inputs/noise)
   int64_t tangentOffset = -1; // bytes into the state, -1 without tangent
+  /// Noise: what the runtime draws for each element at every step
+  /// ("normal" with mean a, variance b; "uniform" on [a, b); "bernoulli" with p = a).
+  std::string noiseDist = "normal";
+  double noiseA = 0, noiseB = 1;
   int64_t numElements() const {
     int64_t n = 1;
     for (int64_t d : shape)

@@ -1,8 +1,11 @@
 //===- runtime/GradCheck.cpp - tangent gradient vs finite differences -----===//
 #include "runtime/GradCheck.h"
 
+#include "runtime/Noise.h"
+
 #include "dialect/Random.h"
 #include "runtime/CueDelayResponse.h"
+#include "runtime/Noise.h"
 
 #include <algorithm>
 #include <cmath>
@@ -37,18 +40,13 @@ const QuantityInfo *findInput(const ModelInfo &info, const std::string &name) {
   return q && q->kind == "input" ? q : nullptr;
 }
 
-/// Seeded noise, standard normal, for step t of trial k.
-void fillNoise(uint64_t seed, int64_t k, int64_t t, int64_t length, double *noise) {
-  for (int64_t i = 0; i < length; ++i)
-    noise[i] = random::normal(seed, 2 * k + 1, t * length + i, 0.0, 1.0);
-}
-
 StepSource randomSource(const ModelInfo &info, uint64_t seed) {
-  int64_t ni = info.inputLength, nn = info.noiseLength;
+  int64_t ni = info.inputLength;
+  auto sampler = std::make_shared<NoiseSampler>(info);
   return [=](int64_t k, int64_t t, double *inputs, double *noise) {
     for (int64_t i = 0; i < ni; ++i)
       inputs[i] = random::uniform(seed, 2 * k, t * ni + i, -1.0, 1.0);
-    fillNoise(seed, k, t, nn, noise);
+    sampler->fill(seed, static_cast<uint64_t>(2 * k + 1), t, false, noise);
   };
 }
 
@@ -61,7 +59,8 @@ StepSource cueDelaySource(const ModelInfo &info, uint64_t seed, int64_t steps,
             info.name + "' does not declare them";
     return {};
   }
-  int64_t ni = info.inputLength, nn = info.noiseLength;
+  int64_t ni = info.inputLength;
+  auto sampler = std::make_shared<NoiseSampler>(info);
   int64_t ou = u->offset, oy = y->offset, om = m->offset;
   // One trial's inputs at a time (the source is called in trial order).
   auto cache = std::make_shared<std::pair<int64_t, CueDelayTrial>>(-1, CueDelayTrial{});
@@ -76,7 +75,7 @@ StepSource cueDelaySource(const ModelInfo &info, uint64_t seed, int64_t steps,
     inputs[ou + 1] = tr.u1.at(t);
     inputs[oy] = tr.y.at(t);
     inputs[om] = tr.m.at(t);
-    fillNoise(seed, k, t, nn, noise);
+    sampler->fill(seed, static_cast<uint64_t>(2 * k + 1), t, false, noise);
   };
 }
 

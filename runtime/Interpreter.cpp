@@ -79,6 +79,9 @@ ModelInfo describeModel(const ir::Module &m, const ir::Layout &layout, std::stri
       qi.shape.push_back(q->type.dims[k]);
     qi.offset = s.input >= 0 ? s.input : s.value;
     qi.tangentOffset = s.tangent;
+    qi.noiseDist = ir::noiseDistName(q->noise.kind);
+    qi.noiseA = q->noise.a;
+    qi.noiseB = q->noise.b;
     if (q->score)
       info.scoreIndex = static_cast<int64_t>(info.quantities.size());
     info.quantities.push_back(std::move(qi));

@@ -43,6 +43,7 @@ ModelDescriptor describeModel(const ir::Module &module, ir::ElemType elem, const
     qd.offset = s.input >= 0 ? s.input : s.value;
     qd.initOffset = s.init;
     qd.tangentOffset = s.tangent;
+    qd.noise = q->noise;
     if (q->score)
       d.scoreQuantity = static_cast<int32_t>(d.quantities.size());
     d.quantities.push_back(qd);

@@ -24,11 +24,12 @@ struct QuantityDescriptor {
   int64_t offset = -1;        // bytes in the state; element offset for input/noise
   int64_t initOffset = -1;    // states' trial-start copy
   int64_t tangentOffset = -1; // P lanes, lane-major
+  ir::NoiseDist noise;        // noise quantities: their distribution
 };
 
 /// The whole descriptor (mirrors plasticc_model_info).
 struct ModelDescriptor {
-  uint32_t abiVersion = 2;
+  uint32_t abiVersion = 3;
   ir::ElemType elem = ir::ElemType::F64;
   std::string name;
   std::string sourceSha256; // 64 lowercase hex digits

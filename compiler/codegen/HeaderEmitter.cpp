@@ -82,6 +82,12 @@ std::string emitHeader(const ModelDescriptor &d) {
     h << "\n/* " << kinds[static_cast<int>(q.kind)] << " " << q.name;
     if (q.rank >= 1)
       h << "[" << q.shape[0] << (q.rank == 2 ? "," + std::to_string(q.shape[1]) : "") << "]";
+    if (q.kind == ir::QuantityKind::Noise && !q.noise.standardNormal()) {
+      h << " ~ " << ir::noiseDistName(q.noise.kind) << "(" << q.noise.a;
+      if (q.noise.kind != ir::NoiseDist::Bernoulli)
+        h << ", " << q.noise.b;
+      h << ")";
+    }
     h << " */\n";
     def(qm + "_INDEX", std::to_string(k));
     def(qm + "_SIZE", std::to_string(q.shape[0] * q.shape[1]));

@@ -70,7 +70,8 @@ private:
 
   void emitDescriptor() {
     auto *qTy = llvm::StructType::create(
-        ctx_, {ptr_, i32_, i32_, i32_, i32_, llvm::ArrayType::get(i64_, 2), i64_, i64_, i64_},
+        ctx_, {ptr_, i32_, i32_, i32_, i32_, llvm::ArrayType::get(i64_, 2), i64_, i64_, i64_,
+               llvm::ArrayType::get(f64_, 2)},
         "plasticc_quantity");
     auto *infoTy = llvm::StructType::create(
         ctx_, {i32_, i32_, ptr_, ptr_, i64_, i64_, i64_, i64_, i64_, i64_, i64_, ptr_, i32_, i32_},
@@ -81,9 +82,12 @@ private:
       bool io = q.kind == ir::QuantityKind::Input || q.kind == ir::QuantityKind::Noise;
       qs.push_back(llvm::ConstantStruct::get(
           qTy, {cstring(q.name, "name." + q.name), i32c(static_cast<int>(q.kind)), i32c(io ? 0 : elem),
-                i32c(q.rank), i32c(0),
+                i32c(q.rank), i32c(static_cast<int>(q.noise.kind)),
                 llvm::ConstantArray::get(llvm::ArrayType::get(i64_, 2), {i64c(q.shape[0]), i64c(q.shape[1])}),
-                i64c(q.offset), i64c(q.initOffset), i64c(q.tangentOffset)}));
+                i64c(q.offset), i64c(q.initOffset), i64c(q.tangentOffset),
+                llvm::ConstantArray::get(llvm::ArrayType::get(f64_, 2),
+                                         {llvm::ConstantFP::get(f64_, q.noise.a),
+                                          llvm::ConstantFP::get(f64_, q.noise.b)})}));
     }
     auto *arrTy = llvm::ArrayType::get(qTy, qs.size());
     auto *table = new llvm::GlobalVariable(*mod_, arrTy, true, llvm::GlobalValue::PrivateLinkage,

@@ -78,6 +78,7 @@ constexpr BuiltinInfo kBuiltins[] = {
     {"tanh", 1}, {"exp", 1},  {"log", 1},   {"sqrt", 1},   {"abs", 1},   {"sigmoid", 1},
     {"relu", 1}, {"pow", 2},  {"min", 2},   {"max", 2},    {"clip", 3},  {"select", 3},
     {"sum", 1},  {"count", 1}, {"mean", 1}, {"normal", 2}, {"uniform", 2},
+    {"bernoulli", 1},
 };
 } // namespace
 

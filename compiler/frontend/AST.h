@@ -118,13 +118,16 @@ enum class BinaryOp : uint8_t { Lt, Le, Gt, Ge, Eq, Ne, Add, Sub, Mul, Div, MatV
 const char *binaryOpSpelling(BinaryOp op);
 bool isComparison(BinaryOp op);
 
-/// The built-in functions (`f(...)`). Normal and Uniform are initialisers only.
+/// The built-in functions (`f(...)`). Normal and Uniform are initialisers of
+/// states and weights or distributions of noise; Bernoulli a noise
+/// distribution only.
 enum class Builtin : uint8_t {
   Tanh, Exp, Log, Sqrt, Abs, Sigmoid, Relu, // 1 argument, elementwise
   Pow, Min, Max,                            // 2 arguments, elementwise
   Clip, Select,                             // 3 arguments, elementwise
   Sum, Count, Mean,                         // 1 argument, reduce to a scalar
   Normal, Uniform,                          // 2 arguments, random initialisers
+  Bernoulli,                                // 1 argument, a noise distribution
 };
 const char *builtinName(Builtin fn);
 /// Finds a builtin by its name; false if `name` is not one.
@@ -338,6 +341,9 @@ struct QuantityDecl : Decl {
   std::vector<DimRef> dims; // empty: scalar
   ExprPtr init;             // may be null
   bool plastic = false;
+  /// Noise with a distribution (init is normal/uniform/bernoulli): its
+  /// arguments' values, set by Sema (bernoulli uses only the first).
+  double noiseParams[2] = {0, 1};
   SourceRange plasticRange;
 
   // --- filled by Sema ---

@@ -906,14 +906,14 @@ void Parser::reportUnknownFunction(const Token &t) {
     return;
   }
   ClosestName builtin(name);
-  for (int k = 0; k <= static_cast<int>(Builtin::Uniform); ++k)
+  for (int k = 0; k <= static_cast<int>(Builtin::Bernoulli); ++k)
     builtin.consider(builtinName(static_cast<Builtin>(k)));
   if (!builtin.best().empty())
     errorAt(t, "unknown function " + quote(name) + "; did you mean '" + builtin.best() + "'?");
   else
     errorAt(t, "unknown function " + quote(name) +
                    "; the functions are tanh exp log sqrt abs sigmoid relu pow min max clip "
-                   "select sum count mean normal uniform");
+                   "select sum count mean normal uniform bernoulli");
 }
 
 /// NUMBER UNIT?      UNIT ::= 'ms' | 's' | 'Hz' (on the same line)

@@ -86,6 +86,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <sstream>
 
 namespace plasticc {
 
@@ -392,8 +393,7 @@ void Checker::checkQuantity(QuantityDecl &q) {
 
 bool Checker::checkInitialiser(QuantityDecl &q) {
   const char *kind = quantityKindName(q.qkind);
-  bool forbidden = q.qkind == QuantityKind::Input || q.qkind == QuantityKind::Noise ||
-                   q.qkind == QuantityKind::Output;
+  bool forbidden = q.qkind == QuantityKind::Input || q.qkind == QuantityKind::Output;
   if (!q.init) {
     if (q.qkind == QuantityKind::Param)
       diag_.error(q.nameRange, "param " + quote(q.name) + " needs a value, as in 'param " +
@@ -404,10 +404,11 @@ bool Checker::checkInitialiser(QuantityDecl &q) {
                                    "params, or normal(...) / uniform(...)");
     return q.qkind != QuantityKind::Param && q.qkind != QuantityKind::Weight;
   }
+  if (q.qkind == QuantityKind::Noise)
+    return checkNoiseDistribution(q);
   if (forbidden) {
-    const char *why = q.qkind == QuantityKind::Input  ? "inputs are supplied by the task at every step"
-                      : q.qkind == QuantityKind::Noise ? "noise is drawn by the runtime at every step"
-                                                       : "outputs are written in the step block";
+    const char *why = q.qkind == QuantityKind::Input ? "inputs are supplied by the task at every step"
+                                                     : "outputs are written in the step block";
     diag_.error(q.init->range, std::string(kind) + " " + quote(q.name) +
                                    " cannot have an initial value: " + why);
     return true; // dimensionless whatever the initialiser says
@@ -471,6 +472,91 @@ bool Checker::checkRandomInit(QuantityDecl &q, CallExpr &call) {
   call.unit = first;
   q.unit = first;
   return true;
+}
+
+// `noise kick[N] = bernoulli(0.003)`: the runtime draws every element at
+// every step from the distribution, whose arguments must be constants (the
+// descriptor carries their values; a param could change at run time).
+bool Checker::checkNoiseDistribution(QuantityDecl &q) {
+  auto *call = dyn<CallExpr>(q.init.get());
+  bool dist = call && (call->callee == Builtin::Normal || call->callee == Builtin::Uniform ||
+                       call->callee == Builtin::Bernoulli);
+  if (!dist) {
+    diag_.error(q.init->range, "noise " + quote(q.name) + " is drawn by the runtime at every step: "
+                               "its value is a distribution, normal(mean, variance), uniform(lo, "
+                               "hi) or bernoulli(p)");
+    return true;
+  }
+  const char *fn = builtinName(call->callee);
+  int arity = builtinArity(call->callee);
+  if (static_cast<int>(call->args.size()) != arity) {
+    diag_.error(call->range, std::string("'") + fn + "' takes " + std::to_string(arity) +
+                                 " argument" + (arity == 1 ? "" : "s") + ", got " +
+                                 std::to_string(call->args.size()));
+    return true;
+  }
+  where_ = Where::Init;
+  initOf_ = &q;
+  initOrder_ = order_.count(q.symbol) ? order_[q.symbol] : 0;
+  double v[2] = {0, 1};
+  for (size_t k = 0; k < call->args.size(); ++k) {
+    Expr &a = *call->args[k];
+    if (!check(a))
+      return true;
+    std::optional<double> c = constantValue(a);
+    if (!c || !a.unit.dimensionless()) {
+      diag_.error(a.range, std::string("the arguments of ") + fn + " must be dimensionless " +
+                               "constants (numbers and dims), so the runtime can draw the noise");
+      return true;
+    }
+    v[k] = *c;
+  }
+  std::string bad;
+  if (call->callee == Builtin::Bernoulli && !(v[0] >= 0 && v[0] <= 1))
+    bad = "the probability of bernoulli(p) must be in [0, 1], got ";
+  else if (call->callee == Builtin::Uniform && !(v[0] <= v[1]))
+    bad = "uniform(lo, hi) needs lo <= hi, got lo = ";
+  else if (call->callee == Builtin::Normal && !(v[1] >= 0))
+    bad = "the variance of normal(mean, variance) must be >= 0, got ";
+  if (!bad.empty()) {
+    std::ostringstream s;
+    s << bad << (call->callee == Builtin::Normal ? v[1] : v[0]);
+    if (call->callee == Builtin::Uniform)
+      s << " and hi = " << v[1];
+    diag_.error(call->range, s.str());
+    return true;
+  }
+  q.noiseParams[0] = v[0];
+  q.noiseParams[1] = v[1];
+  return true;
+}
+
+std::optional<double> Checker::constantValue(const Expr &e) {
+  if (auto *n = dyn<NumberExpr>(&e))
+    return n->siValue();
+  if (auto *n = dyn<NameExpr>(&e)) {
+    if (n->symbol && n->symbol->kind == SymbolKind::Dim)
+      return static_cast<double>(n->symbol->value);
+    return std::nullopt;
+  }
+  if (auto *u = dyn<UnaryExpr>(&e)) {
+    auto v = constantValue(*u->operand);
+    return v ? std::optional<double>(-*v) : std::nullopt;
+  }
+  auto *b = dyn<BinaryExpr>(&e);
+  if (!b)
+    return std::nullopt;
+  auto l = constantValue(*b->lhs), r = constantValue(*b->rhs);
+  if (!l || !r)
+    return std::nullopt;
+  switch (b->op) {
+  case BinaryOp::Add: return *l + *r;
+  case BinaryOp::Sub: return *l - *r;
+  case BinaryOp::Mul: return *l * *r;
+  case BinaryOp::Div: return *l / *r;
+  case BinaryOp::Pow: return std::pow(*l, *r);
+  default: return std::nullopt;
+  }
 }
 
 //===----------------------------------------------------------------------===//

@@ -36,6 +36,9 @@ bool initMayRead(QuantityKind reader, QuantityKind read, const char *&allowed) {
   case QuantityKind::Param:
     allowed = "numbers, dims and earlier params";
     return read == QuantityKind::Param;
+  case QuantityKind::Noise: // the runtime draws it from the descriptor's numbers
+    allowed = "numbers and dims (the runtime draws noise from fixed numbers)";
+    return false;
   default: // meta, trace, baseline
     allowed = "numbers, dims and params";
     return read == QuantityKind::Param;
@@ -604,6 +607,11 @@ bool Checker::checkReduction(CallExpr &e) {
 
 bool Checker::checkCall(CallExpr &e) {
   const char *fn = builtinName(e.callee);
+  if (e.callee == Builtin::Bernoulli) {
+    diag_.error(e.range, "bernoulli(...) is a noise distribution: it can only be the whole "
+                         "declaration of a noise, as in 'noise kick[N] = bernoulli(0.003)'");
+    return false;
+  }
   if (e.callee == Builtin::Normal || e.callee == Builtin::Uniform) {
     diag_.error(e.range, std::string(fn) + "(...) draws initial values: it can only be the whole "
                                            "initial value of a state or weight");

@@ -9,6 +9,8 @@
 
 #include "compiler/frontend/Sema.h"
 
+#include <optional>
+
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -54,6 +56,9 @@ private:
   /// False when the quantity's unit is unknown after an error.
   bool checkInitialiser(QuantityDecl &q);
   bool checkRandomInit(QuantityDecl &q, CallExpr &call);
+  bool checkNoiseDistribution(QuantityDecl &q);
+  /// The value of a constant expression of numbers and dims (SI units).
+  std::optional<double> constantValue(const Expr &e);
   void checkReward(RewardDecl &r);
   void checkBlock(BlockDecl &b);
   void checkStmt(AssignStmt &s);

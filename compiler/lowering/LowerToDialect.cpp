@@ -101,6 +101,7 @@ private:
   void beginRegion(ir::Region &r);
   void lowerBlock(const BlockDecl &block);
   void lowerStmt(const AssignStmt &s);
+  void declareQuantity(const QuantityDecl &q);
 
   // --- values ---
   ir::Op *current(const Symbol &q, Loc at);
@@ -143,9 +144,22 @@ void Lowerer::declare() {
     if (auto *dim = dyn<DimDecl>(d.get()))
       m_->dims.push_back({dim->name, dim->value});
     else if (auto *q = dyn<QuantityDecl>(d.get()))
-      quantities_[q->symbol] =
-          m_->addQuantity(q->name, irKind(q->qkind), irType(q->shape), q->nameRange.begin, q->plastic);
+      declareQuantity(*q);
   }
+}
+
+void Lowerer::declareQuantity(const QuantityDecl &q) {
+  ir::Quantity *iq =
+      m_->addQuantity(q.name, irKind(q.qkind), irType(q.shape), q.nameRange.begin, q.plastic);
+  quantities_[q.symbol] = iq;
+  auto *call = dyn<CallExpr>(q.init.get());
+  if (q.qkind != ast::QuantityKind::Noise || !call)
+    return;
+  iq->noise.kind = call->callee == Builtin::Uniform     ? ir::NoiseDist::Uniform
+                   : call->callee == Builtin::Bernoulli ? ir::NoiseDist::Bernoulli
+                                                        : ir::NoiseDist::Normal;
+  iq->noise.a = q.noiseParams[0];
+  iq->noise.b = call->callee == Builtin::Bernoulli ? 0 : q.noiseParams[1];
 }
 
 void Lowerer::beginRegion(ir::Region &r) {
@@ -499,6 +513,7 @@ ir::Op *Lowerer::lowerCall(const CallExpr &e) {
     return b_.select(args[0], args[1], args[2]);
   case Builtin::Normal:
   case Builtin::Uniform:
+  case Builtin::Bernoulli:
     PLASTICC_INTERNAL_ASSERT(false, "random draw outside an initialiser");
   default:
     return b_.unary(unaryKind(e.callee), args[0]);

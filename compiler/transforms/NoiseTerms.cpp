@@ -111,10 +111,19 @@ bool findNoiseTerms(const ir::Module &m, std::vector<NoiseTerm> &terms, Diagnost
   std::unordered_set<const Op *> noisy, samples;
   std::unordered_map<const ir::Quantity *, const Op *> driven; // noise -> the write it drives
   bool ok = true;
+  std::unordered_set<const ir::Quantity *> reported;
   for (const auto &owned : m.step.ops) {
     const Op *op = owned.get();
     if (isNoiseRead(op)) {
       noisy.insert(op);
+      const ir::Quantity *q = op->quantity;
+      if (!q->noise.standardNormal() && reported.insert(q).second) {
+        diag.error(where(*op), "noise '" + q->name + "' is drawn from " +
+                                   ir::noiseDistName(q->noise.kind) +
+                                   "(...); the score estimator needs standard normal noise (its "
+                                   "score is the draw over its scale, xi / s)");
+        ok = false;
+      }
       continue;
     }
     if (op->kind != OpKind::Write) {

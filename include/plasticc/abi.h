@@ -16,6 +16,11 @@
  * (elem PLASTICC_F64) or float (PLASTICC_F32, `plasticc --fp32`); the
  * caller's vectors (meta, inputs, noise, dR/dmeta) are always double.
  *
+ * Noise: each noise quantity says what its elements are drawn from
+ * (noise_dist, noise_param), each element independently at every step; the
+ * caller draws them (plasticc-meta does, from its seeds) or supplies any
+ * values it likes.
+ *
  * Compiles as C11 and C++17 with -Wall -Werror.
  *===----------------------------------------------------------------------===*/
 #ifndef PLASTICC_ABI_H
@@ -28,7 +33,7 @@ extern "C" {
 #endif
 
 /** Version of this header's structures; a loader refuses any other. */
-#define PLASTICC_ABI_VERSION 2
+#define PLASTICC_ABI_VERSION 3
 
 /** What a declared quantity is (the DSL keyword of the same name). */
 typedef enum plasticc_kind {
@@ -50,6 +55,13 @@ typedef enum plasticc_estimator {
                               hold the trial's score, sum_t (xi_t / s) . dmu_t/dmeta */
 } plasticc_estimator;
 
+/** The distribution of a noise quantity's elements (the DSL's `noise x[N] = ...`). */
+typedef enum plasticc_noise_dist {
+  PLASTICC_NOISE_NORMAL = 0,    /**< Normal(mean noise_param[0], variance noise_param[1]) */
+  PLASTICC_NOISE_UNIFORM = 1,   /**< Uniform on [noise_param[0], noise_param[1]) */
+  PLASTICC_NOISE_BERNOULLI = 2  /**< 1 with probability noise_param[0], else 0 */
+} plasticc_noise_dist;
+
 /** Element type of the state. */
 typedef enum plasticc_elem { PLASTICC_F64 = 0, PLASTICC_F32 = 1 } plasticc_elem;
 
@@ -59,11 +71,12 @@ typedef struct plasticc_quantity {
   int32_t kind;           /**< plasticc_kind */
   int32_t elem;           /**< plasticc_elem (inputs and noise: always PLASTICC_F64) */
   int32_t rank;           /**< 0 scalar, 1 vector, 2 matrix (row-major [post, pre]) */
-  int32_t reserved;       /**< 0 */
+  int32_t noise_dist;     /**< noise: plasticc_noise_dist; else 0 */
   int64_t shape[2];       /**< shape[k] for k < rank, else 1 */
   int64_t offset;         /**< bytes into the state; for input/noise: element offset in that vector */
   int64_t init_offset;    /**< states: bytes to the trial-start copy; else -1 */
   int64_t tangent_offset; /**< bytes to the P tangent lanes; -1 without a tangent */
+  double noise_param[2];  /**< noise: the distribution's parameters; else {0, 1} */
 } plasticc_quantity;
 
 /** The model descriptor returned by plasticc_info(). */

@@ -55,6 +55,16 @@ bool readDescriptor(const plasticc_model_info *c, ModelInfo &out, std::string &e
       qi.shape.push_back(q.shape[r]);
     qi.offset = q.offset;
     qi.tangentOffset = q.tangent_offset;
+    if (q.kind == PLASTICC_NOISE) {
+      static const char *kDists[] = {"normal", "uniform", "bernoulli"};
+      if (q.noise_dist < PLASTICC_NOISE_NORMAL || q.noise_dist > PLASTICC_NOISE_BERNOULLI) {
+        error = "descriptor entry '" + qi.name + "' has an unknown noise distribution";
+        return false;
+      }
+      qi.noiseDist = kDists[q.noise_dist];
+      qi.noiseA = q.noise_param[0];
+      qi.noiseB = q.noise_param[1];
+    }
     bool io = q.kind == PLASTICC_INPUT || q.kind == PLASTICC_NOISE;
     int64_t n = qi.numElements();
     int64_t limit = io ? (q.kind == PLASTICC_INPUT ? c->input_length : c->noise_length) : c->state_bytes;

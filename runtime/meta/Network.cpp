@@ -2,6 +2,7 @@
 #include "runtime/meta/Network.h"
 
 #include "dialect/Random.h"
+#include "runtime/Noise.h"
 #include "runtime/meta/Seeds.h"
 
 #include <cmath>
@@ -54,7 +55,7 @@ NetworkResult NetworkRunner::run(uint64_t seed, const double *meta, const Networ
   const runtime::ModelInfo &info = backend.info();
   const tasks::Task &task = binding_.task();
   const int64_t T = gen_.steps(), O = task.outputs, P = info.metaScalars;
-  const int64_t L = info.noiseLength;
+  const runtime::NoiseSampler noise(info);
   NetworkResult res;
   res.seed = seed;
   res.grad.assign(static_cast<size_t>(opt.tangents ? P : 0), 0.0);
@@ -89,10 +90,7 @@ NetworkResult NetworkRunner::run(uint64_t seed, const double *meta, const Networ
     backend.beginTrial(state);
     for (int64_t t = 0; t < T; ++t) {
       binding_.fillInputs(ws.trial, t, ws.inputs.data());
-      for (int64_t i = 0; i < L; ++i)
-        ws.noise[i] = (opt.mirrorNoise ? -1.0 : 1.0) *
-                      random::normal(nseed, static_cast<uint64_t>(k),
-                                     static_cast<uint64_t>(t * L + i), 0.0, 1.0);
+      noise.fill(nseed, static_cast<uint64_t>(k), t, opt.mirrorNoise, ws.noise.data());
       if (opt.tangents)
         backend.step(state, ws.inputs.data(), ws.noise.data());
       else

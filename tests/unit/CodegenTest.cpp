@@ -20,6 +20,9 @@
 #include "compiler/codegen/LowerToLoops.h"
 #include "compiler/codegen/ObjectEmitter.h"
 #include "compiler/codegen/Pipeline.h"
+#include "runtime/Interpreter.h"
+#include "runtime/Noise.h"
+#include "dialect/Random.h"
 #include "runtime/jit/JIT.h"
 #include "runtime/jit/SharedLibrary.h"
 
@@ -509,4 +512,77 @@ TEST(CodegenTest, HeaderHasTheDescriptorNumbers) {
 }
 
 } // namespace
+} // namespace plasticc
+
+namespace plasticc {
+namespace {
+
+/// Mean and variance of element `i` of the noise vector over many steps.
+std::pair<double, double> noiseMoments(const runtime::NoiseSampler &s, int64_t L, int64_t i,
+                                       int64_t steps) {
+  std::vector<double> noise(static_cast<size_t>(L));
+  double sum = 0, sq = 0;
+  for (int64_t t = 0; t < steps; ++t) {
+    s.fill(11, 3, t, false, noise.data());
+    sum += noise[static_cast<size_t>(i)];
+    sq += noise[static_cast<size_t>(i)] * noise[static_cast<size_t>(i)];
+  }
+  double mean = sum / static_cast<double>(steps);
+  return {mean, sq / static_cast<double>(steps) - mean * mean};
+}
+
+} // namespace
+
+/// The descriptor of a .so and of the JIT carries each noise's distribution
+/// as the interpreter's does, and the runtime draws from it: moments within
+/// 4 standard errors, standard normal elements bit-identical to the draws
+/// plasticc made before distributions existed.
+TEST(NoiseSampler, DrawsWhatTheDescriptorSays) {
+  std::string source;
+  auto m = loadExample(std::string(PLASTICC_SOURCE_DIR) + "/tests/lit/lowering/noise-distributions.plast",
+                       source);
+  ASSERT_TRUE(m);
+  runtime::Interpreter interp(*m);
+  auto so = buildSharedLibrary(*m, "noises");
+  auto jit = buildJIT(*m);
+  ASSERT_TRUE(so && jit);
+  for (const runtime::ModelInfo *info : {&so->info(), &jit->info()})
+    for (size_t k = 0; k < info->quantities.size(); ++k) {
+      const runtime::QuantityInfo &a = interp.info().quantities[k], &b = info->quantities[k];
+      SCOPED_TRACE(a.name);
+      EXPECT_EQ(a.noiseDist, b.noiseDist);
+      EXPECT_EQ(a.noiseA, b.noiseA);
+      EXPECT_EQ(a.noiseB, b.noiseB);
+    }
+  const runtime::ModelInfo &info = so->info();
+  ASSERT_EQ(info.noiseLength, 16); // xi, gate, amp, g: 4 each, in declaration order
+  runtime::NoiseSampler s(info);
+  const int64_t n = 40000;
+  std::vector<double> noise(16);
+  s.fill(11, 3, 7, false, noise.data());
+  for (int64_t i = 0; i < 4; ++i)
+    EXPECT_EQ(noise[static_cast<size_t>(i)], random::normal(11, 3, static_cast<uint64_t>(7 * 16 + i), 0.0, 1.0));
+  auto [pg, vg] = noiseMoments(s, 16, 5, n); // bernoulli(0.003)
+  EXPECT_NEAR(pg, 0.003, 4 * std::sqrt(0.003 * 0.997 / n));
+  auto [ma, va] = noiseMoments(s, 16, 9, n); // uniform(-16, 16): variance 32^2 / 12
+  EXPECT_NEAR(ma, 0.0, 4 * std::sqrt(32.0 * 32.0 / 12 / n));
+  EXPECT_NEAR(va, 32.0 * 32.0 / 12, 4 * 32.0 * 32.0 / 12 * std::sqrt(0.8 / n)); // var of u^2: 4/5 var^2
+  auto [mg, vgauss] = noiseMoments(s, 16, 13, n); // normal(0.5, 4)
+  EXPECT_NEAR(mg, 0.5, 4 * std::sqrt(4.0 / n));
+  EXPECT_NEAR(vgauss, 4.0, 4 * 4.0 * std::sqrt(2.0 / n));
+  for (int64_t t = 0; t < 200; ++t) { // values in their supports; mirror reflects about the centre
+    std::vector<double> a(16), b(16);
+    s.fill(2, 1, t, false, a.data());
+    s.fill(2, 1, t, true, b.data());
+    for (int64_t i = 4; i < 8; ++i)
+      EXPECT_TRUE(a[static_cast<size_t>(i)] == 0.0 || a[static_cast<size_t>(i)] == 1.0);
+    for (int64_t i = 8; i < 12; ++i) {
+      EXPECT_GE(a[static_cast<size_t>(i)], -16.0);
+      EXPECT_LT(a[static_cast<size_t>(i)], 16.0);
+      EXPECT_DOUBLE_EQ(b[static_cast<size_t>(i)], -a[static_cast<size_t>(i)]);
+    }
+    EXPECT_DOUBLE_EQ(b[12], 1.0 - a[12]); // 2 * mean - x
+  }
+}
+
 } // namespace plasticc

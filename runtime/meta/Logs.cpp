@@ -127,6 +127,7 @@ bool writeEvaluation(const std::string &dir, const std::vector<RuleResult> &resu
                      "criterion_q3,criterion_reached,tuning_network_trials\n";
   std::string curves = "rule,trial,mean_reward,sem,fraction_correct,fraction_correct_sem\n";
   std::string nets = "rule,network,seed,mean_reward,diverged_at_trial,trials_to_criterion\n";
+  std::string trials = "rule,network,trial,reward,correct\n";
   for (const RuleResult &r : results) {
     eval += quoted(r.rule.name) + "," + quoted(r.rule.detail) + "," +
             (r.rule.candidate ? "1" : "0") + "," + g(r.eta) + "," + g(r.meanReward.mean) + "," +
@@ -144,12 +145,17 @@ bool writeEvaluation(const std::string &dir, const std::vector<RuleResult> &resu
               g(o.mean) + "," +
               (o.divergedAt < 0 ? "" : std::to_string(o.divergedAt + 1)) + "," +
               (o.toCriterion < 0 ? "" : std::to_string(o.toCriterion)) + "\n";
+      const bool judged = !std::isnan(r.fractionCorrect);
+      for (size_t k = 0; k < o.reward.size(); ++k)
+        trials += quoted(r.rule.name) + "," + std::to_string(i) + "," + std::to_string(k + 1) + "," +
+                  g(o.reward[k]) + "," + (judged ? (o.correct[k] ? "1" : "0") : "") + "\n";
     }
   }
   return writeFileAtomically(dir + "/evaluation.txt", table, err) &&
          writeFileAtomically(dir + "/evaluation.csv", eval, err) &&
          writeFileAtomically(dir + "/curves.csv", curves, err) &&
-         writeFileAtomically(dir + "/networks.csv", nets, err);
+         writeFileAtomically(dir + "/networks.csv", nets, err) &&
+         writeFileAtomically(dir + "/trials.csv", trials, err);
 }
 
 } // namespace plasticc::meta

@@ -57,7 +57,10 @@ bool writeRuleJson(const std::string &path, const ModelBinding &binding,
 /// Writes evaluation.txt (`table`), evaluation.csv (one row per rule),
 /// curves.csv (per rule and trial: mean reward and fraction correct with
 /// their standard errors) and networks.csv (per rule and held-out network:
-/// seed, mean reward, divergence trial, trials to criterion) into `dir`.
+/// seed, mean reward, divergence trial, trials to criterion) and trials.csv
+/// (per rule, held-out network and trial: the task reward, which is the
+/// penalty from a divergence on, and 1/0 for correct, empty where the task
+/// judges no trial correct) into `dir`.
 bool writeEvaluation(const std::string &dir, const std::vector<RuleResult> &results,
                      const std::string &table, std::string &err);
 

@@ -5,7 +5,7 @@
 // a retuned learning rate, against "no plasticity" and the model's
 // baselines, all on the same held-out networks; then the optional ablation
 // of the first candidate; then the table on stdout and evaluation.txt,
-// evaluation.csv, curves.csv, networks.csv (and ablation.csv) in --out.
+// evaluation.csv, curves.csv, networks.csv, trials.csv (and ablation.csv) in --out.
 // prepare() checks everything the user gave (baselines file, ablation
 // patterns) before any network runs or any file is written.
 //

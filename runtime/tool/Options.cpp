@@ -172,7 +172,7 @@ int parseEvaluate(int argc, char **argv, Options &o) {
                  "(e.g. 'np:theta[1,1]=1'); repeatable; none: baselines only")
       ->default_str("");
   app.add_option("--out", o.out, "output directory (evaluation.txt/.csv, curves.csv, "
-                                 "networks.csv, PNGs)");
+                                 "networks.csv, trials.csv, PNGs)");
   CLI::Option *ablate = addEvaluation(app, o.eval, false);
   // argv[1] is "evaluate": parse the rest as this command's arguments.
   return parse(app, ablate, o.eval, argc - 1, argv + 1);

@@ -106,8 +106,21 @@ std::optional<Type> inferType(OpKind kind, std::span<const Type> ts, const Attrs
   }
   switch (family(kind)) {
   case OpFamily::Leaf:
-    if (!declared)
+    if (!declared) {
       why = std::string(mnemonic(kind)) + " needs a result type";
+      return std::nullopt;
+    }
+    if (kind == OpKind::OneHot) {
+      if (declared->lanes) {
+        why = "onehot is primal, got a tangent type " + declared->str();
+        return std::nullopt;
+      }
+      if (attrs.ints.size() != 1 || attrs.ints[0] < 0 || attrs.ints[0] >= declared->numElements()) {
+        why = "onehot needs one flat index between 0 and " +
+              std::to_string(declared->numElements() - 1) + " for " + declared->shapeStr();
+        return std::nullopt;
+      }
+    }
     return declared;
   case OpFamily::Unary:
     if (kind == OpKind::Powi && (attrs.ints.size() != 1 || attrs.ints[0] < 0)) {
@@ -181,6 +194,12 @@ Op *Builder::constant(double value, Type type, std::string name) {
   Attrs a;
   a.value = value;
   return create(OpKind::Const, {}, a, type, nullptr, std::move(name));
+}
+
+Op *Builder::oneHot(Type type, int64_t flat, std::string name) {
+  Attrs a;
+  a.ints = {flat};
+  return create(OpKind::OneHot, {}, a, type, nullptr, std::move(name));
 }
 
 Op *Builder::read(Quantity *q, std::string name) {

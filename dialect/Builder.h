@@ -45,6 +45,9 @@ public:
              std::string name = {});
 
   Op *constant(double value, Type type, std::string name = {});
+  /// 1.0 at the element of flat (row-major) index `flat` of `type`, 0.0
+  /// elsewhere; primal.
+  Op *oneHot(Type type, int64_t flat, std::string name = {});
   Op *read(Quantity *q, std::string name = {});
   /// Tangent of q with module().lanes lanes (identity seed for meta).
   Op *readTangent(Quantity *q, std::string name = {});

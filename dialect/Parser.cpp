@@ -510,11 +510,13 @@ bool IRParser::parseOperand(ValueScope &scope, std::vector<Op *> &operands, bool
 
 // attrs ::= '{' attr (',' attr)* '}'
 // attr  ::= WORD '=' (int | '[' (int (',' int)*)? ']')
-// Keys: powi {n}, bcast {axis}, extract {index = [..]}, random.* {stream}.
+// Keys: powi {n}, bcast {axis}, extract {index = [..]}, onehot {flat},
+// random.* {stream}.
 bool IRParser::parseAttrs(OpKind kind, Attrs &attrs) {
   const char *key = kind == OpKind::Powi                                        ? "n"
                     : kind == OpKind::Bcast                                     ? "axis"
                     : kind == OpKind::Extract                                   ? "index"
+                    : kind == OpKind::OneHot                                    ? "flat"
                     : kind == OpKind::RandNormal || kind == OpKind::RandUniform ? "stream"
                                                                                 : nullptr;
   consume(); // '{'
@@ -583,6 +585,7 @@ bool IRParser::parseOp(Builder &b, ValueScope &scope) {
 //        | ('read' | 'read.tangent') SYM ':' type
 //        | ('write' | 'write.tangent') SYM ',' SSA
 //        | 'ret' (SSA (',' SSA)*)?
+//        | 'onehot' attrs ':' type
 //        | 'bcast' SSA attrs? ':' type '->' type
 //        | MNEMONIC SSA (',' SSA)* attrs? ':' type
 bool IRParser::parseOpBody(ValueScope &scope, OpText &op) {
@@ -616,6 +619,12 @@ bool IRParser::parseOpBody(ValueScope &scope, OpText &op) {
     break;
   case OpKind::Ret:
     if (is(IRTok::Ssa) && !parseOperandList(scope, op))
+      return false;
+    break;
+  case OpKind::OneHot:
+    if (!is(IRTok::LBrace))
+      return expected("the attributes '{flat = K}'");
+    if (!parseAttrs(op.kind, op.attrs))
       return false;
     break;
   default:
@@ -702,6 +711,7 @@ std::optional<Type> IRParser::declaredType(const OpText &op) const {
     // Without lanes the verifier says why a tangent is out of place.
     return m_->lanes > 0 ? op.quantity->type.withLanes(m_->lanes) : *op.written;
   case OpKind::Const:
+  case OpKind::OneHot:
   case OpKind::Bcast:
   case OpKind::RandNormal:
   case OpKind::RandUniform: return op.written;

@@ -158,6 +158,7 @@ private:
     case OpKind::Powi: key = "n"; break;
     case OpKind::Bcast: key = "axis"; break;
     case OpKind::Extract: key = "index"; break;
+    case OpKind::OneHot: key = "flat"; break;
     case OpKind::RandNormal:
     case OpKind::RandUniform: key = "stream"; break;
     default: return;

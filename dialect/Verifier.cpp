@@ -211,6 +211,7 @@ private:
     case OpKind::Read: declared = op.quantity->type; break;
     case OpKind::ReadTangent: declared = op.quantity->type.withLanes(m_.lanes); break;
     case OpKind::Const:
+    case OpKind::OneHot:
     case OpKind::Bcast:
     case OpKind::RandNormal:
     case OpKind::RandUniform: declared = op.type; break;

@@ -161,6 +161,11 @@ void draw(const Op &op, std::span<const ValueRef> in, double *out, uint64_t seed
 void evaluatePure(const Op &op, std::span<const ValueRef> in, double *out, uint64_t seed) {
   switch (ir::family(op.kind)) {
   case ir::OpFamily::Leaf:
+    if (op.kind == OpKind::OneHot) { // primal: no lanes
+      std::fill_n(out, op.type.numElements(), 0.0);
+      out[op.attrs.ints.at(0)] = 1.0;
+      return;
+    }
     PLASTICC_INTERNAL_ASSERT(op.kind == OpKind::Const, "storage op in evaluatePure");
     std::fill_n(out, lanesOf(op.type) * op.type.numElements(), op.attrs.value);
     return;

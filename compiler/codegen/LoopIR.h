@@ -67,7 +67,8 @@ struct Expr {
     Ref,    // the value of let `id`
     Op,     // op(args...) for an elementwise ir::OpKind (Unary, Binary,
             // Compare, Ternary families; Powi with `n`)
-    OneHot, // 1.0 if index == n else 0.0 (identity seed of meta tangents)
+    OneHot, // 1.0 if index == n else 0.0 (identity seed of meta tangents,
+            // the dialect's onehot of element writes)
     Random, // draw `op` (RandNormal/RandUniform) of `stream` at element
             // `index`, args = {a, b}, from the seed argument
     MetaOr, // init only: buffer[index] (the caller's meta vector) if the

@@ -44,8 +44,8 @@ struct Context {
 };
 
 bool isInline(OpKind k) {
-  return k == OpKind::Const || k == OpKind::Read || k == OpKind::ReadTangent ||
-         k == OpKind::Bcast || k == OpKind::Extract;
+  return k == OpKind::Const || k == OpKind::OneHot || k == OpKind::Read ||
+         k == OpKind::ReadTangent || k == OpKind::Bcast || k == OpKind::Extract;
 }
 
 bool isReduction(OpKind k) { return k == OpKind::MatVec || k == OpKind::Sum || k == OpKind::Count; }
@@ -459,6 +459,8 @@ private:
     switch (op->kind) {
     case OpKind::Const:
       return Expr::constant(op->attrs.value);
+    case OpKind::OneHot: // 1.0 at one constant element (an element write)
+      return Expr::oneHot(linear(op->type, pt.idx), op->attrs.ints[0]);
     case OpKind::Read: {
       const QuantityBuffers &qb = ctx_.quantities.at(op->quantity);
       return Expr::load(qb.value, linear(op->type, pt.idx));

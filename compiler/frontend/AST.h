@@ -254,11 +254,15 @@ template <class T, class Base> const T *dyn(const Base *node) {
 enum class AssignOp : uint8_t { Set, AddTo, SubFrom }; // =  +=  -=
 const char *assignOpSpelling(AssignOp op);
 
-/// One index name of an indexed target (`e[i, j]`): binds the name to an axis.
+/// One index of a target: a name of an indexed statement (`e[i, j]`), which
+/// binds the name to an axis, or an integer literal of an element write
+/// (`x[3]`, `W[2, 5]`). A target's indices are all names or all literals.
 struct TargetIndex {
-  std::string name;
+  std::string name;      // empty for a literal
   SourceRange range;
-  const Symbol *symbol = nullptr; // Sema: the StmtIndex symbol
+  const Symbol *symbol = nullptr; // Sema: the StmtIndex symbol (names only)
+  int64_t literal = -1;  // >= 0 for a literal
+  bool isLiteral() const { return name.empty(); }
 };
 
 /// `target op expr` inside a step or on-reward block.
@@ -266,7 +270,7 @@ struct AssignStmt {
   SourceRange range;
   std::string target;
   SourceRange targetRange;
-  std::vector<TargetIndex> indices; // empty, 1 (x[i]) or 2 (e[i, j])
+  std::vector<TargetIndex> indices; // empty, 1 (x[i], x[3]) or 2 (e[i, j], W[2, 5])
   AssignOp op = AssignOp::Set;
   SourceRange opRange;
   ExprPtr value;
@@ -274,6 +278,12 @@ struct AssignStmt {
   // --- filled by Sema ---
   const Symbol *symbol = nullptr; // the written quantity, or the new local
   bool definesLocal = false;
+
+  /// `x[3] = ...`: one element, at integer indices (the parser guarantees
+  /// that a target's indices are all literals or all names).
+  bool isElementWrite() const { return !indices.empty() && indices[0].isLiteral(); }
+  /// `e[i, j] = ...`: one statement per element, indices bound by name.
+  bool isIndexed() const { return !indices.empty() && !indices[0].isLiteral(); }
 };
 using StmtPtr = std::unique_ptr<AssignStmt>;
 

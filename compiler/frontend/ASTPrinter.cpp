@@ -137,7 +137,12 @@ void Printer::stmt(const AssignStmt &s, int indent) {
   if (!s.indices.empty()) {
     out_ << '[';
     for (size_t k = 0; k < s.indices.size(); ++k) {
-      out_ << (k ? ", " : "") << s.indices[k].name;
+      out_ << (k ? ", " : "");
+      if (s.indices[k].isLiteral()) {
+        out_ << s.indices[k].literal; // an element write binds no index
+        continue;
+      }
+      out_ << s.indices[k].name;
       stmtIndices.push_back(s.indices[k].name);
     }
     out_ << ']';

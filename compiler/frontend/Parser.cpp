@@ -669,6 +669,9 @@ DeclPtr Parser::parseRewardDecl() {
 
 /// stmt   ::= target ('=' | '+=' | '-=') expr
 /// target ::= IDENT | IDENT '[' IDENT ']' | IDENT '[' IDENT ',' IDENT ']'
+///          | IDENT '[' INT ']' | IDENT '[' INT ',' INT ']'
+/// (names make an indexed statement, integers an element write; the two do
+/// not mix)
 StmtPtr Parser::parseStmt() {
   if (!tok().is(TokenKind::Ident)) {
     errorAt(tok(), "expected a statement (name = expression), found " + describe(tok()));
@@ -682,17 +685,36 @@ StmtPtr Parser::parseStmt() {
   if (tok().is(TokenKind::LBracket)) {
     BracketGuard bracket(*this);
     consume();
+    const char *what = "an index name (such as i or j) or an integer in the target";
     do {
-      if (!tok().is(TokenKind::Ident)) {
-        errorAt(tok(), "expected an index name (such as i or j) in the target, found " +
-                           describe(tok()));
+      TargetIndex index;
+      index.range = tok().range;
+      if (tok().is(TokenKind::Ident)) {
+        index.name = std::string(tok().text);
+      } else if (!tok().is(TokenKind::Number)) {
+        errorAt(tok(), std::string("expected ") + what + ", found " + describe(tok()));
+        return nullptr;
+      } else if (!parseInteger(tok(), index.literal, what)) {
         return nullptr;
       }
-      stmt->indices.push_back({std::string(tok().text), tok().range, nullptr});
+      stmt->indices.push_back(std::move(index));
       consume();
     } while (accept(TokenKind::Comma));
     if (stmt->indices.size() > 2) {
       error(stmt->indices[2].range, "a target has at most two indices, [post, pre]");
+      return nullptr;
+    }
+    if (stmt->indices.size() == 2 && stmt->indices[0].isLiteral() != stmt->indices[1].isLiteral()) {
+      auto spell = [](const TargetIndex &t) {
+        return t.isLiteral() ? std::to_string(t.literal) : t.name;
+      };
+      const TargetIndex &fixed = stmt->indices[stmt->indices[0].isLiteral() ? 0 : 1];
+      error(fixed.range, "cannot mix an index name with an integer index in the target " +
+                             quote(stmt->target + "[" + spell(stmt->indices[0]) + ", " +
+                                   spell(stmt->indices[1]) + "]") +
+                             ": an indexed statement takes names, as in " + stmt->target +
+                             "[i, j] = ..., and an element write integers, as in " +
+                             stmt->target + "[0, 1] = ...");
       return nullptr;
     }
     if (!expect(TokenKind::RBracket, "to close the target's indices"))

@@ -613,6 +613,7 @@ void Checker::checkBlock(BlockDecl &b) {
   block_ = &b;
   locals_.clear();
   written_.clear();
+  elementWrites_.clear();
   reportedLocals_.clear();
   if (&b == eventWithoutReward_)
     reportEventWithoutReward(b);
@@ -693,16 +694,66 @@ bool Checker::checkWritable(const AssignStmt &s, const Symbol &target) {
   return false;
 }
 
-bool Checker::bindTargetIndices(AssignStmt &s, const Symbol &target) {
-  if (target.kind == SymbolKind::Local || target.shape.rank != s.indices.size()) {
-    std::string need = target.shape.rank == 0 ? "no indices"
-                       : target.shape.rank == 1 ? "one index, as in x[i]"
-                                                : "two indices, as in e[i, j]";
-    diag_.error(SourceRange{s.targetRange.begin, s.indices.back().range.end},
-                describe(target) + " has shape " + target.shape.str() + ", so its target takes " + need);
-    diag_.note(target.range, quote(target.name) + " declared here");
+bool Checker::checkTargetRank(const AssignStmt &s, const Symbol &target) {
+  if (target.kind != SymbolKind::Local && target.shape.rank == s.indices.size())
+    return true;
+  std::string need = target.shape.rank == 0 ? "no indices" : "";
+  if (s.isElementWrite() && target.shape.rank > 0)
+    need = target.shape.rank == 1 ? "one index, as in " + target.name + "[0]"
+                                  : "two indices, as in " + target.name + "[0, 1]";
+  else if (target.shape.rank > 0)
+    need = target.shape.rank == 1 ? "one index, as in x[i]" : "two indices, as in e[i, j]";
+  diag_.error(SourceRange{s.targetRange.begin, s.indices.back().range.end},
+              describe(target) + " has shape " + target.shape.str() + ", so its target takes " + need);
+  diag_.note(target.range, quote(target.name) + " declared here");
+  return false;
+}
+
+namespace {
+
+/// `x[3]`, `W[2, 5]`: an element write's target as written.
+std::string elementSpelling(const AssignStmt &s) {
+  std::string out = s.target + "[";
+  for (size_t k = 0; k < s.indices.size(); ++k)
+    out += (k ? ", " : "") + std::to_string(s.indices[k].literal);
+  return out + "]";
+}
+
+} // namespace
+
+bool Checker::checkElementTarget(AssignStmt &s, const Symbol &target) {
+  if (!checkTargetRank(s, target))
     return false;
+  int64_t flat = 0;
+  for (size_t k = 0; k < s.indices.size(); ++k) {
+    const TargetIndex &ti = s.indices[k];
+    if (ti.literal >= target.shape.dims[k]) {
+      diag_.error(ti.range, "index " + std::to_string(ti.literal) + " is out of range for axis " +
+                                std::to_string(k) + " of " + quote(target.name) + " (shape " +
+                                target.shape.str() + ")");
+      diag_.note(target.range, quote(target.name) + " declared here");
+      return false;
+    }
+    flat = flat * target.shape.dims[k] + ti.literal;
   }
+  auto &elements = elementWrites_[&target];
+  for (auto &[at, first] : elements)
+    if (at == flat) {
+      diag_.error(s.targetRange, "element " + quote(elementSpelling(s)) + " of " + describe(target) +
+                                     " is written twice in '" +
+                                     (where_ == Where::Step ? "step" : "on reward") +
+                                     "'; each element is written at most once per block (later "
+                                     "statements see the new value)");
+      diag_.note(first->targetRange, "first written here");
+      return false;
+    }
+  elements.push_back({flat, &s});
+  return true;
+}
+
+bool Checker::bindTargetIndices(AssignStmt &s, const Symbol &target) {
+  if (!checkTargetRank(s, target))
+    return false;
   if (s.indices.size() == 2 && s.indices[0].name == s.indices[1].name) {
     diag_.error(s.indices[1].range, "the two indices of " + quote(s.target) +
                                         " must differ (the diagonal cannot be written alone)");
@@ -727,12 +778,23 @@ bool Checker::checkTarget(AssignStmt &s) {
     s.symbol = &target;
     if (!checkWritable(s, target))
       return false;
+    if (s.isElementWrite())
+      return checkElementTarget(s, target);
     if (auto w = written_.find(&target); w != written_.end()) {
       diag_.error(s.targetRange, describe(target) + " is written twice in '" +
                                      (where_ == Where::Step ? "step" : "on reward") +
-                                     "'; each quantity is written at most once per block "
+                                     "'; each quantity is written whole at most once per block "
                                      "(later statements see the new value)");
       diag_.note(w->second->targetRange, "first written here");
+      return false;
+    }
+    if (auto e = elementWrites_.find(&target); e != elementWrites_.end() && !e->second.empty()) {
+      const AssignStmt &element = *e->second.front().second;
+      diag_.error(s.targetRange, "writing " + describe(target) + " whole would overwrite the element " +
+                                     quote(elementSpelling(element)) + " written at line " +
+                                     std::to_string(element.targetRange.begin.line) +
+                                     "; write the element after the whole quantity");
+      diag_.note(element.targetRange, "the element is written here");
       return false;
     }
     written_[&target] = &s;
@@ -771,7 +833,7 @@ void Checker::checkStmt(AssignStmt &s) {
   if (quietTarget(s)) {
     // An unindexed value can still hold independent errors; an indexed one
     // needs the target's axes.
-    if (s.indices.empty())
+    if (!s.isIndexed())
       check(*s.value);
     return;
   }
@@ -779,7 +841,7 @@ void Checker::checkStmt(AssignStmt &s) {
     stmtIndices_.clear();
     return;
   }
-  indexed_ = !s.indices.empty();
+  indexed_ = s.isIndexed();
   bool ok = check(*s.value);
   indexed_ = false;
   stmtIndices_.clear();
@@ -802,7 +864,13 @@ void Checker::checkStmt(AssignStmt &s) {
     return;
   const Symbol &target = *s.symbol;
   std::string op = assignOpSpelling(s.op);
-  if (!s.indices.empty() ? false : !(s.value->shape.isScalar() || s.value->shape == target.shape)) {
+  if (s.isElementWrite() && !s.value->shape.isScalar()) {
+    diag_.error(s.value->range, "an element write takes a scalar value, got shape " +
+                                    s.value->shape.str());
+    noteShapeOrigin(*s.value);
+    return;
+  }
+  if (s.indices.empty() && !(s.value->shape.isScalar() || s.value->shape == target.shape)) {
     diag_.error(s.value->range, "cannot assign a value of shape " + s.value->shape.str() + " to " +
                                     describe(target) + " of shape " + target.shape.str());
     noteShapeOrigin(*s.value);

@@ -65,6 +65,11 @@ private:
   bool checkTarget(AssignStmt &s);
   bool checkWritable(const AssignStmt &s, const Symbol &target);
   bool bindTargetIndices(AssignStmt &s, const Symbol &target);
+  /// The target takes as many indices as the quantity has axes (reported
+  /// with an example of the target's own form, names or integers).
+  bool checkTargetRank(const AssignStmt &s, const Symbol &target);
+  /// `x[3] = ...`: indices in range, each element written once per block.
+  bool checkElementTarget(AssignStmt &s, const Symbol &target);
   bool checkShadowing(const std::string &name, SourceRange range, const char *what);
   /// True when the statement's target had an error reported elsewhere (its
   /// declaration, or an earlier use of its undeclared name): the statement
@@ -128,7 +133,9 @@ private:
   std::unordered_map<std::string, Symbol *> globals_; // dims, quantities, R
   std::unordered_map<const Symbol *, size_t> order_;  // declaration index of globals
   std::unordered_map<std::string, Symbol *> locals_;  // of the current block
-  std::unordered_map<const Symbol *, const AssignStmt *> written_; // first write per block
+  std::unordered_map<const Symbol *, const AssignStmt *> written_; // first whole write per block
+  /// Element writes per block: (flat index, statement) per quantity, in order.
+  std::unordered_map<const Symbol *, std::vector<std::pair<int64_t, const AssignStmt *>>> elementWrites_;
   std::vector<Symbol *> stmtIndices_;                 // of the current statement
   std::vector<Symbol *> sumIndices_;                  // enclosing index sums, innermost last
   std::unordered_map<const Symbol *, SourceRange> sumIndexFirstUse_;

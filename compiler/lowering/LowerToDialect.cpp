@@ -102,6 +102,7 @@ private:
   void lowerBlock(const BlockDecl &block);
   void lowerStmt(const AssignStmt &s);
   void declareQuantity(const QuantityDecl &q);
+  void lowerElementWrite(const AssignStmt &s);
 
   // --- values ---
   ir::Op *current(const Symbol &q, Loc at);
@@ -287,6 +288,10 @@ void Lowerer::lowerStmt(const AssignStmt &s) {
     locals_[&target] = v;
     return;
   }
+  if (s.isElementWrite()) {
+    lowerElementWrite(s);
+    return;
+  }
   ir::Quantity *q = quantities_.at(&target);
   uint8_t full = 0;
   extents_ = {1, 1};
@@ -308,6 +313,44 @@ void Lowerer::lowerStmt(const AssignStmt &s) {
   b_.setLoc(s.targetRange.begin);
   b_.write(q, v);
   current_[q] = v;
+}
+
+// x[k] = v is x' = select(onehot@k, v, x): the new value of the whole
+// quantity, equal to x except at element k (v, a scalar, broadcasts). For
+// `x[k] += v` the value is x[k] + v. The tangent follows the select: dv at
+// k, dx elsewhere. The region keeps one `write @x` (the verifier's rule):
+// the write of the whole x or of an earlier element, if any, is replaced
+// by the write of x' here (a write has no users, and later statements have
+// read x through current_, never through a `read @x`).
+void Lowerer::lowerElementWrite(const AssignStmt &s) {
+  const Symbol &target = *s.symbol;
+  ir::Quantity *q = quantities_.at(&target);
+  extents_ = {1, 1};
+  ir::Op *v = lower(*s.value);
+  ir::Op *old = current(target, s.targetRange.begin);
+  std::vector<int64_t> indices;
+  int64_t flat = 0;
+  for (size_t k = 0; k < s.indices.size(); ++k) {
+    indices.push_back(s.indices[k].literal);
+    flat = flat * q->type.dims[k] + s.indices[k].literal;
+  }
+  if (s.op != AssignOp::Set) {
+    b_.setLoc(s.targetRange.begin);
+    ir::Op *element = b_.extract(old, indices);
+    b_.setLoc(s.opRange.begin);
+    v = b_.binary(s.op == AssignOp::AddTo ? ir::OpKind::Add : ir::OpKind::Sub, element, v);
+  }
+  b_.setLoc(s.targetRange.begin);
+  ir::Op *at = b_.oneHot(q->type, flat);
+  ir::Op *clamped = b_.select(at, v, old, q->name);
+  auto &ops = b_.region().ops;
+  auto earlier = std::find_if(ops.rbegin(), ops.rend(), [&](const std::unique_ptr<ir::Op> &op) {
+    return op->kind == ir::OpKind::Write && op->quantity == q;
+  });
+  if (earlier != ops.rend())
+    ops.erase(std::next(earlier).base());
+  b_.write(q, clamped);
+  current_[q] = clamped;
 }
 
 //===----------------------------------------------------------------------===//

@@ -109,6 +109,7 @@ bool neverNegativeZero(const Op *v) {
   case OpKind::Exp:     // exp(-inf) = +0
   case OpKind::Sigmoid: // 1 / (1 + e^-x) >= +0
   case OpKind::Step:    // 0.0 or 1.0
+  case OpKind::OneHot:  // 0.0 or 1.0
   case OpKind::Count: return true;
   default: return ir::family(v->kind) == OpFamily::Compare; // 0.0 or 1.0
   }

@@ -137,6 +137,18 @@ bool findNoiseTerms(const ir::Module &m, std::vector<NoiseTerm> &terms, Diagnost
     const Op *v = op->operands[0];
     if (op->quantity->kind != QuantityKind::State || !noisy.count(v) || samples.count(v))
       continue;
+    if (v->kind == OpKind::Select && v->operands[0]->kind == OpKind::OneHot) {
+      // An element write after the noisy update (x[k] = c): element k is
+      // then no sample of N(mu, s^2), and its draw would be a use of its own.
+      diag.error(where(*v), "an element write of state '" + op->quantity->name +
+                                "' follows its noisy update, so that element is not sampled; "
+                                "the score estimator needs every element of a state driven by "
+                                "noise to be a sample ('" + op->quantity->name +
+                                " += mu + s * xi'): use the pathwise estimator, or keep the "
+                                "clamped units in a state of their own without noise");
+      ok = false;
+      continue;
+    }
     std::vector<Addend> addends;
     noisyAddends(v, false, op, noisy, addends);
     NoiseTerm t;

@@ -99,6 +99,8 @@ inline std::unique_ptr<Module> miniModel(bool extraOps = true) {
     }
     Op *cond = b.binary(OpKind::Gt, xv, r);
     acc = b.select(cond, acc, xv);
+    Op *hot = b.oneHot(Type::vector(3), 1); // an element write: acc[1] = 0.5
+    acc = b.select(hot, half, acc);
     Op *big = b.constant(1e300, Type::scalar());
     Op *small = b.constant(-1e300, Type::scalar());
     acc = b.clip(acc, small, big);

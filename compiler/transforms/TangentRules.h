@@ -77,6 +77,7 @@ private:
   static Partial minusOne() { return Partial(Partial::Kind::MinusOne); }
   ir::Op *neg(ir::Op *a) { return b_.unary(ir::OpKind::Neg, a); }
   ir::Op *log(ir::Op *a) { return b_.unary(ir::OpKind::Log, a); }
+  ir::Op *abs(ir::Op *a) { return b_.unary(ir::OpKind::Abs, a); }
   ir::Op *sub(ir::Op *a, ir::Op *c) { return b_.binary(ir::OpKind::Sub, a, c); }
   ir::Op *mul(ir::Op *a, ir::Op *c) { return b_.binary(ir::OpKind::Mul, a, c); }
   ir::Op *div(ir::Op *a, ir::Op *c) { return b_.binary(ir::OpKind::Div, a, c); }

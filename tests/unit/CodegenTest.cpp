@@ -592,3 +592,37 @@ TEST(NoiseSampler, DrawsWhatTheDescriptorSays) {
 }
 
 } // namespace plasticc
+
+namespace plasticc {
+
+/// dR/da and dR/db of R = sqrt(-a) + log(-b) at a = b = 0, where -a and -b
+/// are -0.0: the limit from inside the domain is -inf for both, in the
+/// interpreter, the JIT and a shared library (issue 14; docs/tangents.md).
+TEST(SignedZero, SqrtAndLogAtMinusZeroTakeTheLimitsSign) {
+  std::string source;
+  auto m = loadExample(std::string(PLASTICC_SOURCE_DIR) + "/tests/lit/tangent/signed_zero.plast",
+                       source);
+  ASSERT_TRUE(m);
+  runtime::Interpreter interp(*m);
+  auto jit = buildJIT(*m);
+  auto so = buildSharedLibrary(*m, "signed-zero");
+  ASSERT_TRUE(jit && so);
+  for (runtime::Backend *b : {static_cast<runtime::Backend *>(&interp),
+                              static_cast<runtime::Backend *>(jit.get()),
+                              static_cast<runtime::Backend *>(so.get())}) {
+    const runtime::ModelInfo &info = b->info();
+    std::vector<char> state(static_cast<size_t>(info.stateBytes) + 64);
+    void *s = state.data() + (64 - reinterpret_cast<uintptr_t>(state.data()) % 64) % 64;
+    const double meta[2] = {0.0, 0.0};
+    b->init(s, meta, 1);
+    b->beginTrial(s);
+    b->step(s, nullptr, nullptr);
+    double dR[2] = {0, 0};
+    double R = b->endTrial(s, dR);
+    EXPECT_EQ(R, -INFINITY); // sqrt(-0.0) = -0.0, log(-0.0) = -inf
+    EXPECT_EQ(dR[0], -INFINITY) << "d sqrt(-a)/da at a = 0";
+    EXPECT_EQ(dR[1], -INFINITY) << "d log(-b)/db at b = 0";
+  }
+}
+
+} // namespace plasticc

@@ -95,7 +95,14 @@ bool builtinFromName(std::string_view name, Builtin &fn) {
 }
 
 const char *assignOpSpelling(AssignOp op) {
-  return op == AssignOp::Set ? "=" : op == AssignOp::AddTo ? "+=" : "-=";
+  switch (op) {
+  case AssignOp::Set: return "=";
+  case AssignOp::AddTo: return "+=";
+  case AssignOp::SubFrom: return "-=";
+  case AssignOp::MulBy: return "*=";
+  case AssignOp::DivBy: return "/=";
+  }
+  return "?";
 }
 
 const char *quantityKindName(QuantityKind kind) {

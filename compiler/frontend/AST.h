@@ -251,7 +251,7 @@ template <class T, class Base> const T *dyn(const Base *node) {
 // Statements
 //===----------------------------------------------------------------------===//
 
-enum class AssignOp : uint8_t { Set, AddTo, SubFrom }; // =  +=  -=
+enum class AssignOp : uint8_t { Set, AddTo, SubFrom, MulBy, DivBy }; // =  +=  -=  *=  /=
 const char *assignOpSpelling(AssignOp op);
 
 /// One index of a target: a name of an indexed statement (`e[i, j]`), which

@@ -79,6 +79,8 @@ const char *tokenKindName(TokenKind kind) {
   case TokenKind::Assign: return "'='";
   case TokenKind::PlusAssign: return "'+='";
   case TokenKind::MinusAssign: return "'-='";
+  case TokenKind::StarAssign: return "'*='";
+  case TokenKind::SlashAssign: return "'/='";
   case TokenKind::Plus: return "'+'";
   case TokenKind::Minus: return "'-'";
   case TokenKind::Star: return "'*'";
@@ -216,8 +218,8 @@ Token Lexer::lexPunctuation() {
   case '}': return one(TokenKind::RBrace);
   case ',': return one(TokenKind::Comma);
   case ';': return one(TokenKind::Semicolon);
-  case '*': return one(TokenKind::Star);
-  case '/': return one(TokenKind::Slash);
+  case '*': return d == '=' ? two(TokenKind::StarAssign) : one(TokenKind::Star);
+  case '/': return d == '=' ? two(TokenKind::SlashAssign) : one(TokenKind::Slash);
   case '@': return one(TokenKind::At);
   case '^': return one(TokenKind::Caret);
   case '+': return d == '=' ? two(TokenKind::PlusAssign) : one(TokenKind::Plus);

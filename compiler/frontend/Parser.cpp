@@ -293,7 +293,8 @@ void Parser::recoverDeclaration(size_t start, bool stopAtNames) {
 bool Parser::startsAssignment() {
   TokenKind next = lookahead().kind;
   return tok().is(TokenKind::Ident) &&
-         (next == TokenKind::Assign || next == TokenKind::PlusAssign || next == TokenKind::MinusAssign);
+         (next == TokenKind::Assign || next == TokenKind::PlusAssign || next == TokenKind::MinusAssign ||
+          next == TokenKind::StarAssign || next == TokenKind::SlashAssign);
 }
 
 bool Parser::expectEndOfStatement(const char *what) {
@@ -727,8 +728,12 @@ StmtPtr Parser::parseStmt() {
     stmt->op = AssignOp::AddTo;
   else if (op.is(TokenKind::MinusAssign))
     stmt->op = AssignOp::SubFrom;
+  else if (op.is(TokenKind::StarAssign))
+    stmt->op = AssignOp::MulBy;
+  else if (op.is(TokenKind::SlashAssign))
+    stmt->op = AssignOp::DivBy;
   else {
-    errorAt(op, "expected '=', '+=' or '-=' after the target, found " + describe(op));
+    errorAt(op, "expected '=', '+=', '-=', '*=' or '/=' after the target, found " + describe(op));
     return nullptr;
   }
   stmt->opRange = op.range;

@@ -877,7 +877,13 @@ void Checker::checkStmt(AssignStmt &s) {
     diag_.note(target.range, quote(target.name) + " declared here with shape " + target.shape.str());
     return;
   }
-  if (!(s.value->unit == target.unit)) {
+  // x *= v and x /= v keep x's unit only with a dimensionless v.
+  bool scales = s.op == AssignOp::MulBy || s.op == AssignOp::DivBy;
+  if (scales && !s.value->unit.dimensionless()) {
+    diag_.error(s.value->range, "the factor of '" + op + "' to " + describe(target) +
+                                    " must be dimensionless (it keeps the unit of " +
+                                    quote(target.name) + "), got " + s.value->unit.str());
+  } else if (!scales && !(s.value->unit == target.unit)) {
     diag_.error(s.value->range, "units do not agree in '" + op + "' to " + describe(target) + ": " +
                                     target.unit.str() + " vs " + s.value->unit.str());
     diag_.note(target.range, quote(target.name) + " declared here with unit " + target.unit.str());

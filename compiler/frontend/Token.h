@@ -24,7 +24,7 @@ enum class TokenKind : uint8_t {
   KwBaseline, KwOutput, KwStep, KwReward, KwOn, KwPlastic,
   // punctuation
   LParen, RParen, LBracket, RBracket, LBrace, RBrace, Comma, Semicolon,
-  Assign, PlusAssign, MinusAssign,
+  Assign, PlusAssign, MinusAssign, StarAssign, SlashAssign,
   Plus, Minus, Star, Slash, At, Caret,
   Less, LessEqual, Greater, GreaterEqual, EqualEqual, NotEqual,
   Invalid, // a byte the lexer rejected (already diagnosed)

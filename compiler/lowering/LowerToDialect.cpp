@@ -46,6 +46,18 @@ ir::QuantityKind irKind(ast::QuantityKind k) {
   PLASTICC_INTERNAL_ASSERT(false, "unknown quantity kind");
 }
 
+/// The op of a compound assignment: x op= v is x = x op v.
+ir::OpKind compoundKind(AssignOp op) {
+  switch (op) {
+  case AssignOp::AddTo: return ir::OpKind::Add;
+  case AssignOp::SubFrom: return ir::OpKind::Sub;
+  case AssignOp::MulBy: return ir::OpKind::Mul;
+  case AssignOp::DivBy: return ir::OpKind::Div;
+  case AssignOp::Set: break;
+  }
+  PLASTICC_INTERNAL_ASSERT(false, "not a compound assignment");
+}
+
 ir::Type irType(const Shape &s) {
   return s.rank == 0 ? ir::Type::scalar()
          : s.rank == 1 ? ir::Type::vector(s.dims[0])
@@ -306,7 +318,7 @@ void Lowerer::lowerStmt(const AssignStmt &s) {
   if (s.op != AssignOp::Set) {
     ir::Op *old = current(target, s.targetRange.begin);
     b_.setLoc(s.opRange.begin);
-    v = b_.binary(s.op == AssignOp::AddTo ? ir::OpKind::Add : ir::OpKind::Sub, old, v);
+    v = b_.binary(compoundKind(s.op), old, v);
   }
   if (v->name.empty())
     v->name = q->name;
@@ -338,7 +350,7 @@ void Lowerer::lowerElementWrite(const AssignStmt &s) {
     b_.setLoc(s.targetRange.begin);
     ir::Op *element = b_.extract(old, indices);
     b_.setLoc(s.opRange.begin);
-    v = b_.binary(s.op == AssignOp::AddTo ? ir::OpKind::Add : ir::OpKind::Sub, element, v);
+    v = b_.binary(compoundKind(s.op), element, v);
   }
   b_.setLoc(s.targetRange.begin);
   ir::Op *at = b_.oneHot(q->type, flat);

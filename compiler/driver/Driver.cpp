@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/driver/Driver.h"
 
+#include "compiler/frontend/Defines.h"
 #include "compiler/frontend/Parser.h"
 #include "compiler/frontend/Sema.h"
 #include "compiler/lowering/LowerToDialect.h"
@@ -44,12 +45,21 @@ DiagnosticEngine &Compilation::diag() {
   return *diag_;
 }
 
+std::string Compilation::hashedSource() const {
+  return Defines(options_.defines).hashedSource(file_->text());
+}
+
 ast::Module *Compilation::parsedAST() {
   PLASTICC_INTERNAL_ASSERT(file_ && !isIRInput(), "parsedAST() needs a loaded .plast input");
   if (!parsed_) {
     parsed_ = true;
     ast_ = parseSource(*file_, *diag_);
     astOk_ = !diag_->hasErrors();
+    if (ast_ && !options_.defines.empty()) {
+      Defines defines(options_.defines);
+      DiagnosticEngine cmd(defines.commandLine(), diagOut_);
+      definesOk_ = defines.apply(*ast_, cmd, *diag_);
+    }
   }
   return astOk_ ? ast_.get() : nullptr;
 }
@@ -60,7 +70,7 @@ ast::Module *Compilation::checkedAST() {
   if (!checked_) {
     checked_ = true;
     parsedAST();
-    checkOk_ = checkModule(*ast_, *diag_);
+    checkOk_ = definesOk_ && checkModule(*ast_, *diag_);
   }
   return checkOk_ ? ast_.get() : nullptr;
 }

@@ -47,6 +47,7 @@ struct Options {
   /// --estimator: which meta-gradient the tangents serve (Tangent.h).
   ir::Estimator estimator = ir::Estimator::Pathwise;
   bool estimatorGiven = false; // without --estimator a .plir keeps the one it has
+  std::vector<std::string> defines; // -D NAME=VALUE (compiler/frontend/Defines.h)
 };
 
 /// One compilation of one input file (see file comment). Diagnostics go to
@@ -65,6 +66,8 @@ public:
   /// The diagnostics engine of the loaded file (load() must have succeeded).
   DiagnosticEngine &diag();
   const SourceFile &source() const { return *file_; }
+  /// The text the model's source hash covers: the file and its -D defines.
+  std::string hashedSource() const;
 
   /// The parsed tree before Sema, or nullptr after syntax errors.
   ast::Module *parsedAST();
@@ -84,6 +87,7 @@ private:
   std::unique_ptr<ir::Module> ir_;
   bool parsed_ = false, checked_ = false, lowered_ = false;
   bool astOk_ = false, checkOk_ = false, irOk_ = false;
+  bool definesOk_ = true;
 };
 
 /// One `--emit` kind: what `plasticc --emit=NAME` writes to the output.

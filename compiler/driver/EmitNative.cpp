@@ -55,7 +55,7 @@ bool build(Compilation &c, bool optimize, codegen::NativeModule &out, int &code)
   opts.fpContract = !f.noFma;
   opts.optimize = optimize;
   std::string error;
-  if (!codegen::buildNative(*m, c.source().text(), opts, out, error)) {
+  if (!codegen::buildNative(*m, c.hashedSource(), opts, out, error)) {
     std::cerr << "plasticc: error: " << error << "\n";
     code = ExitUsage;
     return false;
@@ -158,7 +158,7 @@ int emitHeaderFile(Compilation &c, std::ostream &out) {
     return ExitUserError;
   warnIfStateTooBig(c, *m);
   ir::ElemType elem = c.options().native.fp32 ? ir::ElemType::F32 : ir::ElemType::F64;
-  codegen::ModelDescriptor d = codegen::describeModel(*m, elem, c.source().text());
+  codegen::ModelDescriptor d = codegen::describeModel(*m, elem, c.hashedSource());
   // Names that differ only in case (tau, TAU) or by a macro suffix (x,
   // x_init) would define one macro twice: an error, at the second quantity.
   if (auto clash = codegen::findMacroCollision(d)) {

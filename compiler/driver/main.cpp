@@ -40,6 +40,11 @@ int main(int argc, char **argv) {
                  "carries a tangent) or 'score' (sampled states are data; the step accumulates "
                  "the score of the exploration noise; docs/tangents.md)")
       ->check(CLI::IsMember({"pathwise", "score"}));
+  app.add_option("-D,--define", options.defines,
+                 "NAME=VALUE: set a dim or param of a .plast model without editing it (-D N=256, "
+                 "-D eta=0.01, -D tau=20ms); repeatable; covered by the source hash in the "
+                 "descriptor")
+      ->allow_extra_args(false);
   addNativeOptions(app, options);
   addCheckGradOptions(app, options.checkGrad);
   try {
@@ -51,6 +56,12 @@ int main(int argc, char **argv) {
   options.estimator = estimator == "score" ? plasticc::ir::Estimator::Score
                                             : plasticc::ir::Estimator::Pathwise;
   options.estimatorGiven = app.count("--estimator") > 0;
+  if (!options.defines.empty() && options.input.size() >= 5 &&
+      options.input.compare(options.input.size() - 5, 5, ".plir") == 0) {
+    std::cerr << "plasticc: error: -D sets dims and params of a .plast model, not of the dialect "
+                 "module '" << options.input << "'\n";
+    return ExitUsage;
+  }
   if (chooseNativeEmit(app, options, std::cerr) != ExitOk ||
       checkCheckGradOptions(app, options.checkGrad, std::cerr) != ExitOk ||
       checkTargetCpu(options.native, std::cerr) != ExitOk)

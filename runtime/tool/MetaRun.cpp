@@ -179,7 +179,7 @@ private:
     if (o_.estimator != "score" && o_.scoreBaseline != "batch")
       return fail(ExitUsage, "--score-baseline applies only with --estimator score");
     if (int code = session_.open({o_.model, o_.task, o_.steps, o_.interpret, o_.threads,
-                                  o_.estimator == "score" ? "score" : "pathwise"});
+                                  o_.estimator == "score" ? "score" : "pathwise", o_.defines});
         code >= 0)
       return code;
     if (o_.estimator != "pathwise" && session_.binding().metaScalars() == 0)
@@ -410,7 +410,8 @@ public:
   explicit Evaluate(const Options &o) : o_(o) {}
 
   int main() {
-    if (int code = session_.open({o_.model, o_.task, o_.steps, o_.interpret, o_.threads, ""});
+    if (int code = session_.open(
+            {o_.model, o_.task, o_.steps, o_.interpret, o_.threads, "", o_.defines});
         code >= 0)
       return code;
     std::vector<double> defaults;

@@ -10,6 +10,8 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/tool/ModelLoader.h"
 
+#include "compiler/frontend/Defines.h"
+
 #include "compiler/frontend/Parser.h"
 #include "compiler/frontend/Sema.h"
 #include "compiler/lowering/LowerToDialect.h"
@@ -105,9 +107,11 @@ bool checkCompiled(const runtime::NativeModel &m, const std::string &path, std::
 /// Front end and tangent pass: the differentiated dialect module of a .plast
 /// or .plir file, or nullptr with every diagnostic in `err`.
 std::unique_ptr<ir::Module> compileToDialect(const SourceFile &file, bool isPlir,
-                                             ir::Estimator estimator, std::string &err) {
+                                             ir::Estimator estimator, const Defines &defines,
+                                             std::string &err) {
   std::ostringstream out;
   DiagnosticEngine diag(std::make_shared<SourceFile>(file), out);
+  DiagnosticEngine cmd(defines.commandLine(), out);
   std::unique_ptr<ir::Module> module;
   if (isPlir) {
     module = ir::parseModule(file, diag);
@@ -115,7 +119,8 @@ std::unique_ptr<ir::Module> compileToDialect(const SourceFile &file, bool isPlir
     std::unique_ptr<ast::Module> ast = parseSource(file, diag);
     // Sema runs after syntax errors too (on what the parser recovered), as
     // in `plasticc`, so one run lists every independent error.
-    bool ok = ast && checkModule(*ast, diag) && !diag.hasErrors();
+    bool ok = ast && defines.apply(*ast, cmd, diag) && checkModule(*ast, diag) &&
+              !diag.hasErrors();
     if (ok) {
       module = lowerToDialect(*ast);
       std::vector<ir::VerifierError> errors = ir::verify(*module);
@@ -146,14 +151,20 @@ std::unique_ptr<LoadedModel> loadSource(const std::string &path, bool isPlir,
     return nullptr;
   ir::Estimator estimator =
       options.estimator == "score" ? ir::Estimator::Score : ir::Estimator::Pathwise;
-  std::unique_ptr<ir::Module> module = compileToDialect(*file, isPlir, estimator, err);
+  Defines defines(options.defines);
+  if (isPlir && !defines.empty()) {
+    err = "-D sets dims and params of a .plast model, not of the dialect module '" + path + "'";
+    return nullptr;
+  }
+  std::unique_ptr<ir::Module> module = compileToDialect(*file, isPlir, estimator, defines, err);
   if (!module)
     return nullptr;
   if (options.interpret)
-    return std::make_unique<InterpretedModel>(std::move(module), meta::textHash(file->text()));
+    return std::make_unique<InterpretedModel>(std::move(module),
+                                              meta::textHash(defines.hashedSource(file->text())));
   codegen::NativeOptions native; // host CPU, f64, optimised
   std::unique_ptr<runtime::NativeModel> jit =
-      runtime::jitCompile(*module, file->text(), native, err);
+      runtime::jitCompile(*module, defines.hashedSource(file->text()), native, err);
   if (!jit) {
     err = "cannot JIT-compile '" + path + "': " + err + " (--interpret runs it interpreted)";
     return nullptr;
@@ -171,6 +182,11 @@ std::unique_ptr<LoadedModel> loadModel(const std::string &path, const LoadOption
   if (endsWith(path, ".plast") || endsWith(path, ".plir"))
     return loadSource(path, endsWith(path, ".plir"), options, err);
   if (endsWith(path, ".so")) {
+    if (!options.defines.empty()) {
+      err = "-D sets dims and params of a .plast model; the library '" + path +
+            "' has its values built in (rebuild it with plasticc -D ...)";
+      return nullptr;
+    }
     if (options.interpret) {
       err = "--interpret needs the model's source (.plast or .plir), not a compiled '" + path + "'";
       return nullptr;

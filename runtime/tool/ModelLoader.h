@@ -26,6 +26,9 @@ struct LoadOptions {
   /// compiled for it; a .so must have been built for it ("": any .so, and a
   /// source compiled for the pathwise one, e.g. to evaluate without tangents).
   std::string estimator = "pathwise";
+  /// -D NAME=VALUE: dims and params of a source set without editing it
+  /// (compiler/frontend/Defines.h); a .so has its values built in.
+  std::vector<std::string> defines;
 };
 
 /// A loaded model: makes backends that all run it (see file comment).

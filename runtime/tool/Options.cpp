@@ -76,6 +76,10 @@ void addShared(CLI::App &app, Options &o) {
                                          "depend on it")
       ->check(atLeast(1));
   app.add_flag("--interpret", o.interpret, "run the reference interpreter, not compiled code");
+  app.add_option("-D,--define", o.defines,
+                 "NAME=VALUE: set a dim or param of a .plast model without editing it (-D N=256, "
+                 "-D eta=0.01, -D tau=20ms); repeatable; covered by the model's source hash")
+      ->allow_extra_args(false);
   app.add_option("--weight-bound", o.weightBound, "largest |weight| before a network counts as "
                                                   "diverged")
       ->check(atLeast(0, true));

@@ -72,6 +72,7 @@ struct Options {
   double weightChangePenalty = 0;      // --weight-change-penalty lambda
 
   bool interpret = false;
+  std::vector<std::string> defines; // -D NAME=VALUE
   std::string init;   // initial meta values: "theta[1,1]=1,..." or a rule.json
   std::string freeze; // meta scalars not learned: "theta[0,*],theta[*,0]"
   int64_t checkpointEvery = 5;

@@ -140,7 +140,7 @@ int Session::loadModelFile() {
     return fail(ExitUsage, "cannot read model '" + m + "': it is a directory");
   if (::access(m.c_str(), R_OK) != 0)
     return fail(ExitUsage, "cannot read model '" + m + "': " + std::strerror(errno));
-  model_ = loadModel(m, {config_.interpret, config_.estimator}, err_);
+  model_ = loadModel(m, {config_.interpret, config_.estimator, config_.defines}, err_);
   if (!model_)
     return fail(ExitUsage, err_);
   threads_ = config_.threads > 0 ? config_.threads : meta::defaultThreads();

@@ -38,6 +38,7 @@ struct SessionConfig {
   bool interpret = false;
   int threads = 0;   // 0: the hardware's
   std::string estimator = "pathwise"; // LoadOptions::estimator
+  std::vector<std::string> defines;   // LoadOptions::defines (-D NAME=VALUE)
 };
 
 /// A loaded, bound model and task (see file comment).

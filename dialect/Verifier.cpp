@@ -244,12 +244,13 @@ private:
         report(nullptr, describe(q) + " has a noise distribution, but only noise can");
       return;
     }
-    bool finite = std::isfinite(d.a) && std::isfinite(d.b);
+    bool finite = std::isfinite(d.a) && std::isfinite(d.b) && std::isfinite(d.b - d.a);
     if (!finite || (d.kind == NoiseDist::Normal && d.b < 0) ||
         (d.kind == NoiseDist::Uniform && d.a > d.b) ||
         (d.kind == NoiseDist::Bernoulli && !(d.a >= 0 && d.a <= 1)))
       report(nullptr, describe(q) + " has an invalid distribution " + noiseDistName(d.kind) +
-                          " (normal needs a variance >= 0, uniform lo <= hi, bernoulli p in [0, 1])");
+                          " (parameters must be finite, with a finite hi - lo; normal needs a variance >= 0, "
+                          "uniform lo <= hi, bernoulli p in [0, 1])");
   }
 
   /// Reads and writes respect the region's permissions and the tangent rules;

@@ -133,12 +133,12 @@ StepSource makeStepSource(const ModelInfo &info, const std::string &task, uint64
   uint64_t s = random::mix64(seed ^ kInputSalt);
   if (task.empty()) {
     if (description)
-      *description = "seeded random (inputs uniform in [-1, 1), noise standard normal)";
+      *description = "seeded random (inputs uniform in [-1, 1), noise from its declared distribution)";
     return randomSource(info, s);
   }
   if (task == "cue_delay_response") {
     if (description)
-      *description = "task cue_delay_response (MODEL.md), noise standard normal";
+      *description = "task cue_delay_response (MODEL.md), noise from its declared distribution";
     return cueDelaySource(info, s, steps, error);
   }
   error = "unknown task '" + task + "' (known: cue_delay_response)";

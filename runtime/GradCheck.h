@@ -79,7 +79,8 @@ std::vector<double> perturbedMeta(const std::vector<double> &defaults, uint64_t 
 /// The inputs and noise of `task` ("" or "cue_delay_response", see
 /// GradCheckOptions) for a model; sets `error` and returns an empty function
 /// when the task is unknown or the model lacks its inputs. Random inputs are
-/// uniform in [-1, 1), noise standard normal, both fixed by `seed`.
+/// uniform in [-1, 1), noise from its declared distribution (runtime/Noise.h),
+/// both fixed by `seed`.
 StepSource makeStepSource(const ModelInfo &info, const std::string &task, uint64_t seed,
                           int64_t steps, std::string &error, std::string *description = nullptr);
 

@@ -19,6 +19,17 @@ std::string macroName(const std::string &name) {
 
 namespace {
 
+/// A C double literal that reads back as exactly `v` (17 significant digits).
+std::string exactDouble(double v) {
+  std::ostringstream s;
+  s.precision(17);
+  s << v;
+  std::string t = s.str();
+  if (t.find_first_of(".eEn") == std::string::npos)
+    t += ".0";
+  return t;
+}
+
 /// The suffixes of the macros emitted for quantity `q` (after its prefix).
 std::vector<std::string> quantityMacroSuffixes(const QuantityDescriptor &q) {
   std::vector<std::string> s = {"_INDEX", "_SIZE", "_OFFSET"};
@@ -26,6 +37,8 @@ std::vector<std::string> quantityMacroSuffixes(const QuantityDescriptor &q) {
     s.push_back("_INIT_OFFSET");
   if (q.tangentOffset >= 0)
     s.push_back("_TANGENT_OFFSET");
+  if (q.kind == ir::QuantityKind::Noise)
+    s.insert(s.end(), {"_NOISE_DIST", "_NOISE_PARAM0", "_NOISE_PARAM1"});
   return s;
 }
 
@@ -96,6 +109,13 @@ std::string emitHeader(const ModelDescriptor &d) {
       def(qm + "_INIT_OFFSET", std::to_string(q.initOffset));
     if (q.tangentOffset >= 0)
       def(qm + "_TANGENT_OFFSET", std::to_string(q.tangentOffset));
+    if (q.kind == ir::QuantityKind::Noise) {
+      static const char *dists[] = {"PLASTICC_NOISE_NORMAL", "PLASTICC_NOISE_UNIFORM",
+                                    "PLASTICC_NOISE_BERNOULLI"};
+      def(qm + "_NOISE_DIST", dists[static_cast<int>(q.noise.kind)]);
+      def(qm + "_NOISE_PARAM0", exactDouble(q.noise.a));
+      def(qm + "_NOISE_PARAM1", exactDouble(q.noise.b));
+    }
   }
   // An X-macro over the table, so C code can walk it without knowing names.
   static const char *enums[] = {"PLASTICC_META",  "PLASTICC_PARAM",  "PLASTICC_INPUT",

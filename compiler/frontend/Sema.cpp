@@ -512,6 +512,13 @@ bool Checker::checkNoiseDistribution(QuantityDecl &q) {
     v[k] = *c;
   }
   std::string bad;
+  bool finite = std::isfinite(v[0]) && std::isfinite(v[1]);
+  if (!finite || (call->callee == Builtin::Uniform && !std::isfinite(v[1] - v[0]))) {
+    diag_.error(call->range, std::string("the arguments of ") + fn + " must be finite" +
+                                 (call->callee == Builtin::Uniform ? ", and so must hi - lo" : "") +
+                                 " (the runtime could not draw from it)");
+    return true;
+  }
   if (call->callee == Builtin::Bernoulli && !(v[0] >= 0 && v[0] <= 1))
     bad = "the probability of bernoulli(p) must be in [0, 1], got ";
   else if (call->callee == Builtin::Uniform && !(v[0] <= v[1]))

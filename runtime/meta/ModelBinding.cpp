@@ -57,7 +57,8 @@ bool checkCondition(const tasks::Task &task, const runtime::ModelInfo &info,
     combos += (combos.empty() ? "" : " x ") + c.name + " (" + std::to_string(c.values.size()) + ")";
   Loc at = task.conditions.empty() ? task.modelLoc : task.conditions.front().loc;
   return checkWidth(task, info, q, task.trialTypes(), at,
-                    "task has " + std::to_string(task.trialTypes()) + " trial types" +
+                    "task has " + std::to_string(task.trialTypes()) +
+                        (task.trialTypes() == 1 ? " trial type" : " trial types") +
                         (combos.empty() ? std::string(" (no conditions)") : ": " + combos),
                     err);
 }

@@ -419,6 +419,17 @@ private:
     name("output", task_.names.output);
     name("condition", task_.names.condition);
     name("trial", task_.names.trial);
+    // Each role feeds its own model quantity.
+    const TaskBindingNames &names = task_.names;
+    const std::pair<const char *, const std::string *> roles[] = {
+        {"input", &names.input}, {"target", &names.target}, {"mask", &names.mask},
+        {"output", &names.output}, {"condition", &names.condition}, {"trial", &names.trial}};
+    for (size_t a = 0; a < std::size(roles); ++a)
+      for (size_t b = a + 1; b < std::size(roles); ++b)
+        if (*roles[a].second == *roles[b].second)
+          diag_.error(task_.modelLoc, std::string("[model] gives '") + roles[a].first + "' and '" +
+                                          roles[b].first + "' the same quantity '" +
+                                          *roles[a].second + "'; each role needs its own");
   }
 
   // --- helpers ---------------------------------------------------------

@@ -538,3 +538,13 @@ scored = true
             std::string::npos)
       << err;
 }
+
+TEST(TaskErrors, ModelRolesNeedTheirOwnQuantities) {
+  std::string err = errorsOf(std::string(kMinimal) + R"([model]
+trial = "m"
+)");
+  EXPECT_NE(err.find("bad.toml:8:1: error: [model] gives 'mask' and 'trial' the same quantity 'm'; "
+                     "each role needs its own"),
+            std::string::npos)
+      << err;
+}

@@ -17,41 +17,50 @@ uint64_t trialSeed(uint64_t seed, uint64_t trial) {
   return random::bits(seed, trial, 0x7a5c0de5ULL);
 }
 
-double drawCondition(const Condition &c, uint64_t seed, uint64_t stream) {
-  double u = random::unit(seed, stream, 0);
-  if (c.continuous)
-    return c.lo + (c.hi - c.lo) * u;
+/// Index into c.values of the value drawn for uniform `u` in [0, 1)
+/// (uniformly, or by c.weights).
+size_t drawIndex(const Condition &c, double u) {
   size_t n = c.values.size();
   if (c.weights.empty())
-    return c.values[std::min(n - 1, static_cast<size_t>(u * static_cast<double>(n)))];
+    return std::min(n - 1, static_cast<size_t>(u * static_cast<double>(n)));
   double acc = 0;
   for (size_t i = 0; i < n; ++i) {
     acc += c.weights[i];
     if (u < acc)
-      return c.values[i];
+      return i;
   }
-  return c.values[n - 1];
-}
-// Trial k of a cycling task takes combination k mod n, mixed radix over the
-// conditions, the last varying fastest.
-void cycleConditions(const Task &task, uint64_t trial, std::vector<double> &out) {
-  uint64_t k = trial % static_cast<uint64_t>(std::max<int64_t>(task.trialTypes(), 1));
-  for (size_t c = task.conditions.size(); c-- > 0;) {
-    const std::vector<double> &v = task.conditions[c].values;
-    out[c] = v[k % v.size()];
-    k /= v.size();
-  }
+  return n - 1;
 }
 
-// The inverse: the combination index of drawn values (-1 if continuous).
-int64_t trialType(const Task &task, const std::vector<double> &values) {
+/// The trial's conditions (`out`) and its type: the index of its combination
+/// of values, mixed radix over the conditions, the last varying fastest (-1
+/// with a continuous condition). A cycling task's trial k takes combination
+/// k mod the number of types; a random one draws each condition from its
+/// own stream of the trial's seed `s`.
+int64_t drawConditions(const Task &task, uint64_t trial, uint64_t s, std::vector<double> &out) {
+  const size_t C = task.conditions.size();
+  std::vector<size_t> index(C, 0);
+  if (task.order == TrialOrder::Cycle) {
+    uint64_t k = trial % static_cast<uint64_t>(std::max<int64_t>(task.trialTypes(), 1));
+    for (size_t c = C; c-- > 0;) {
+      index[c] = k % task.conditions[c].values.size();
+      k /= task.conditions[c].values.size();
+    }
+  }
   int64_t type = 0;
-  for (size_t c = 0; c < task.conditions.size(); ++c) {
+  for (size_t c = 0; c < C; ++c) {
     const Condition &cond = task.conditions[c];
-    if (cond.continuous)
-      return -1;
-    auto it = std::find(cond.values.begin(), cond.values.end(), values[c]);
-    type = type * static_cast<int64_t>(cond.values.size()) + (it - cond.values.begin());
+    double u = task.order == TrialOrder::Cycle ? 0.0 : random::unit(s, c, 0);
+    if (cond.continuous) {
+      out[c] = cond.lo + (cond.hi - cond.lo) * u;
+      type = -1;
+      continue;
+    }
+    if (task.order != TrialOrder::Cycle)
+      index[c] = drawIndex(cond, u);
+    out[c] = cond.values[index[c]];
+    if (type >= 0)
+      type = type * static_cast<int64_t>(cond.values.size()) + static_cast<int64_t>(index[c]);
   }
   return type;
 }
@@ -93,12 +102,7 @@ void TaskGenerator::generate(uint64_t seed, uint64_t trial, Trial &out) const {
   out.steps = T;
   out.index = static_cast<int64_t>(trial);
   out.conditions.resize(task_.conditions.size());
-  if (task_.order == TrialOrder::Cycle)
-    cycleConditions(task_, trial, out.conditions);
-  else
-    for (size_t c = 0; c < task_.conditions.size(); ++c)
-      out.conditions[c] = drawCondition(task_.conditions[c], s, c);
-  out.type = trialType(task_, out.conditions);
+  out.type = drawConditions(task_, trial, s, out.conditions);
   out.u.assign(static_cast<size_t>(T * I), 0.0);
   out.y.assign(static_cast<size_t>(T * O), 0.0);
   out.m.assign(static_cast<size_t>(T), 0.0);

@@ -548,3 +548,30 @@ trial = "m"
             std::string::npos)
       << err;
 }
+
+TEST(TaskGenerator, TrialTypeCountsRepeatedValuesApart) {
+  // c = [1, 1, -1] weighs 1 twice: three types, told apart by position.
+  std::string err;
+  auto t = parseTask(R"(dt = 1
+inputs = 1
+outputs = 1
+order = "cycle"
+[conditions]
+c = [1, 1, -1]
+[[epoch]]
+name = "a"
+duration = 2
+input = ["c"]
+scored = true
+)",
+                     "repeat.toml", err);
+  ASSERT_TRUE(t) << err;
+  TaskGenerator gen(*t);
+  Trial trial;
+  const double values[] = {1, 1, -1};
+  for (uint64_t k = 0; k < 6; ++k) {
+    gen.generate(1, k, trial);
+    EXPECT_EQ(trial.type, static_cast<int64_t>(k % 3)) << "trial " << k;
+    EXPECT_EQ(trial.conditions[0], values[k % 3]);
+  }
+}

@@ -1,8 +1,6 @@
 //===- runtime/GradCheck.cpp - tangent gradient vs finite differences -----===//
 #include "runtime/GradCheck.h"
 
-#include "runtime/Noise.h"
-
 #include "dialect/Random.h"
 #include "runtime/CueDelayResponse.h"
 #include "runtime/Noise.h"

@@ -33,6 +33,11 @@ bool Compilation::isIRInput() const {
 }
 
 bool Compilation::load(std::string &err) {
+  if (isIRInput() && !options_.defines.empty()) {
+    err = "-D sets dims and params of a .plast model, not of the dialect module '" +
+          options_.input + "'";
+    return false;
+  }
   file_ = SourceFile::read(options_.input, err);
   if (!file_)
     return false;

@@ -56,12 +56,6 @@ int main(int argc, char **argv) {
   options.estimator = estimator == "score" ? plasticc::ir::Estimator::Score
                                             : plasticc::ir::Estimator::Pathwise;
   options.estimatorGiven = app.count("--estimator") > 0;
-  if (!options.defines.empty() && options.input.size() >= 5 &&
-      options.input.compare(options.input.size() - 5, 5, ".plir") == 0) {
-    std::cerr << "plasticc: error: -D sets dims and params of a .plast model, not of the dialect "
-                 "module '" << options.input << "'\n";
-    return ExitUsage;
-  }
   if (chooseNativeEmit(app, options, std::cerr) != ExitOk ||
       checkCheckGradOptions(app, options.checkGrad, std::cerr) != ExitOk ||
       checkTargetCpu(options.native, std::cerr) != ExitOk)

@@ -352,7 +352,7 @@ struct QuantityDecl : Decl {
   ExprPtr init;             // may be null
   bool plastic = false;
   /// Noise with a distribution (init is normal/uniform/bernoulli): its
-  /// arguments' values, set by Sema (bernoulli uses only the first).
+  /// arguments' values, set by Sema (bernoulli's second is 0).
   double noiseParams[2] = {0, 1};
   SourceRange plasticRange;
 

@@ -1,6 +1,7 @@
 //===- compiler/frontend/Defines.cpp - dims and params set on the command line -===//
 #include "compiler/frontend/Defines.h"
 
+#include "compiler/frontend/Sema.h"
 #include "compiler/frontend/Spelling.h"
 
 #include <charconv>
@@ -9,8 +10,6 @@
 namespace plasticc {
 
 namespace {
-
-constexpr int64_t kMaxDim = int64_t{1} << 24; // as Sema's dims
 
 std::string quote(const std::string &s) { return "'" + s + "'"; }
 

@@ -668,7 +668,7 @@ DeclPtr Parser::parseRewardDecl() {
   return reward;
 }
 
-/// stmt   ::= target ('=' | '+=' | '-=') expr
+/// stmt   ::= target ('=' | '+=' | '-=' | '*=' | '/=') expr
 /// target ::= IDENT | IDENT '[' IDENT ']' | IDENT '[' IDENT ',' IDENT ']'
 ///          | IDENT '[' INT ']' | IDENT '[' INT ',' INT ']'
 /// (names make an indexed statement, integers an element write; the two do

@@ -498,7 +498,7 @@ bool Checker::checkNoiseDistribution(QuantityDecl &q) {
   where_ = Where::Init;
   initOf_ = &q;
   initOrder_ = order_.count(q.symbol) ? order_[q.symbol] : 0;
-  double v[2] = {0, 1};
+  double v[2] = {0, 0}; // bernoulli(p) has no second parameter: 0
   for (size_t k = 0; k < call->args.size(); ++k) {
     Expr &a = *call->args[k];
     if (!check(a))

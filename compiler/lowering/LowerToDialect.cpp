@@ -172,7 +172,7 @@ void Lowerer::declareQuantity(const QuantityDecl &q) {
                    : call->callee == Builtin::Bernoulli ? ir::NoiseDist::Bernoulli
                                                         : ir::NoiseDist::Normal;
   iq->noise.a = q.noiseParams[0];
-  iq->noise.b = call->callee == Builtin::Bernoulli ? 0 : q.noiseParams[1];
+  iq->noise.b = q.noiseParams[1];
 }
 
 void Lowerer::beginRegion(ir::Region &r) {

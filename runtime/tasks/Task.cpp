@@ -360,18 +360,18 @@ private:
     const toml::node *n = root.get("order");
     if (!n)
       return;
-    task_.orderLoc = locOf(n->source());
+    const Loc at = locOf(n->source());
     auto s = n->value_exact<std::string>();
     if (s && *s == "random")
       return;
     if (!s || *s != "cycle") {
-      diag_.error(task_.orderLoc, "unknown order (known: \"random\", \"cycle\")");
+      diag_.error(at, "unknown order (known: \"random\", \"cycle\")");
       return;
     }
     task_.order = TrialOrder::Cycle;
     for (const Condition &c : task_.conditions)
       if (c.continuous || !c.weights.empty())
-        diag_.error(task_.orderLoc,
+        diag_.error(at,
                     "order \"cycle\" takes every combination of the conditions in turn, so each "
                     "must be a list of values without weights ('" + c.name + "' is not)");
   }

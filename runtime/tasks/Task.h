@@ -95,7 +95,7 @@ struct Task {
   /// The file, kept for located messages about it later (e.g. when its
   /// widths do not fit a model), and the places such messages point at.
   std::shared_ptr<SourceFile> file;
-  Loc inputsLoc, outputsLoc, dtLoc, modelLoc, orderLoc;
+  Loc inputsLoc, outputsLoc, dtLoc, modelLoc;
 
   /// Time steps per trial at the task's own timing: sum of epoch steps.
   int64_t steps() const;

@@ -41,14 +41,16 @@ std::string describe(const Quantity &q) {
 
 /// Who may write what, per region (docs/ir.md, "Verifier rules"):
 /// init: every stored quantity; trial: traces and outputs; step: states,
-/// traces and outputs; reward: plastic weights and baselines.
+/// traces, outputs, plastic weights and baselines (continuous plasticity);
+/// reward: plastic weights and baselines.
 bool mayWrite(RegionKind r, const Quantity &q) {
   switch (r) {
   case RegionKind::Init: return q.kind != QuantityKind::Input && q.kind != QuantityKind::Noise;
   case RegionKind::Trial: return q.kind == QuantityKind::Trace || q.kind == QuantityKind::Output;
   case RegionKind::Step:
     return q.kind == QuantityKind::State || q.kind == QuantityKind::Trace ||
-           q.kind == QuantityKind::Output;
+           q.kind == QuantityKind::Output || (q.kind == QuantityKind::Weight && q.plastic) ||
+           q.kind == QuantityKind::Baseline;
   case RegionKind::Reward:
     return (q.kind == QuantityKind::Weight && q.plastic) || q.kind == QuantityKind::Baseline;
   }
@@ -59,7 +61,8 @@ const char *writersOf(RegionKind r) {
   switch (r) {
   case RegionKind::Init: return "init writes every quantity except inputs and noise";
   case RegionKind::Trial: return "trial writes traces and outputs";
-  case RegionKind::Step: return "step writes states, traces and outputs";
+  case RegionKind::Step:
+    return "step writes states, traces, outputs, plastic weights and baselines";
   case RegionKind::Reward: return "reward writes plastic weights and baselines";
   }
   return "";

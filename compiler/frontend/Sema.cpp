@@ -678,13 +678,9 @@ bool Checker::checkWritable(const AssignStmt &s, const Symbol &target) {
   case QuantityKind::Noise: why = "noise is drawn by the runtime"; break;
   case QuantityKind::Weight:
     if (!q.plastic)
-      why = "it is not plastic (add 'plastic' to its declaration to let 'on reward' change it)";
-    else if (step)
-      why = "plastic weights change only in 'on reward'";
+      why = "it is not plastic (add 'plastic' to its declaration to let the model change it)";
     break;
-  case QuantityKind::Baseline:
-    if (step)
-      why = "baselines change only in 'on reward'";
+  case QuantityKind::Baseline: // persists across trials; may change in the step and the event
     break;
   case QuantityKind::State:
   case QuantityKind::Trace:

@@ -76,9 +76,11 @@ bool Checker::writableHere(const Symbol &s) const {
   if (s.kind != SymbolKind::Quantity)
     return false;
   QuantityKind k = s.quantity->qkind;
-  if (where_ == Where::Step)
-    return k == QuantityKind::State || k == QuantityKind::Trace || k == QuantityKind::Output;
-  return (k == QuantityKind::Weight && s.quantity->plastic) || k == QuantityKind::Baseline;
+  bool persistent = (k == QuantityKind::Weight && s.quantity->plastic) || k == QuantityKind::Baseline;
+  if (where_ == Where::Step) // continuous plasticity: the step may change what persists
+    return persistent || k == QuantityKind::State || k == QuantityKind::Trace ||
+           k == QuantityKind::Output;
+  return persistent;
 }
 
 void Checker::reportUnknown(const std::string &name, SourceRange at, const std::string &message,

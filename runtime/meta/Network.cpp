@@ -26,6 +26,17 @@ std::string Divergence::describe() const {
 
 void Workspace::Free::operator()(void *p) const { std::free(p); }
 
+namespace {
+
+/// Puts back the weights saved in `fixed` (the "no plasticity" baseline).
+void restore(const std::vector<std::pair<const runtime::QuantityInfo *, std::vector<char>>> &fixed,
+             char *state) {
+  for (const auto &[q, bytes] : fixed)
+    std::memcpy(state + q->offset, bytes.data(), bytes.size());
+}
+
+} // namespace
+
 Workspace::Workspace(runtime::Backend &backend) : backend_(backend) {
   const runtime::ModelInfo &info = backend.info();
   int64_t align = std::max<int64_t>(info.stateAlign, 64);
@@ -66,8 +77,8 @@ NetworkResult NetworkRunner::run(uint64_t seed, const double *meta, const Networ
   for (const auto &[q, v] : opt.params)
     std::memcpy(state + q->offset, &v, sizeof v);
 
-  // Without plasticity the weights at init are put back after each reward
-  // event (a weight changed inside the step would still change in-trial).
+  // Without plasticity the weights at init are put back after every step and
+  // every reward event (a model may change its plastic weights in either).
   std::vector<std::pair<const runtime::QuantityInfo *, std::vector<char>>> fixed;
   if (!opt.plasticity)
     for (const runtime::QuantityInfo &q : info.quantities)
@@ -87,18 +98,8 @@ NetworkResult NetworkRunner::run(uint64_t seed, const double *meta, const Networ
         plastic.push_back(&q);
   for (int64_t k = 0; k < opt.trials; ++k) {
     gen_.generate(tseed, static_cast<uint64_t>(k), ws.trial);
-    backend.beginTrial(state);
-    for (int64_t t = 0; t < T; ++t) {
-      binding_.fillInputs(ws.trial, t, ws.inputs.data());
-      noise.fill(nseed, static_cast<uint64_t>(k), t, opt.mirrorNoise, ws.noise.data());
-      if (opt.tangents)
-        backend.step(state, ws.inputs.data(), ws.noise.data());
-      else
-        backend.stepPrimal(state, ws.inputs.data(), ws.noise.data());
-      binding_.readOutput(state, ws.z.data() + t * O);
-    }
-    // The plastic weights and their tangents before the reward event, for
-    // the weight-change penalty.
+    // The plastic weights and their tangents at the trial's start, for the
+    // weight-change penalty (the step and the reward event may change them).
     std::vector<std::vector<double>> before;
     if (opt.weightChangePenalty > 0)
       for (const runtime::QuantityInfo *q : plastic) {
@@ -109,12 +110,22 @@ NetworkResult NetworkRunner::run(uint64_t seed, const double *meta, const Networ
           before.back().insert(before.back().end(), d, d + q->numElements() * P);
         }
       }
+    backend.beginTrial(state);
+    for (int64_t t = 0; t < T; ++t) {
+      binding_.fillInputs(ws.trial, t, ws.inputs.data());
+      noise.fill(nseed, static_cast<uint64_t>(k), t, opt.mirrorNoise, ws.noise.data());
+      if (opt.tangents)
+        backend.step(state, ws.inputs.data(), ws.noise.data());
+      else
+        backend.stepPrimal(state, ws.inputs.data(), ws.noise.data());
+      restore(fixed, state);
+      binding_.readOutput(state, ws.z.data() + t * O);
+    }
     double R = backend.endTrial(state, opt.tangents ? ws.dR.data() : nullptr);
     double penalty = 0;
     if (opt.weightChangePenalty > 0)
       penalty = weightChangePenalty(state, before, plastic, opt, P, ws.dR);
-    for (const auto &[q, bytes] : fixed)
-      std::memcpy(state + q->offset, bytes.data(), bytes.size());
+    restore(fixed, state);
     if (auto d = check(state, R, opt.tangents ? &ws.dR : nullptr, k, opt.weightBound)) {
       res.divergence = d;
       break;

@@ -41,7 +41,7 @@ struct Divergence {
 /// What happened to one trial.
 struct TrialRecord {
   double modelReward = 0;   // R_k from the model's reward event
-  double penalty = 0;       // the weight-change penalty of its reward event (NetworkOptions)
+  double penalty = 0;       // the weight-change penalty of the trial (NetworkOptions)
   tasks::TrialScore score;  // from the task (Scoring.h)
   /// With tangents: dR_k/dmeta from the reward event (P; for a model built
   /// for the score estimator, only R's direct dependence on meta).
@@ -69,8 +69,9 @@ struct NetworkOptions {
   int64_t trials = 1;
   bool tangents = true;      // step + dR/dmeta, or stepPrimal only
   double weightBound = 1e3;  // |w| above this for any weight counts as divergence
-  /// false: every weight is restored after each reward event to its value
-  /// at init, so the network does not learn ("no plasticity" for any model).
+  /// false: every weight is restored to its value at init after every step
+  /// and every reward event, so the network does not learn ("no
+  /// plasticity" for any model, continuous plasticity included).
   bool plasticity = true;
   /// Which of a network's independent exploration-noise sequences it sees
   /// (0: the one of Seeds.h's noiseSeed); the same network (weights, task
@@ -80,8 +81,8 @@ struct NetworkOptions {
   bool mirrorNoise = false;
   /// lambda of the weight-change penalty (0: none): each trial's reward for
   /// the objective is R_k - lambda * mean_ij (dW_ij)^2 over the change in
-  /// its reward event of the weights that carry a tangent (the plastic ones
-  /// the rule moves), and, with tangents, dR_k minus the
+  /// trial k (its steps and its reward event) of the weights that carry a
+  /// tangent (the plastic ones the rule moves), and, with tangents, dR_k minus the
   /// penalty's tangent 2 lambda mean_ij dW_ij d(dW_ij)/dmeta.
   double weightChangePenalty = 0;
   /// Scalar params overwritten after init (e.g. the learning rate `eta`).
@@ -132,8 +133,8 @@ public:
 private:
   std::optional<Divergence> check(const void *state, double R, const std::vector<double> *dR,
                                   int64_t trial, double bound) const;
-  /// The weight-change penalty of one reward event (NetworkOptions), given
-  /// the plastic weights (and tangents) `before` it; subtracts its tangent
+  /// The weight-change penalty of one trial (NetworkOptions), given the
+  /// plastic weights (and tangents) at its start; subtracts its tangent
   /// from dR.
   double weightChangePenalty(const char *state, const std::vector<std::vector<double>> &before,
                              const std::vector<const runtime::QuantityInfo *> &plastic,

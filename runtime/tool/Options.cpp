@@ -255,7 +255,7 @@ int parseOptions(int argc, char **argv, Options &o) {
                "--clip then has no effect)");
   app.add_option("--weight-change-penalty", o.weightChangePenalty,
                  "lambda: J counts each trial's reward minus lambda times the mean squared "
-                 "change of the plastic weights in its reward event, a pull away from runaway "
+                 "change of the plastic weights over the trial, a pull away from runaway "
                  "plasticity (pathwise or es estimator, model reward; 0: none)")
       ->check(between(0, 1e12));
   app.add_option("--reward", o.reward,

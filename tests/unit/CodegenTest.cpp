@@ -487,6 +487,44 @@ TEST(CodegenTest, ReadsOfOverwrittenValuesSeeOldValues) {
   expectSameRun(*m, *plain, 1e-12, 8, 3, 8);
 }
 
+/// Continuous plasticity with the hazards it brings: the step writes the
+/// plastic W and reads it again afterwards (the second matvec must see the
+/// new W, the first the old), writes a baseline it read, and the reward
+/// event writes W once more. Compiled (fused and unfused) equals the
+/// interpreter, primal and tangents.
+TEST(CodegenTest, WeightsWrittenInTheStepThenReadMatchInterpreter) {
+  const char *source = R"(model step_hazards
+dim N = 6
+meta a = 0.4
+meta c = 0.2
+weight W[N, N] = normal(0, 0.3) plastic
+state x[N] = uniform(-1, 1)
+trace acc = 0
+baseline b[N] = 0.1
+step {
+  h = tanh(W @ x)
+  W[i, j] += a * 0.05 * h[i] * (x[j] - b[i] * W[i, j])
+  x = tanh(W @ x + c * b)
+  b += 0.1 * (x^2 - b)
+  acc += sum(x * h)
+}
+reward R = -acc / 10 + sum(b)
+on reward {
+  W -= 0.02 * R * W
+}
+)";
+  std::string path = tempDir() + "/step_hazards.plast", text;
+  std::ofstream(path) << source;
+  auto m = loadExample(path, text);
+  ASSERT_TRUE(m);
+  auto jit = buildJIT(*m);
+  ASSERT_TRUE(jit);
+  expectSameRun(*m, *jit, 1e-12, 8, 3, 8);
+  auto plain = buildJIT(*m, false, false);
+  ASSERT_TRUE(plain);
+  expectSameRun(*m, *plain, 1e-12, 8, 3, 8);
+}
+
 TEST(CodegenTest, LibraryOfAnotherABIVersionIsRefused) {
   // A library that exports the entry points but speaks ABI version 99.
   std::string dir = tempDir(), c = dir + "/abi99.c", so = dir + "/abi99.so";

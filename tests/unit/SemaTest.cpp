@@ -131,8 +131,11 @@ TEST(SemaTest, WritabilityPerBlock) {
       {"weight q = 0 plastic", "on reward", "q = 1", true},
       {"baseline q = 0", "on reward", "q = 1", true},
       {"state q = 0", "on reward", "q = 1", false},
-      {"weight q = 0 plastic", "step", "q = 1", false},
+      {"weight q = 0 plastic", "step", "q = 1", true}, // continuous plasticity
+      {"baseline q = 0", "step", "q = 1", true},
       {"weight q = 0", "on reward", "q = 1", false},
+      {"weight q = 0", "step", "q = 1", false},
+      {"trace q = 0", "on reward", "q = 1", false},
       {"meta q = 0", "step", "q = 1", false},
       {"param q = 0", "step", "q = 1", false},
       {"input q", "step", "q = 1", false},

@@ -163,12 +163,24 @@ TEST(Verifier, InputsAndNoiseAreReadOnlyInTheStep) {
 
 // --- write permissions per region -----------------------------------------
 
-TEST(Verifier, StepWritesOnlyStatesTracesAndOutputs) {
+TEST(Verifier, StepWritesNoFixedWeightOrMeta) {
+  auto m = fresh();
+  Quantity *fixed = m->addQuantity("Win", QuantityKind::Weight, Type::vector(3), {});
+  Builder b(*m, m->step);
+  Op *write = b.write(fixed, b.constant(1, fixed->type));
+  expectFinding(*m, write,
+                "'write' of weight '@Win' in region 'step' (step writes states, traces, outputs, "
+                "plastic weights and baselines)");
+}
+
+TEST(Verifier, StepMayWritePlasticWeightsAndBaselines) {
+  // Continuous plasticity: W (plastic) and Rbar change in the step.
   auto m = fresh();
   Builder b(*m, m->step);
   Op *w = b.read(m->lookup("W"));
-  Op *write = b.write(m->lookup("W"), w);
-  expectFinding(*m, write, "'write' of weight '@W' in region 'step' (step writes states");
+  b.write(m->lookup("W"), b.binary(OpKind::Mul, w, b.constant(0.5, Type::scalar())));
+  b.write(m->lookup("Rbar"), b.constant(0.25, Type::scalar()));
+  EXPECT_TRUE(verify(*m).empty());
 }
 
 TEST(Verifier, RewardWritesOnlyPlasticWeightsAndBaselines) {
@@ -285,11 +297,13 @@ TEST(Verifier, TangentWritesNeedATangent) {
 
 TEST(Verifier, TangentWritesFollowRegionPermissions) {
   auto m = samples::miniModelWithTangents();
-  Quantity *w = m->lookup("W");
-  Builder b(*m, m->step);
-  Op *dw = b.constant(0, w->type.withLanes(m->lanes));
-  Op *write = b.writeTangent(w, dw);
-  expectFinding(*m, write, "'write.tangent' of weight '@W' in region 'step'");
+  Quantity *x = m->lookup("x");
+  Builder b(*m, m->reward);
+  Op *dx = b.constant(0, x->type.withLanes(m->lanes));
+  Op *write = b.writeTangent(x, dx);
+  moveLastTo(m->reward, 0);
+  moveLastTo(m->reward, 0);
+  expectFinding(*m, write, "'write.tangent' of state '@x' in region 'reward'");
 }
 
 TEST(Verifier, MetaTangentsAreNotStored) {

@@ -74,6 +74,11 @@ size_t editDistance(const std::string &a, const std::string &b) {
   return row[b.size()];
 }
 
+/// A formula as quoted in a message: at most 60 characters, then "...".
+std::string shortened(const std::string &formula) {
+  return formula.size() <= 60 ? formula : formula.substr(0, 57) + "...";
+}
+
 /// Walks one parsed file into a Task, reporting through `diag`.
 class TaskLoader {
 public:
@@ -207,10 +212,14 @@ private:
       return;
     }
     std::set<std::string> seen;
+    int64_t total = 0; // each epoch is at most kMaxSteps: no overflow
     for (const toml::node &e : *arr) {
       Epoch ep = readEpoch(*e.as_table());
       if (!ep.name.empty() && !seen.insert(ep.name).second)
         diag_.error(ep.loc, "duplicate epoch name '" + ep.name + "'");
+      if (total <= kMaxSteps && (total += ep.steps) > kMaxSteps)
+        diag_.error(ep.loc, "the trial is more than 10^7 steps long by the end of epoch '" +
+                                ep.name + "'");
       task_.epochs.push_back(std::move(ep));
     }
     bool anyScored = false;
@@ -268,7 +277,7 @@ private:
                            "' is not a multiple of dt = " + fmtNumber(task_.dtMs) + " ms");
       return;
     }
-    if (steps > 1e7) {
+    if (steps > static_cast<double>(kMaxSteps)) {
       diag_.error(loc, "duration of epoch '" + ep.name + "' is more than 10^7 steps");
       return;
     }
@@ -306,17 +315,53 @@ private:
         std::string why;
         size_t pos = 0;
         if (auto f = TaskExpr::parse(*s, vars, why, pos)) {
+          if (std::string at = nonFiniteAt(*f); !at.empty())
+            diag_.error(locOf(e.source()), "formula \"" + shortened(*s) + "\" is not a finite number" + at);
           out[i] = std::move(*f);
         } else {
           Loc l = locOf(e.source());
           l.col += static_cast<uint32_t>(1 + pos); // past the opening quote
-          diag_.error(l, "in formula \"" + *s + "\": " + why);
+          diag_.error(l, "in formula \"" + shortened(*s) + "\": " + why);
         }
       } else if (auto v = number(e, key)) {
         out[i] = TaskExpr::constant(*v);
       }
     }
     return out;
+  }
+
+  /// Where `f` is NaN or infinite, as " (nan for c = 1, d = 0)", trying
+  /// every combination of the discrete conditions' values and the ends of
+  /// the continuous ones (at most kMaxCombinations); "" if nowhere.
+  std::string nonFiniteAt(const TaskExpr &f) const {
+    constexpr int64_t kMaxCombinations = 4096;
+    const std::vector<Condition> &cs = task_.conditions;
+    auto candidates = [](const Condition &c) {
+      return c.continuous ? std::vector<double>{c.lo, c.hi} : c.values;
+    };
+    int64_t combos = 1;
+    for (const Condition &c : cs)
+      combos = std::min(kMaxCombinations, combos * std::max<int64_t>(1, candidates(c).size()));
+    std::vector<double> vars(cs.size(), 0.0);
+    for (int64_t k = 0; k < combos; ++k) {
+      int64_t rest = k;
+      for (size_t i = 0; i < cs.size(); ++i) { // combination k in mixed radix
+        std::vector<double> v = candidates(cs[i]);
+        if (v.empty())
+          continue;
+        vars[i] = v[static_cast<size_t>(rest % static_cast<int64_t>(v.size()))];
+        rest /= static_cast<int64_t>(v.size());
+      }
+      double value = f.eval(vars);
+      if (std::isfinite(value))
+        continue;
+      std::ostringstream at;
+      at << " (" << (std::isnan(value) ? "nan" : value > 0 ? "inf" : "-inf");
+      for (size_t i = 0; i < cs.size(); ++i)
+        at << (i ? ", " : " for ") << cs[i].name << " = " << vars[i];
+      return at.str() + ")";
+    }
+    return "";
   }
 
   void readReward(const toml::table &root) {

@@ -25,6 +25,11 @@
 
 namespace plasticc::tasks {
 
+/// The most steps a trial may have, from its task file or from --steps
+/// (10^7: 10^4 s at dt = 1 ms); it keeps every product of step counts in
+/// the generator inside int64.
+constexpr int64_t kMaxSteps = 10'000'000;
+
 /// A variable drawn once per trial: one of `values` (with `weights`, uniform
 /// if empty), or uniform in [lo, hi) when `continuous`.
 struct Condition {

@@ -13,6 +13,12 @@
 
 namespace plasticc::tasks {
 
+/// How deep a formula may nest (parentheses, calls, unary minus, the
+/// operand chain of its tree): the parser and the evaluator recurse, so a
+/// bound keeps a hostile file from overflowing the stack. The .plast
+/// parser has the same bound.
+constexpr int kMaxDepth = 256;
+
 /// The parser's cursor over one formula; builds the node list bottom-up.
 class TaskExprParser {
 public:
@@ -39,8 +45,21 @@ public:
   }
 
 private:
+  /// Counts one level of the parser's recursion while in scope.
+  struct Nesting {
+    TaskExprParser &p;
+    explicit Nesting(TaskExprParser &parser) : p(parser) {
+      if (++p.nesting_ > kMaxDepth)
+        p.fail(p.pos_, "the formula nests more than " + std::to_string(kMaxDepth) + " levels deep");
+    }
+    ~Nesting() { --p.nesting_; }
+  };
+
   // expr ::= additive (cmp additive)?
   int32_t parseExpr() {
+    Nesting guard(*this);
+    if (!ok_)
+      return 0;
     int32_t lhs = parseAdditive();
     skipSpace();
     static const struct {
@@ -85,6 +104,9 @@ private:
 
   // unary ::= '-' unary | power
   int32_t parseUnary() {
+    Nesting guard(*this);
+    if (!ok_)
+      return 0;
     skipSpace();
     if (peek() == '-') {
       ++pos_;
@@ -212,16 +234,30 @@ private:
     errorPos_ = at;
     error_ = std::move(message);
   }
+  /// Appends a node; its depth (the evaluator's recursion) is one more than
+  /// its deepest operand's, so long operator chains are bounded too.
   int32_t add(TaskExpr::Node n) {
     if (!ok_)
       return 0;
+    int depth = 1;
+    for (int32_t c : {n.a, n.b, n.c})
+      if (c >= 0)
+        depth = std::max(depth, 1 + depth_[static_cast<size_t>(c)]);
+    if (depth > kMaxDepth) {
+      fail(pos_, "the formula is more than " + std::to_string(kMaxDepth) +
+                     " operations deep; split it or simplify it");
+      return 0;
+    }
     out_.nodes_.push_back(n);
+    depth_.push_back(depth);
     return static_cast<int32_t>(out_.nodes_.size()) - 1;
   }
 
   std::string_view text_;
   const std::vector<std::string> &vars_;
   size_t pos_ = 0;
+  int nesting_ = 0;           // current recursion depth of the parser
+  std::vector<int> depth_;    // per node: its depth in the tree
   bool ok_ = true;
   std::string error_;
   size_t errorPos_ = 0;

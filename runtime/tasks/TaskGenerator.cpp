@@ -73,8 +73,11 @@ TaskGenerator::TaskGenerator(const Task &task, int64_t steps) : task_(task) {
   int64_t cum = 0;
   for (const Epoch &e : task.epochs) {
     cum += e.steps;
-    // Proportional rescaling: boundary at round(cum * T / T0).
-    bounds_.push_back(natural > 0 ? (cum * steps_ + natural / 2) / natural : 0);
+    // Proportional rescaling: boundary at round(cum * T / T0), in 128 bits
+    // (both factors are at most kMaxSteps when they come from a task file
+    // and --steps, but the product must not wrap for any caller).
+    __int128 scaled = static_cast<__int128>(cum) * steps_ + natural / 2;
+    bounds_.push_back(natural > 0 ? static_cast<int64_t>(scaled / natural) : 0);
   }
 }
 

@@ -17,7 +17,7 @@ std::vector<std::string> splitSpec(const std::string &spec) {
   std::vector<std::string> items;
   std::string item;
   int depth = 0;
-  for (char c : spec + ",") {
+  for (char c : spec) {
     depth += c == '[' ? 1 : c == ']' ? -1 : 0;
     if (c == ',' && depth == 0) {
       if (!item.empty())
@@ -27,6 +27,8 @@ std::vector<std::string> splitSpec(const std::string &spec) {
       item += c;
     }
   }
+  if (!item.empty()) // the last item, or an unclosed '[' with all after it
+    items.push_back(item);
   return items;
 }
 
@@ -47,6 +49,16 @@ void splitName(const std::string &name, std::string &base, std::vector<std::stri
 }
 
 } // namespace
+
+bool checkPattern(const std::string &option, const std::string &pattern, std::string &err) {
+  size_t open = pattern.find('[');
+  if (open == std::string::npos ||
+      (pattern.back() == ']' && pattern.find_first_of("[]", open + 1) == pattern.size() - 1))
+    return true;
+  err = option + ": '" + pattern + "' is malformed: write NAME, NAME[i] or NAME[i,j], where an "
+                                   "index may be *";
+  return false;
+}
 
 bool matchesPattern(const std::string &pattern, const std::string &name) {
   std::string pb, nb;
@@ -113,6 +125,8 @@ bool applyInit(const std::string &spec, const meta::ModelBinding &b, std::vector
 bool parseFreeze(const std::string &spec, const meta::ModelBinding &b, std::vector<bool> &frozen,
                  std::string &err) {
   for (const std::string &pattern : splitSpec(spec)) {
+    if (!checkPattern("--freeze", pattern, err))
+      return false;
     bool any = false;
     for (int64_t k = 0; k < b.metaScalars(); ++k)
       if (matchesPattern(pattern, b.metaScalarName(k))) {

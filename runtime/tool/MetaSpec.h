@@ -19,6 +19,10 @@ namespace plasticc::tool {
 /// Splits "a[1,2]=3,b" at the commas outside brackets: {"a[1,2]=3", "b"}.
 std::vector<std::string> splitSpec(const std::string &spec);
 
+/// Whether `pattern` is NAME, NAME[...] with one pair of brackets at its
+/// end; false and `err` (prefixed by `option`) otherwise ("theta[").
+bool checkPattern(const std::string &option, const std::string &pattern, std::string &err);
+
 /// Whether meta scalar `name` ("theta[1,2]") matches `pattern`: the same
 /// name, a bare quantity name ("theta"), or indices where * matches any.
 bool matchesPattern(const std::string &pattern, const std::string &name);

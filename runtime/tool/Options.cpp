@@ -1,9 +1,14 @@
 //===- runtime/tool/Options.cpp - CLI11 definitions of the options --------===//
 #include "runtime/tool/Options.h"
 
+#include "runtime/tasks/Task.h"
+
 #include <CLI/CLI.hpp>
 
+#include <cctype>
+#include <cerrno>
 #include <cmath>
+#include <cstdlib>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -15,6 +20,11 @@
 namespace plasticc::tool {
 
 namespace {
+
+/// Bounds of the counts: generous, and small enough that their products
+/// (network-trials of a search: points x networks x trials; trials x steps)
+/// stay far inside int64.
+constexpr int64_t kMaxNetworks = 100'000, kMaxTrials = 100'000'000, kMaxIterations = 100'000'000;
 
 /// A CLI11 check with a short message ("--batch must be at least 1"); CLI11's
 /// own range checks print the type's limit as a 300-digit number.
@@ -29,6 +39,36 @@ CLI::Validator atLeast(double lo, bool strictly = false) {
                   (strictly ? v > lo : v >= lo);
         return ok ? "" : std::string("must be ") + (strictly ? "greater than " : "at least ") +
                              bound + " (got " + text + ")";
+      },
+      "", "");
+}
+
+/// An integer in [lo, hi], checked on the text before CLI11 converts it
+/// (which would clamp 10^30 to the type's limit without a word).
+CLI::Validator count(int64_t lo, int64_t hi) {
+  return CLI::Validator(
+      [=](std::string &text) -> std::string {
+        errno = 0;
+        char *end = nullptr;
+        long long v = std::strtoll(text.c_str(), &end, 10);
+        bool ok = end != text.c_str() && *end == '\0' && errno == 0 && v >= lo && v <= hi;
+        return ok ? "" : "must be an integer in [" + std::to_string(lo) + ", " +
+                             std::to_string(hi) + "] (got " + text + ")";
+      },
+      "", "");
+}
+
+/// A seed: an integer in [0, 2^64 - 1], without a sign (strtoull would
+/// take "-1" as 2^64 - 1).
+CLI::Validator seedValue() {
+  return CLI::Validator(
+      [](std::string &text) -> std::string {
+        errno = 0;
+        char *end = nullptr;
+        bool digits = !text.empty() && std::isdigit(static_cast<unsigned char>(text[0]));
+        std::strtoull(text.c_str(), &end, 10);
+        bool ok = digits && *end == '\0' && errno == 0;
+        return ok ? "" : "must be an integer in [0, 18446744073709551615] (got " + text + ")";
       },
       "", "");
 }
@@ -70,11 +110,12 @@ void addShared(CLI::App &app, Options &o) {
   app.add_option("--task", o.task, "a task name (examples/tasks/NAME.toml) or a task file")
       ->required();
   app.add_option("--steps", o.steps, "T: steps per trial (epochs scale to fit; default: the task's)")
-      ->check(atLeast(0));
-  app.add_option("--seed", o.seed, "run seed: every network, trial and noise draw derives from it");
+      ->check(between(0, static_cast<double>(tasks::kMaxSteps)));
+  app.add_option("--seed", o.seed, "run seed: every network, trial and noise draw derives from it")
+      ->check(seedValue());
   app.add_option("--threads", o.threads, "worker threads (default: all cores); results do not "
                                          "depend on it")
-      ->check(atLeast(1));
+      ->check(count(1, 4096));
   app.add_flag("--interpret", o.interpret, "run the reference interpreter, not compiled code");
   app.add_option("-D,--define", o.defines,
                  "NAME=VALUE: set a dim or param of a .plast model without editing it (-D N=256, "
@@ -94,23 +135,23 @@ void addShared(CLI::App &app, Options &o) {
 CLI::Option *addEvaluation(CLI::App &app, EvaluationOptions &e, bool training) {
   app.add_option(training ? "--eval-seeds" : "--networks", e.seeds,
                  "held-out networks per rule (the same networks for every rule)")
-      ->check(atLeast(1));
+      ->check(count(1, kMaxNetworks));
   app.add_option(training ? "--eval-trials" : "--trials", e.trials,
                  training ? "learning trials per held-out network (default: --trials)"
                           : "learning trials per held-out network (default: 20)")
-      ->check(atLeast(1))
+      ->check(count(1, kMaxTrials))
       ->default_str("");
   app.add_option("--sweep-seeds", e.sweepSeeds,
                  training ? "networks per point of a learning-rate search (default: 2 x --batch)"
                           : "networks per point of a learning-rate search (default: 16)")
-      ->check(atLeast(1))
+      ->check(count(1, kMaxNetworks))
       ->default_str("");
   app.add_option("--sweep", e.sweep, "the search's first grid: multiples of the model's learning "
                                      "rate (each in [1e-9, 1e9])")
       ->delimiter(',')
       ->check(between(1e-9, 1e9));
   app.add_option("--sweep-refine", e.sweepRefine, "golden-section steps on log eta after the grid")
-      ->check(atLeast(0));
+      ->check(count(0, 1000));
   app.add_option("--penalty", e.penalty, "task reward of every trial of a network from its "
                                          "divergence on (default: the worst trial reward of any "
                                          "completed held-out trial of any rule; |V| <= 1e9)")
@@ -118,7 +159,7 @@ CLI::Option *addEvaluation(CLI::App &app, EvaluationOptions &e, bool training) {
       ->default_str("");
   app.add_option("--criterion-window", e.criterionWindow, "trials to criterion: window of "
                                                           "successive trials (Miconi 2017: 100)")
-      ->check(atLeast(1));
+      ->check(count(1, kMaxTrials));
   app.add_option("--criterion", e.criterionFraction, "trials to criterion: fraction correct in "
                                                      "the window (Miconi 2017: 0.95)")
       ->check(between(0, 1));
@@ -194,10 +235,11 @@ int parseOptions(int argc, char **argv, Options &o) {
                "evaluate rules without meta-learning."};
   app.name("plasticc-meta");
   addShared(app, o);
-  app.add_option("--iters", o.iters, "meta-iterations")->check(atLeast(0));
-  app.add_option("--batch", o.batch, "B: networks per meta-iteration")->check(atLeast(1));
+  app.add_option("--iters", o.iters, "meta-iterations")->check(count(0, kMaxIterations));
+  app.add_option("--batch", o.batch, "B: networks per meta-iteration")
+      ->check(count(1, kMaxNetworks));
   app.add_option("--trials", o.trials, "K: learning trials per network")
-      ->check(atLeast(1));
+      ->check(count(1, kMaxTrials));
   app.add_option("--lr", o.lr, "Adam's learning rate on the meta parameters")
       ->check(atLeast(0, true));
   app.add_option("--out", o.out, "output directory (log.csv, rule.json, checkpoint.json, PNGs, "
@@ -210,7 +252,7 @@ int parseOptions(int argc, char **argv, Options &o) {
                  "meta scalars kept at their initial values: NAME,... where an index may be * "
                  "(e.g. theta[0,*],theta[*,0])");
   app.add_option("--checkpoint-every", o.checkpointEvery, "write a checkpoint every N iterations")
-      ->check(atLeast(1));
+      ->check(count(1, kMaxIterations));
   app.add_option("--on-divergence", o.onDivergence,
                  "a network with NaN/Inf or weights past --weight-bound: 'penalize' it (each "
                  "trial it lost scores --divergence-penalty; the default), 'skip' it for that "
@@ -248,7 +290,7 @@ int parseOptions(int argc, char **argv, Options &o) {
   app.add_option("--curriculum", o.curriculum,
                  "horizon curriculum: lifetimes grow geometrically from K0 trials to --trials "
                  "over the first half of the meta-iterations (0: off)")
-      ->check(atLeast(0))
+      ->check(count(0, kMaxTrials))
       ->type_name("K0");
   app.add_flag("--normalize-grad", o.normalizeGrad,
                "rescale each meta-gradient to unit length before Adam (its direction only; "

@@ -445,6 +445,8 @@ std::optional<std::vector<meta::Rule>> ablations(const meta::Rule &rule, const s
     return out;
   }
   for (const std::string &pattern : splitSpec(spec)) {
+    if (!checkPattern("--ablate-groups", pattern, err))
+      return std::nullopt;
     bool any = false;
     for (int64_t k = 0; k < b.metaScalars(); ++k)
       any = any || matchesPattern(pattern, b.metaScalarName(k));

@@ -87,6 +87,30 @@ TEST(TaskExpr, ErrorsSayWhereAndWhy) {
   EXPECT_FALSE(TaskExpr::parse("", vars, why, pos));
 }
 
+TEST(TaskExpr, NestingAndChainsAreBoundedNotACrash) {
+  // Parser and evaluator recurse: 20,000 parentheses or minus signs, or a
+  // chain of 300 additions, are errors (256 levels), not a stack overflow.
+  std::vector<std::string> vars{"c"};
+  std::string why;
+  size_t pos = 0;
+  EXPECT_FALSE(TaskExpr::parse(std::string(20000, '(') + "c" + std::string(20000, ')'), vars, why, pos));
+  EXPECT_EQ(why, "the formula nests more than 256 levels deep");
+  EXPECT_FALSE(TaskExpr::parse(std::string(20000, '-') + "c", vars, why, pos));
+  EXPECT_EQ(why, "the formula nests more than 256 levels deep");
+  std::string chain = "c";
+  for (int k = 0; k < 300; ++k)
+    chain += " + 1";
+  EXPECT_FALSE(TaskExpr::parse(chain, vars, why, pos));
+  EXPECT_EQ(why, "the formula is more than 256 operations deep; split it or simplify it");
+  // Within the bound, the chain evaluates as written.
+  std::string ok = "c";
+  for (int k = 0; k < 200; ++k)
+    ok += " + 1";
+  auto e = TaskExpr::parse(ok, vars, why, pos);
+  ASSERT_TRUE(e) << why;
+  EXPECT_EQ(e->eval({0.5}), 200.5);
+}
+
 TEST(Task, CueDelayResponseIsMODELmdDefaultTask) {
   Task t = load("cue_delay_response");
   ASSERT_EQ(t.epochs.size(), 3u);
@@ -379,6 +403,32 @@ scored = true
   // Column of 'cue': `input = ["` is 10 characters, then "c == " is 5.
   EXPECT_NE(err.find("bad.toml:9:16: error: in formula \"c == cue\": unknown variable 'cue' "
                      "(conditions: c)"),
+            std::string::npos)
+      << err;
+}
+
+TEST(TaskErrors, NonFiniteFormulaIsALocatedError) {
+  // 0/0 anywhere, 1/(1 - c) at c = 1, and 1/u at the lower end of a
+  // continuous condition: each located at its string, with where it fails.
+  std::string err = errorsOf(R"toml(dt = 1
+inputs = 3
+outputs = 1
+[conditions]
+c = [0, 1]
+u = { uniform = [0, 1] }
+[[epoch]]
+name = "a"
+duration = 3
+input = ["0/0", "1 / (1 - c)", "1 / u"]
+scored = true
+)toml");
+  EXPECT_NE(err.find("bad.toml:10:10: error: formula \"0/0\" is not a finite number (nan for c = 0, u = 0)"),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find("error: formula \"1 / (1 - c)\" is not a finite number (inf for c = 1, u = 0)"),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find("error: formula \"1 / u\" is not a finite number (inf for c = 0, u = 0)"),
             std::string::npos)
       << err;
 }

@@ -7,10 +7,10 @@
 # The settings and why they were chosen: docs/runtime.md "Choosing the settings".
 set -euo pipefail
 build=${1:-build}
-out="$build/demo"
+out="$build/demo"   # replaced by each `make demo` (--force)
 "$build/bin/plasticc-meta" examples/rnn_poly.plast --task cue_delay_response \
   --iters 60 --batch 8 --trials 10 --lr 0.02 --freeze 'theta[0,*],theta[*,0]' \
-  --eval-seeds 96 --ablate --out "$out"
+  --eval-seeds 96 --ablate --out "$out" --force
 echo
 echo "demo: outputs in $out:"
 ls "$out"

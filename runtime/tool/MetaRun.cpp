@@ -10,6 +10,7 @@
 #include "runtime/tasks/Task.h"
 #include "runtime/tool/MetaSpec.h"
 #include "runtime/tool/ModelLoader.h"
+#include "runtime/tool/OutputDir.h"
 #include "runtime/tool/EvalRun.h"
 #include "runtime/tool/Plots.h"
 #include "runtime/tool/Rules.h"
@@ -134,6 +135,24 @@ void plots(const Options &o, const std::string &what) {
     std::cerr << kTool << ": warning: " << what << err << '\n';
 }
 
+/// The files `plasticc-meta evaluate` writes into --out.
+std::vector<std::string> evaluationOutputs() {
+  return {"evaluation.txt", "evaluation.csv", "curves.csv",         "networks.csv",
+          "trials.csv",     "ablation.csv",   "learning_curves.png"};
+}
+
+/// The files a training run writes into --out: its own, its evaluation's,
+/// and the plots (scripts/plot.py: a heat map per matrix meta quantity).
+std::vector<std::string> runOutputs(const meta::ModelBinding &b) {
+  std::vector<std::string> files = {"checkpoint.json", "log.csv", "rule.json", "J.png"};
+  for (const std::string &f : evaluationOutputs())
+    files.push_back(f);
+  for (const runtime::QuantityInfo &q : b.info().quantities)
+    if (q.kind == "meta" && q.shape.size() == 2)
+      files.push_back(q.name + ".png");
+  return files;
+}
+
 std::string readAll(const std::string &path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream s;
@@ -227,11 +246,16 @@ private:
 
   /// The output directory, the learner, and its state: fresh or resumed.
   int prepareOutputs() {
-    std::error_code ec;
-    fs::create_directories(o_.out, ec);
-    if (ec || !fs::is_directory(o_.out))
-      return fail(ExitFailure, "cannot create output directory '" + o_.out + "'" +
-                                 (ec ? ": " + ec.message() : ""));
+    if (o_.resume && o_.force)
+      return fail(ExitUsage, "--resume continues the run in --out and --force replaces it: "
+                             "give one of them");
+    outDir_ = OutputDir::claim(o_.out, runOutputs(session_.binding()),
+                               o_.resume  ? OutputPolicy::Resume
+                               : o_.force ? OutputPolicy::Replace
+                                          : OutputPolicy::Fresh,
+                               err_);
+    if (!outDir_)
+      return fail(ExitUsage, err_);
     meta::MetaConfig cfg;
     cfg.iterations = o_.iters;
     cfg.batch = o_.batch;
@@ -399,6 +423,7 @@ private:
   EvalRun eval_{o_, session_};
   std::vector<double> start_;
   std::vector<bool> frozen_;
+  std::optional<OutputDir> outDir_; // held while the run writes
   std::unique_ptr<meta::MetaLearner> learner_;
   meta::Checkpoint base_;
   meta::TrainingState state_;
@@ -432,14 +457,10 @@ public:
       if (fs::exists(fs::path(o_.out) / run, ec))
         return fail(ExitUsage, "'" + o_.out + "' holds a training run (" + run + "); evaluate "
                                "would replace its evaluation: choose another --out");
-    fs::create_directories(o_.out, ec);
-    if (ec || !fs::is_directory(o_.out))
-      return fail(ExitFailure, "cannot create output directory '" + o_.out + "'" +
-                                   (ec ? ": " + ec.message() : ""));
-    // What an earlier evaluate left here and this one does not write.
-    if (!o_.eval.ablate)
-      fs::remove(fs::path(o_.out) / "ablation.csv", ec);
-    fs::remove(fs::path(o_.out) / "learning_curves.png", ec);
+    outDir_ = OutputDir::claim(o_.out, evaluationOutputs(),
+                               o_.force ? OutputPolicy::Replace : OutputPolicy::Fresh, err);
+    if (!outDir_)
+      return fail(ExitUsage, err);
     if (int code = eval_.run(); code >= 0)
       return code;
     plots(o_, "plots not drawn: ");
@@ -450,6 +471,7 @@ private:
   const Options &o_;
   Session session_;
   EvalRun eval_{o_, session_};
+  std::optional<OutputDir> outDir_; // held while the evaluation writes
 };
 
 } // namespace

@@ -128,6 +128,8 @@ void addShared(CLI::App &app, Options &o) {
   app.add_option("--python", o.python, "the Python that runs the plot script (needs matplotlib)");
   app.add_option("--plot-script", o.plotScript, "the plot script (default: scripts/plot.py)");
   app.add_flag("-q,--quiet", o.quiet, "no progress bar and no table on stdout");
+  app.add_flag("--force", o.force, "replace the outputs of an earlier run in --out (without it, "
+                                   "a directory holding them is refused)");
 }
 
 /// How rules are evaluated (docs/runtime.md "Evaluation").

@@ -64,6 +64,7 @@ struct Options {
   int threads = 0; // 0: the hardware's
   std::string out = "meta-out";
   bool resume = false;
+  bool force = false; // --force: replace an earlier run's outputs in --out
   std::string estimator = "pathwise"; // --estimator: pathwise | score | es
   std::string reward = "model";       // --reward: model | task
   std::string scoreBaseline = "batch"; // --score-baseline: batch | pairs | mirror | none

@@ -1,0 +1,120 @@
+//===- runtime/tool/OutputDir.cpp - one run owns its output directory -----===//
+#include "runtime/tool/OutputDir.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace plasticc::tool {
+
+namespace {
+
+/// The PID a lock file names ("pid 1234\n"), or 0.
+long holderOf(int fd) {
+  char buf[64] = {};
+  ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+  return n > 4 && std::strncmp(buf, "pid ", 4) == 0 ? std::strtol(buf + 4, nullptr, 10) : 0;
+}
+
+/// Whether process `pid` exists (signal 0 checks without sending).
+bool alive(long pid) { return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM); }
+
+/// Removes NAME.tmp.PID files whose writer is gone (writeFileAtomically's
+/// temporaries of a killed run); a live writer's are left alone.
+void removeStaleTemporaries(const std::string &dir) {
+  std::error_code ec;
+  for (const fs::directory_entry &e : fs::directory_iterator(dir, ec)) {
+    std::string name = e.path().filename().string();
+    size_t at = name.rfind(".tmp.");
+    if (at == std::string::npos)
+      continue;
+    char *end = nullptr;
+    long pid = std::strtol(name.c_str() + at + 5, &end, 10);
+    if (*end == '\0' && pid > 0 && !alive(pid))
+      fs::remove(e.path(), ec);
+  }
+}
+
+/// The outputs of an earlier run present in `dir`, as "a, b".
+std::string earlierOutputs(const std::string &dir, const std::vector<std::string> &outputs) {
+  std::string found;
+  std::error_code ec;
+  for (const std::string &name : outputs)
+    if (fs::exists(fs::path(dir) / name, ec))
+      found += (found.empty() ? "" : ", ") + name;
+  return found;
+}
+
+} // namespace
+
+std::optional<OutputDir> OutputDir::claim(const std::string &path,
+                                          const std::vector<std::string> &outputs,
+                                          OutputPolicy policy, std::string &err) {
+  std::error_code ec;
+  fs::create_directories(path, ec);
+  if (ec || !fs::is_directory(path)) {
+    err = "cannot create output directory '" + path + "'" + (ec ? ": " + ec.message() : "");
+    return std::nullopt;
+  }
+  std::string lock = (fs::path(path) / kLockFile).string();
+  int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    err = "cannot open the lock file '" + lock + "': " + std::strerror(errno);
+    return std::nullopt;
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    long pid = errno == EWOULDBLOCK ? holderOf(fd) : 0;
+    err = errno == EWOULDBLOCK
+              ? "another plasticc-meta run" + (pid ? " (pid " + std::to_string(pid) + ")" : std::string()) +
+                    " is writing '" + path + "'; wait for it or choose another --out"
+              : "cannot lock '" + lock + "': " + std::strerror(errno);
+    ::close(fd);
+    return std::nullopt;
+  }
+  OutputDir dir(path, fd); // from here on, the destructor unlocks
+  std::string text = "pid " + std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, text.data(), text.size(), 0) < 0) {
+    err = "cannot write the lock file '" + lock + "': " + std::strerror(errno);
+    return std::nullopt;
+  }
+  removeStaleTemporaries(path);
+  std::string found = earlierOutputs(path, outputs);
+  if (found.empty() || policy == OutputPolicy::Resume)
+    return dir;
+  if (policy == OutputPolicy::Fresh) {
+    err = "'" + path + "' holds the outputs of an earlier run (" + found +
+          "); --force replaces them, or choose another --out";
+    return std::nullopt;
+  }
+  for (const std::string &name : outputs)
+    fs::remove(fs::path(path) / name, ec);
+  return dir;
+}
+
+OutputDir::OutputDir(OutputDir &&other) noexcept : path_(std::move(other.path_)), fd_(other.fd_) {
+  other.fd_ = -1;
+}
+
+OutputDir &OutputDir::operator=(OutputDir &&other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0)
+      ::close(fd_);
+    path_ = std::move(other.path_);
+    fd_ = other.fd_;
+    other.fd_ = -1;
+  }
+  return *this;
+}
+
+OutputDir::~OutputDir() {
+  if (fd_ >= 0)
+    ::close(fd_); // closing the last descriptor releases the flock
+}
+
+} // namespace plasticc::tool

@@ -33,10 +33,10 @@ std::optional<Type> elementwise(std::span<const Type> ts, std::string &why) {
   return out;
 }
 
-bool needPrimal(const Type &t, const char *what, std::string &why) {
+bool needPrimal(const Type &t, const std::string &what, std::string &why) {
   if (t.lanes == 0)
     return true;
-  why = std::string(what) + " must be primal, got a tangent " + t.str();
+  why = what + " must be primal, got a tangent " + t.str();
   return false;
 }
 
@@ -127,7 +127,8 @@ std::optional<Type> inferType(OpKind kind, std::span<const Type> ts, const Attrs
       why = "powi needs one integer exponent n >= 0";
       return std::nullopt;
     }
-    if (kind == OpKind::Step && !needPrimal(ts[0], "the operand of step", why))
+    if (!hasDerivative(kind) &&
+        !needPrimal(ts[0], std::string("the operand of ") + mnemonic(kind), why))
       return std::nullopt;
     return ts[0];
   case OpFamily::Binary:

@@ -28,6 +28,17 @@ OpFamily family(OpKind kind) { return info(kind).family; }
 int numOperands(OpKind kind) { return info(kind).numOperands; }
 const char *summary(OpKind kind) { return info(kind).summary; }
 
+bool hasDerivative(OpKind kind) {
+  if (family(kind) != OpFamily::Unary)
+    return true;
+  switch (kind) {
+#define UNARY_JVP(Enum, Partial, Product) case OpKind::Enum:
+#include "dialect/Ops.def"
+    return true;
+  default: return false;
+  }
+}
+
 bool opKindFromMnemonic(const std::string &m, OpKind &kind) {
   for (size_t i = 0; i < std::size(kOpTable); ++i)
     if (m == kOpTable[i].mnemonic) {

@@ -45,6 +45,11 @@ const char *mnemonic(OpKind kind);
 OpFamily family(OpKind kind);
 int numOperands(OpKind kind); // -1: variadic
 const char *summary(OpKind kind);
+/// False for the elementwise unary ops without a derivative rule in
+/// Ops.def (step, sign, floor, ceil: piecewise constant): their result has
+/// no tangent and their operand must be primal. True for every other op
+/// (whether it has a tangent is then the tangent pass's business).
+bool hasDerivative(OpKind kind);
 /// Finds an op by mnemonic; false if there is none.
 bool opKindFromMnemonic(const std::string &mnemonic, OpKind &kind);
 

@@ -48,52 +48,19 @@ void mapElements(const Op &op, std::span<const ValueRef> in, double *out, F f) {
       out[l * n + k] = f(a(l, k), b(l, k), c(l, k));
 }
 
+// The scalar meaning of each op is runtime/Elementwise.h's, shared with
+// constant folding; false for an op of another family.
 bool unary(const Op &op, std::span<const ValueRef> in, double *out) {
-  auto map = [&](auto f) {
+  int64_t n = op.kind == OpKind::Powi ? op.attrs.ints.at(0) : 0;
+  return ew::visitUnary(op.kind, n, [&](auto f) {
     mapElements(op, in, out, [&](double x, double, double) { return f(x); });
-    return true;
-  };
-  switch (op.kind) {
-  case OpKind::Neg: return map([](double x) { return -x; });
-  case OpKind::Tanh: return map([](double x) { return std::tanh(x); });
-  case OpKind::Exp: return map([](double x) { return std::exp(x); });
-  case OpKind::Log: return map([](double x) { return std::log(x); });
-  case OpKind::Sqrt: return map([](double x) { return std::sqrt(x); });
-  case OpKind::Abs: return map([](double x) { return std::fabs(x); });
-  case OpKind::Sigmoid: return map(ew::sigmoid);
-  case OpKind::Relu: return map(ew::relu);
-  case OpKind::Step: return map(ew::step);
-  case OpKind::Powi: {
-    int64_t n = op.attrs.ints.at(0);
-    return map([n](double x) { return ew::powi(x, n); });
-  }
-  default: return false;
-  }
+  });
 }
 
 bool binary(const Op &op, std::span<const ValueRef> in, double *out) {
-  auto map = [&](auto f) {
+  return ew::visitBinary(op.kind, [&](auto f) {
     mapElements(op, in, out, [&](double x, double y, double) { return f(x, y); });
-    return true;
-  };
-  auto mask = [](bool b) { return b ? 1.0 : 0.0; };
-  switch (op.kind) {
-  case OpKind::Add: return map([](double x, double y) { return x + y; });
-  case OpKind::Sub: return map([](double x, double y) { return x - y; });
-  case OpKind::Mul: return map([](double x, double y) { return x * y; });
-  case OpKind::MulChecked: return map(ew::mulChecked);
-  case OpKind::Div: return map([](double x, double y) { return x / y; });
-  case OpKind::Pow: return map([](double x, double y) { return std::pow(x, y); });
-  case OpKind::Min: return map([](double x, double y) { return ew::min(x, y); });
-  case OpKind::Max: return map([](double x, double y) { return ew::max(x, y); });
-  case OpKind::Lt: return map([&](double x, double y) { return mask(x < y); });
-  case OpKind::Le: return map([&](double x, double y) { return mask(x <= y); });
-  case OpKind::Gt: return map([&](double x, double y) { return mask(x > y); });
-  case OpKind::Ge: return map([&](double x, double y) { return mask(x >= y); });
-  case OpKind::Eq: return map([&](double x, double y) { return mask(x == y); });
-  case OpKind::Ne: return map([&](double x, double y) { return mask(x != y); });
-  default: return false;
-  }
+  });
 }
 
 void linalg(const Op &op, std::span<const ValueRef> in, double *out) {

@@ -31,6 +31,38 @@ using loops::Stmt;
 /// that a model runs on threads with small stacks), the rest on the heap.
 constexpr int64_t kMaxStackTempBytes = 256 * 1024;
 
+/// The elementwise ops that are one call, with the scalar meaning of
+/// runtime/Elementwise.h: an LLVM intrinsic where LLVM lowers it on every
+/// target (sqrt, fabs, sin, cos, floor, ceil; sin and cos become the C
+/// library's calls), else the C library function (with an f suffix in
+/// single precision). The JIT binds these names (runtime/jit/JIT.cpp).
+struct Call {
+  ir::OpKind kind;
+  llvm::Intrinsic::ID intrinsic;
+  const char *libm; // null: the intrinsic
+};
+constexpr Call kCalls[] = {
+    {ir::OpKind::Sqrt, llvm::Intrinsic::sqrt, nullptr},
+    {ir::OpKind::Abs, llvm::Intrinsic::fabs, nullptr},
+    {ir::OpKind::Sin, llvm::Intrinsic::sin, nullptr},
+    {ir::OpKind::Cos, llvm::Intrinsic::cos, nullptr},
+    {ir::OpKind::Floor, llvm::Intrinsic::floor, nullptr},
+    {ir::OpKind::Ceil, llvm::Intrinsic::ceil, nullptr},
+    {ir::OpKind::Tanh, {}, "tanh"},
+    {ir::OpKind::Exp, {}, "exp"},
+    {ir::OpKind::Log, {}, "log"},
+    {ir::OpKind::Tan, {}, "tan"},
+    {ir::OpKind::Asin, {}, "asin"},
+    {ir::OpKind::Acos, {}, "acos"},
+    {ir::OpKind::Atan, {}, "atan"},
+    {ir::OpKind::Sinh, {}, "sinh"},
+    {ir::OpKind::Cosh, {}, "cosh"},
+    {ir::OpKind::Log1p, {}, "log1p"},
+    {ir::OpKind::Expm1, {}, "expm1"},
+    {ir::OpKind::Pow, {}, "pow"},
+    {ir::OpKind::Atan2, {}, "atan2"},
+};
+
 /// Emits one module; a class to share the builder and the types.
 class Emitter {
 public:
@@ -433,19 +465,35 @@ private:
     return b_.CreateSelect(b_.CreateFCmpOGT(y, x), y, x);
   }
 
+  /// An op that is one call (kCalls), or null.
+  llvm::Value *call(ir::OpKind k, const std::vector<llvm::Value *> &a) {
+    for (const Call &c : kCalls) {
+      if (c.kind != k)
+        continue;
+      if (c.libm)
+        return libm(c.libm, a);
+      return intrinsic(c.intrinsic, a[0]);
+    }
+    return nullptr;
+  }
+
   llvm::Value *op(ir::OpKind k, const std::vector<llvm::Value *> &a, int64_t n) {
     using ir::OpKind;
+    if (llvm::Value *v = call(k, a))
+      return v;
     switch (k) {
     case OpKind::Neg: return b_.CreateFNeg(a[0]);
-    case OpKind::Tanh: return libm("tanh", {a[0]});
-    case OpKind::Exp: return libm("exp", {a[0]});
-    case OpKind::Log: return libm("log", {a[0]});
-    case OpKind::Sqrt: return intrinsic(llvm::Intrinsic::sqrt, a[0]);
-    case OpKind::Abs: return intrinsic(llvm::Intrinsic::fabs, a[0]);
     case OpKind::Sigmoid:
       return b_.CreateFDiv(fc(1.0), b_.CreateFAdd(fc(1.0), libm("exp", {b_.CreateFNeg(a[0])})));
+    case OpKind::Softplus: { // max(x, 0) + log1p(e^-|x|), runtime::elementwise::softplus
+      llvm::Value *e = libm("exp", {b_.CreateFNeg(intrinsic(llvm::Intrinsic::fabs, a[0]))});
+      return b_.CreateFAdd(maxOf(a[0], fc(0.0)), libm("log1p", {e}));
+    }
     case OpKind::Relu: return maxOf(a[0], fc(0.0));
     case OpKind::Step: return mask(b_.CreateFCmpOGT(a[0], fc(0.0)));
+    case OpKind::Sign: // x > 0 ? 1 : x < 0 ? -1 : x (zeros and nan stay)
+      return b_.CreateSelect(b_.CreateFCmpOGT(a[0], fc(0.0)), fc(1.0),
+                             b_.CreateSelect(b_.CreateFCmpOLT(a[0], fc(0.0)), fc(-1.0), a[0]));
     case OpKind::Powi: {
       // Binary exponentiation in runtime::elementwise::powi's order (that of
       // compiler-rt's __powidf2), so the rounding is the interpreter's.
@@ -466,7 +514,6 @@ private:
     case OpKind::MulChecked: // 0 where y == 0, even if x is inf or nan
       return b_.CreateSelect(b_.CreateFCmpOEQ(a[1], fc(0.0)), fc(0.0), b_.CreateFMul(a[0], a[1]));
     case OpKind::Div: return b_.CreateFDiv(a[0], a[1]);
-    case OpKind::Pow: return libm("pow", {a[0], a[1]});
     case OpKind::Min: return minOf(a[0], a[1]);
     case OpKind::Max: return maxOf(a[0], a[1]);
     case OpKind::Lt: return mask(b_.CreateFCmpOLT(a[0], a[1]));

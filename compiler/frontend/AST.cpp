@@ -73,17 +73,41 @@ namespace {
 struct BuiltinInfo {
   const char *name;
   int arity;
+  BuiltinUnits units;
 };
+// The name and arity of each dialect op, from the op table, for the
+// builtins that are one op (the front end does not link the dialect).
+struct OpSpelling {
+  const char *name;
+  int arity;
+};
+#define OP(Enum, Mnemonic, NumOperands, Family, Summary)                                           \
+  constexpr OpSpelling k##Enum{Mnemonic, NumOperands};
+#include "dialect/Ops.def"
+// In the order of the Builtin enum.
 constexpr BuiltinInfo kBuiltins[] = {
-    {"tanh", 1}, {"exp", 1},  {"log", 1},   {"sqrt", 1},   {"abs", 1},   {"sigmoid", 1},
-    {"relu", 1}, {"pow", 2},  {"min", 2},   {"max", 2},    {"clip", 3},  {"select", 3},
-    {"sum", 1},  {"count", 1}, {"mean", 1}, {"normal", 2}, {"uniform", 2},
-    {"bernoulli", 1},
+#define FUNCTION(Enum, Units) {k##Enum.name, k##Enum.arity, BuiltinUnits::Units},
+#include "dialect/Ops.def"
+    {"pow", 2, BuiltinUnits::Special},     {"clip", 3, BuiltinUnits::Same},
+    {"select", 3, BuiltinUnits::Special},  {"sum", 1, BuiltinUnits::Special},
+    {"count", 1, BuiltinUnits::Special},   {"mean", 1, BuiltinUnits::Special},
+    {"normal", 2, BuiltinUnits::Special},  {"uniform", 2, BuiltinUnits::Special},
+    {"bernoulli", 1, BuiltinUnits::Special},
 };
+static_assert(std::size(kBuiltins) == static_cast<size_t>(Builtin::Bernoulli) + 1,
+              "one kBuiltins row per Builtin");
 } // namespace
 
 const char *builtinName(Builtin fn) { return kBuiltins[static_cast<size_t>(fn)].name; }
 int builtinArity(Builtin fn) { return kBuiltins[static_cast<size_t>(fn)].arity; }
+BuiltinUnits builtinUnits(Builtin fn) { return kBuiltins[static_cast<size_t>(fn)].units; }
+
+std::string builtinNames() {
+  std::string names;
+  for (const BuiltinInfo &b : kBuiltins)
+    names += (names.empty() ? "" : " ") + std::string(b.name);
+  return names;
+}
 
 bool builtinFromName(std::string_view name, Builtin &fn) {
   for (size_t i = 0; i < std::size(kBuiltins); ++i)

@@ -118,21 +118,31 @@ enum class BinaryOp : uint8_t { Lt, Le, Gt, Ge, Eq, Ne, Add, Sub, Mul, Div, MatV
 const char *binaryOpSpelling(BinaryOp op);
 bool isComparison(BinaryOp op);
 
-/// The built-in functions (`f(...)`). Normal and Uniform are initialisers of
-/// states and weights or distributions of noise; Bernoulli a noise
-/// distribution only.
+/// The built-in functions (`f(...)`). First those that are one elementwise
+/// op of the dialect, from the FUNCTION table of dialect/Ops.def (tanh exp
+/// log sqrt abs sigmoid relu sin cos ... min max), named as the op. Normal
+/// and Uniform are initialisers of states and weights or distributions of
+/// noise; Bernoulli a noise distribution only (and the last).
 enum class Builtin : uint8_t {
-  Tanh, Exp, Log, Sqrt, Abs, Sigmoid, Relu, // 1 argument, elementwise
-  Pow, Min, Max,                            // 2 arguments, elementwise
-  Clip, Select,                             // 3 arguments, elementwise
-  Sum, Count, Mean,                         // 1 argument, reduce to a scalar
-  Normal, Uniform,                          // 2 arguments, random initialisers
-  Bernoulli,                                // 1 argument, a noise distribution
+#define FUNCTION(Enum, Units) Enum,
+#include "dialect/Ops.def"
+  Pow,                    // 2 arguments, elementwise (powi for a constant integer)
+  Clip, Select,           // 3 arguments, elementwise
+  Sum, Count, Mean,       // 1 argument, reduce to a scalar
+  Normal, Uniform,        // 2 arguments, random initialisers
+  Bernoulli,              // 1 argument, a noise distribution
 };
+/// How Sema treats the units of a builtin's arguments and result (the
+/// FUNCTION table of dialect/Ops.def says what each means); Special: Sema
+/// has a rule of its own for it.
+enum class BuiltinUnits : uint8_t { Dimensionless, Keep, Root, Same, Ratio, Drop, Special };
 const char *builtinName(Builtin fn);
 /// Finds a builtin by its name; false if `name` is not one.
 bool builtinFromName(std::string_view name, Builtin &fn);
 int builtinArity(Builtin fn);
+BuiltinUnits builtinUnits(Builtin fn);
+/// Every builtin's name, space-separated, in table order.
+std::string builtinNames();
 
 /// Base of all expressions. Fields below the comment are set by Sema.
 struct Expr {

@@ -938,9 +938,7 @@ void Parser::reportUnknownFunction(const Token &t) {
   if (!builtin.best().empty())
     errorAt(t, "unknown function " + quote(name) + "; did you mean '" + builtin.best() + "'?");
   else
-    errorAt(t, "unknown function " + quote(name) +
-                   "; the functions are tanh exp log sqrt abs sigmoid relu pow min max clip "
-                   "select sum count mean normal uniform bernoulli");
+    errorAt(t, "unknown function " + quote(name) + "; the functions are " + builtinNames());
 }
 
 /// NUMBER UNIT?      UNIT ::= 'ms' | 's' | 'Hz' (on the same line)

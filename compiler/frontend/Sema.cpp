@@ -26,10 +26,14 @@
 //     weight, and forbidden for input, noise and output.
 //  4. A quantity's unit is its initialiser's unit; input, noise and output
 //     are dimensionless. normal(mean, variance) needs unit(variance) =
-//     unit(mean)^2. tanh exp log sigmoid need dimensionless arguments, sqrt
-//     halves an even unit exponent, abs and relu keep the unit, select's
-//     condition may have any unit. A unit raised to a power needs an integer
-//     constant exponent; unit exponents are bounded (|k| <= 1000).
+//     unit(mean)^2. The functions that are one dialect op take the unit
+//     rule of the FUNCTION table in dialect/Ops.def: tanh exp log sigmoid,
+//     the trigonometric and hyperbolic ones, log1p expm1 softplus floor ceil
+//     need dimensionless arguments, sqrt halves an even unit exponent, abs
+//     and relu keep the unit, sign takes any unit and gives none, atan2
+//     takes two of one unit and gives none; select's condition may have any
+//     unit. A unit raised to a power needs an integer constant exponent;
+//     unit exponents are bounded (|k| <= 1000).
 //  5. Locals are scoped to their block (a step local is not visible in
 //     `on reward`), are assigned exactly once (a second assignment is a
 //     redefinition), never with `+=`/`-=` and never with indices.

@@ -638,30 +638,9 @@ bool Checker::checkCall(CallExpr &e) {
   std::string what = std::string(fn) + "(...)";
   if (!combineShapes(e, args, e.nameRange, what))
     return false;
-  Expr &x = *args[0];
+  if (builtinUnits(e.callee) != BuiltinUnits::Special)
+    return checkFunctionUnits(e, args);
   switch (e.callee) {
-  case Builtin::Tanh:
-  case Builtin::Exp:
-  case Builtin::Log:
-  case Builtin::Sigmoid:
-    if (!x.unit.dimensionless()) {
-      diag_.error(x.range, std::string("the argument of ") + fn + " must be dimensionless, got " + x.unit.str());
-      return false;
-    }
-    e.unit = Unit{};
-    return true;
-  case Builtin::Sqrt:
-    if (x.unit.seconds % 2 != 0) {
-      diag_.error(x.range, "the square root of a value in " + x.unit.str() + " has no unit; sqrt needs "
-                           "an even power of s");
-      return false;
-    }
-    e.unit = Unit{x.unit.seconds / 2};
-    return true;
-  case Builtin::Abs:
-  case Builtin::Relu:
-    e.unit = x.unit;
-    return true;
   case Builtin::Pow: {
     Expr &base = *args[0], &exponent = *args[1];
     if (!exponent.unit.dimensionless()) {
@@ -681,13 +660,6 @@ bool Checker::checkCall(CallExpr &e) {
     return checkUnitExponent(e, std::llabs(n) > kMaxUnitExponent ? kMaxUnitExponent + 1
                                                                   : n * base.unit.seconds);
   }
-  case Builtin::Min:
-  case Builtin::Max:
-  case Builtin::Clip:
-    if (!sameUnits(args, e.nameRange, what))
-      return false;
-    e.unit = x.unit;
-    return true;
   case Builtin::Select:
     if (!sameUnits({args[1], args[2]}, e.nameRange, what))
       return false;
@@ -697,6 +669,45 @@ bool Checker::checkCall(CallExpr &e) {
     break;
   }
   PLASTICC_INTERNAL_ASSERT(false, std::string("unhandled builtin ") + fn);
+}
+
+// The unit rules of the FUNCTION table (dialect/Ops.def): sin(1 s) or
+// floor(1 ms) would depend on the unit the value is written in.
+bool Checker::checkFunctionUnits(CallExpr &e, const std::vector<Expr *> &args) {
+  const char *fn = builtinName(e.callee);
+  Expr &x = *args[0];
+  switch (builtinUnits(e.callee)) {
+  case BuiltinUnits::Dimensionless:
+    if (!x.unit.dimensionless()) {
+      diag_.error(x.range, std::string("the argument of ") + fn + " must be dimensionless, got " + x.unit.str());
+      return false;
+    }
+    e.unit = Unit{};
+    return true;
+  case BuiltinUnits::Root:
+    if (x.unit.seconds % 2 != 0) {
+      diag_.error(x.range, "the square root of a value in " + x.unit.str() + " has no unit; sqrt needs "
+                           "an even power of s");
+      return false;
+    }
+    e.unit = Unit{x.unit.seconds / 2};
+    return true;
+  case BuiltinUnits::Keep:
+    e.unit = x.unit;
+    return true;
+  case BuiltinUnits::Drop:
+    e.unit = Unit{};
+    return true;
+  case BuiltinUnits::Same:
+  case BuiltinUnits::Ratio:
+    if (!sameUnits(args, e.nameRange, std::string(fn) + "(...)"))
+      return false;
+    e.unit = builtinUnits(e.callee) == BuiltinUnits::Same ? x.unit : Unit{};
+    return true;
+  case BuiltinUnits::Special:
+    break;
+  }
+  PLASTICC_INTERNAL_ASSERT(false, std::string("no unit rule for builtin ") + fn);
 }
 
 bool Checker::checkIndexSum(IndexSumExpr &e) {

@@ -99,6 +99,7 @@ private:
   bool checkMatVec(BinaryExpr &e);
   bool checkCall(CallExpr &e);
   bool checkReduction(CallExpr &e);
+  bool checkFunctionUnits(CallExpr &e, const std::vector<Expr *> &args);
   bool checkIndexSum(IndexSumExpr &e);
   /// Elementwise combination: equal shapes or scalars; reports at `at`.
   bool combineShapes(Expr &result, const std::vector<Expr *> &operands, SourceRange at,

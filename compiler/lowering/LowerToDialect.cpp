@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -64,16 +65,14 @@ ir::Type irType(const Shape &s) {
                        : ir::Type::matrix(s.dims[0], s.dims[1]);
 }
 
-ir::OpKind unaryKind(Builtin fn) {
+/// The dialect op of a builtin that is one elementwise op (the FUNCTION
+/// table of dialect/Ops.def), or nothing.
+std::optional<ir::OpKind> elementwiseOp(Builtin fn) {
   switch (fn) {
-  case Builtin::Tanh: return ir::OpKind::Tanh;
-  case Builtin::Exp: return ir::OpKind::Exp;
-  case Builtin::Log: return ir::OpKind::Log;
-  case Builtin::Sqrt: return ir::OpKind::Sqrt;
-  case Builtin::Abs: return ir::OpKind::Abs;
-  case Builtin::Sigmoid: return ir::OpKind::Sigmoid;
-  case Builtin::Relu: return ir::OpKind::Relu;
-  default: PLASTICC_INTERNAL_ASSERT(false, std::string("not a unary builtin: ") + builtinName(fn));
+#define FUNCTION(Enum, Units)                                                                      \
+  case Builtin::Enum: return ir::OpKind::Enum;
+#include "dialect/Ops.def"
+  default: return std::nullopt;
   }
 }
 
@@ -546,6 +545,8 @@ ir::Op *Lowerer::lowerCall(const CallExpr &e) {
   if (e.callee != Builtin::Sum && e.callee != Builtin::Count && e.callee != Builtin::Mean)
     for (size_t k = 0; k < args.size(); ++k)
       args[k] = promote(args[k], e.args[k]->axes, e.axes);
+  if (auto kind = elementwiseOp(e.callee))
+    return b_.create(*kind, args);
   switch (e.callee) {
   case Builtin::Sum:
     return b_.reduce(ir::OpKind::Sum, args[0]);
@@ -558,10 +559,6 @@ ir::Op *Lowerer::lowerCall(const CallExpr &e) {
   }
   case Builtin::Pow:
     return b_.binary(ir::OpKind::Pow, args[0], args[1]);
-  case Builtin::Min:
-    return b_.binary(ir::OpKind::Min, args[0], args[1]);
-  case Builtin::Max:
-    return b_.binary(ir::OpKind::Max, args[0], args[1]);
   case Builtin::Clip:
     return b_.clip(args[0], args[1], args[2]);
   case Builtin::Select:
@@ -571,8 +568,9 @@ ir::Op *Lowerer::lowerCall(const CallExpr &e) {
   case Builtin::Bernoulli:
     PLASTICC_INTERNAL_ASSERT(false, "random draw outside an initialiser");
   default:
-    return b_.unary(unaryKind(e.callee), args[0]);
+    break;
   }
+  PLASTICC_INTERNAL_ASSERT(false, std::string("no lowering of builtin ") + builtinName(e.callee));
 }
 
 // Unrolled: one term per combination of index values, added left to right.

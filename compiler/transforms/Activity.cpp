@@ -11,7 +11,7 @@ using ir::QuantityKind;
 bool isDifferentiable(const Op &op) {
   switch (ir::family(op.kind)) {
   case OpFamily::Unary:
-    if (op.kind == OpKind::Step)
+    if (!ir::hasDerivative(op.kind)) // step, sign, floor, ceil
       return false;
     return op.kind != OpKind::Powi || (!op.attrs.ints.empty() && op.attrs.ints[0] != 0);
   case OpFamily::Binary:

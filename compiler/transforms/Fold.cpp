@@ -33,45 +33,6 @@ bool isConst(const Op *v, double value) {
   return c && *c == value && std::signbit(*c) == std::signbit(value);
 }
 
-double mask(bool b) { return b ? 1.0 : 0.0; }
-
-std::optional<double> evalUnary(const Op &op, double x) {
-  switch (op.kind) {
-  case OpKind::Neg: return -x;
-  case OpKind::Tanh: return std::tanh(x);
-  case OpKind::Exp: return std::exp(x);
-  case OpKind::Log: return std::log(x);
-  case OpKind::Sqrt: return std::sqrt(x);
-  case OpKind::Abs: return std::fabs(x);
-  case OpKind::Sigmoid: return ew::sigmoid(x);
-  case OpKind::Relu: return ew::relu(x);
-  case OpKind::Step: return ew::step(x);
-  case OpKind::Powi: return ew::powi(x, op.attrs.ints[0]);
-  default: return std::nullopt;
-  }
-}
-
-std::optional<double> evalBinary(OpKind kind, double x, double y) {
-  switch (kind) {
-  case OpKind::Add: return x + y;
-  case OpKind::Sub: return x - y;
-  case OpKind::Mul: return x * y;
-  case OpKind::MulChecked: return ew::mulChecked(x, y);
-  case OpKind::Div: return x / y;
-  case OpKind::Pow: return std::pow(x, y);
-  case OpKind::Min: return ew::min(x, y);
-  case OpKind::Max: return ew::max(x, y);
-  case OpKind::Lt: return mask(x < y);
-  case OpKind::Le: return mask(x <= y);
-  case OpKind::Gt: return mask(x > y);
-  case OpKind::Ge: return mask(x >= y);
-  case OpKind::Eq: return mask(x == y);
-  case OpKind::Ne: return mask(x != y);
-  case OpKind::Outer: return x * y; // every element is u[i] * v[j]
-  default: return std::nullopt;
-  }
-}
-
 /// The op on splat constants, or nothing. A splat stays a splat under every
 /// elementwise op, bcast, extract, count and outer; sum and matvec are left
 /// alone (their value depends on the backend's order of summation).
@@ -84,9 +45,10 @@ std::optional<double> foldConstants(const Op &op) {
     c.push_back(*value);
   }
   switch (ir::family(op.kind)) {
-  case OpFamily::Unary: return evalUnary(op, c[0]);
+  case OpFamily::Unary:
+    return ew::unary(op.kind, c[0], op.kind == OpKind::Powi ? op.attrs.ints[0] : 0);
   case OpFamily::Binary:
-  case OpFamily::Compare: return evalBinary(op.kind, c[0], c[1]);
+  case OpFamily::Compare: return ew::binary(op.kind, c[0], c[1]);
   case OpFamily::Ternary:
     return op.kind == OpKind::Select ? ew::select(c[0], c[1], c[2]) : ew::clip(c[0], c[1], c[2]);
   case OpFamily::Shape: return c[0]; // bcast and extract of a splat
@@ -95,7 +57,8 @@ std::optional<double> foldConstants(const Op &op) {
       return c[0] != 0 ? static_cast<double>(op.operands[0]->type.numElements()) : 0.0;
     return std::nullopt;
   case OpFamily::Linalg:
-    return op.kind == OpKind::Outer ? evalBinary(op.kind, c[0], c[1]) : std::nullopt;
+    // every element of outer(u, v) is u[i] * v[j]
+    return op.kind == OpKind::Outer ? ew::binary(OpKind::Mul, c[0], c[1]) : std::nullopt;
   default: return std::nullopt;
   }
 }
@@ -108,6 +71,7 @@ bool neverNegativeZero(const Op *v) {
   case OpKind::Abs:     // |x| >= +0
   case OpKind::Exp:     // exp(-inf) = +0
   case OpKind::Sigmoid: // 1 / (1 + e^-x) >= +0
+  case OpKind::Cosh:    // >= 1
   case OpKind::Step:    // 0.0 or 1.0
   case OpKind::OneHot:  // 0.0 or 1.0
   case OpKind::Count: return true;

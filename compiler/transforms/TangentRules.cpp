@@ -75,6 +75,14 @@ TangentEmitter::Partial TangentEmitter::powiPartial(Op *x) {
   return mul(constant(static_cast<double>(n)), n == 2 ? x : b_.powi(x, n - 1));
 }
 
+// With m = max(|x|, |y|): (num/m) / (((x/m)^2 + (y/m)^2) m). One of x/m,
+// y/m is +-1, so the sum of squares is in [1, 2]; m = 0 gives 0/0 = nan.
+Op *TangentEmitter::atan2Partial(Op *num, Op *x, Op *y) {
+  Op *m = max(abs(x), abs(y));
+  Op *xs = div(x, m), *ys = div(y, m);
+  return div(div(num, m), mul(add(mul(xs, xs), mul(ys, ys)), m));
+}
+
 Op *TangentEmitter::unaryRule(const Op &op, Op *dx) {
   Op *x = op.operands[0];
   Op *r = const_cast<Op *>(&op);

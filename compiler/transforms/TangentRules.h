@@ -78,6 +78,14 @@ private:
   ir::Op *neg(ir::Op *a) { return b_.unary(ir::OpKind::Neg, a); }
   ir::Op *log(ir::Op *a) { return b_.unary(ir::OpKind::Log, a); }
   ir::Op *abs(ir::Op *a) { return b_.unary(ir::OpKind::Abs, a); }
+  ir::Op *exp(ir::Op *a) { return b_.unary(ir::OpKind::Exp, a); }
+  ir::Op *sqrt(ir::Op *a) { return b_.unary(ir::OpKind::Sqrt, a); }
+  ir::Op *sin(ir::Op *a) { return b_.unary(ir::OpKind::Sin, a); }
+  ir::Op *cos(ir::Op *a) { return b_.unary(ir::OpKind::Cos, a); }
+  ir::Op *sinh(ir::Op *a) { return b_.unary(ir::OpKind::Sinh, a); }
+  ir::Op *cosh(ir::Op *a) { return b_.unary(ir::OpKind::Cosh, a); }
+  ir::Op *sigmoid(ir::Op *a) { return b_.unary(ir::OpKind::Sigmoid, a); }
+  ir::Op *add(ir::Op *a, ir::Op *c) { return b_.binary(ir::OpKind::Add, a, c); }
   ir::Op *sub(ir::Op *a, ir::Op *c) { return b_.binary(ir::OpKind::Sub, a, c); }
   ir::Op *mul(ir::Op *a, ir::Op *c) { return b_.binary(ir::OpKind::Mul, a, c); }
   ir::Op *div(ir::Op *a, ir::Op *c) { return b_.binary(ir::OpKind::Div, a, c); }
@@ -87,8 +95,15 @@ private:
   ir::Op *gt(ir::Op *a, ir::Op *c) { return b_.binary(ir::OpKind::Gt, a, c); }
   ir::Op *ge(ir::Op *a, ir::Op *c) { return b_.binary(ir::OpKind::Ge, a, c); }
   ir::Op *select(ir::Op *c, ir::Op *a, ir::Op *e) { return b_.select(c, a, e); }
+  ir::Op *max(ir::Op *a, ir::Op *c) { return b_.binary(ir::OpKind::Max, a, c); }
   /// n x^(n-1) for the powi op being differentiated (n >= 1).
   Partial powiPartial(ir::Op *x);
+  /// (1 - x)(1 + x): 1 - x^2 without cancellation near |x| = 1, and +0
+  /// (never -0) at x = +-1.
+  ir::Op *oneMinusSquare(ir::Op *x) { return mul(sub(one(), x), add(one(), x)); }
+  /// num / (x^2 + y^2), with x, y and num scaled by m = max(|x|, |y|) so
+  /// that the squares neither overflow nor underflow: nan at the origin.
+  ir::Op *atan2Partial(ir::Op *num, ir::Op *x, ir::Op *y);
 
   ir::Builder &b_;
   int64_t lanes_;

@@ -27,15 +27,35 @@ llvm::orc::SymbolMap libcSymbols(llvm::orc::LLJIT &jit) {
     map[jit.mangleAndIntern(name)] = {llvm::orc::ExecutorAddr::fromPtr(reinterpret_cast<void *>(fn)),
                                       llvm::JITSymbolFlags::Exported};
   };
-  add("tanh", static_cast<double (*)(double)>(::tanh));
-  add("exp", static_cast<double (*)(double)>(::exp));
-  add("log", static_cast<double (*)(double)>(::log));
-  add("cos", static_cast<double (*)(double)>(::cos));
+  // Every function of codegen's kCalls (LLVMCodegen.cpp), in both
+  // precisions; llvm.sin, llvm.cos, llvm.floor and llvm.ceil may become
+  // calls too, and cos is also Box-Muller's.
+#define PLASTICC_LIBM(name)                                                                        \
+  add(#name, static_cast<double (*)(double)>(::name));                                             \
+  add(#name "f", static_cast<float (*)(float)>(::name##f));
+  PLASTICC_LIBM(tanh)
+  PLASTICC_LIBM(exp)
+  PLASTICC_LIBM(log)
+  PLASTICC_LIBM(sin)
+  PLASTICC_LIBM(cos)
+  PLASTICC_LIBM(tan)
+  PLASTICC_LIBM(asin)
+  PLASTICC_LIBM(acos)
+  PLASTICC_LIBM(atan)
+  PLASTICC_LIBM(sinh)
+  PLASTICC_LIBM(cosh)
+  PLASTICC_LIBM(log1p)
+  PLASTICC_LIBM(expm1)
+  PLASTICC_LIBM(floor)
+  PLASTICC_LIBM(ceil)
+#undef PLASTICC_LIBM
   add("pow", static_cast<double (*)(double, double)>(::pow));
-  add("tanhf", static_cast<float (*)(float)>(::tanhf));
-  add("expf", static_cast<float (*)(float)>(::expf));
-  add("logf", static_cast<float (*)(float)>(::logf));
   add("powf", static_cast<float (*)(float, float)>(::powf));
+  add("atan2", static_cast<double (*)(double, double)>(::atan2));
+  add("atan2f", static_cast<float (*)(float, float)>(::atan2f));
+  // The backend merges a sin and a cos of one value into one call.
+  add("sincos", static_cast<void (*)(double, double *, double *)>(::sincos));
+  add("sincosf", static_cast<void (*)(float, float *, float *)>(::sincosf));
   add("malloc", &::malloc);
   add("free", &::free);
   add("memset", &::memset);

@@ -332,6 +332,11 @@ TEST(CodegenTest, PointModelsOfEveryOp) {
       {OpKind::Div, {0.3, 0.5}},    {OpKind::Pow, {0.3, 0.5}},    {OpKind::Min, {0.3, 0.5}},
       {OpKind::Max, {0.3, 0.5}},    {OpKind::Lt, {0.3, 0.5}},     {OpKind::Eq, {0.5, 0.5}},
       {OpKind::Select, {1, 2, 3}},  {OpKind::Clip, {0.9, 0, 0.5}}, {OpKind::MulChecked, {0.3, 0.5}},
+      {OpKind::Sin, {0.3}},         {OpKind::Cos, {0.3}},         {OpKind::Tan, {0.3}},
+      {OpKind::Asin, {0.3}},        {OpKind::Acos, {0.3}},        {OpKind::Atan, {0.3}},
+      {OpKind::Atan2, {0.3, -0.5}}, {OpKind::Sinh, {0.3}},        {OpKind::Cosh, {0.3}},
+      {OpKind::Log1p, {0.3}},       {OpKind::Expm1, {0.3}},       {OpKind::Softplus, {0.3}},
+      {OpKind::Sign, {-0.3}},       {OpKind::Floor, {1.3}},       {OpKind::Ceil, {1.3}},
   };
   for (const Case &c : cases) {
     SCOPED_TRACE(ir::mnemonic(c.kind));
@@ -349,6 +354,93 @@ TEST(CodegenTest, PointModelsOfEveryOp) {
     ASSERT_EQ(dR.size(), want.dR.size());
     for (size_t k = 0; k < dR.size(); ++k)
       EXPECT_EQ(dR[k], want.dR[k]) << "lane " << k;
+  }
+}
+
+/// R and dR/dmeta of one trial of compiled code at meta `at`.
+RewardAndGradient compiledRewardAndGradient(runtime::NativeModel &model, const std::vector<double> &at) {
+  runtime::StateBuffer st(model.info());
+  model.init(st.data(), at.data(), 1);
+  model.beginTrial(st.data());
+  RewardAndGradient res;
+  res.dR.resize(model.info().metaScalars);
+  res.R = model.endTrial(st.data(), res.dR.data());
+  return res;
+}
+
+/// Equality that treats NaN as equal to NaN (conventions may be NaN).
+void expectSameOrBothNaN(double got, double want, const std::string &what) {
+  if (std::isnan(want))
+    EXPECT_TRUE(std::isnan(got)) << what << ": got " << got << ", want nan";
+  else
+    EXPECT_EQ(got, want) << what;
+}
+
+/// The tangents of the elementwise functions in compiled code (JIT, -O2)
+/// against central finite differences of the same compiled code.
+TEST(CodegenTest, FunctionTangentsMatchFiniteDifferences) {
+  struct Case {
+    ir::OpKind kind;
+    std::vector<double> at;
+  };
+  const Case cases[] = {
+      {OpKind::Sin, {0.7}},      {OpKind::Sin, {-2.1}},     {OpKind::Cos, {0.7}},
+      {OpKind::Cos, {-2.1}},     {OpKind::Tan, {0.7}},      {OpKind::Tan, {-1.3}},
+      {OpKind::Asin, {0.7}},     {OpKind::Asin, {-0.4}},    {OpKind::Acos, {0.7}},
+      {OpKind::Acos, {-0.4}},    {OpKind::Atan, {0.7}},     {OpKind::Atan, {-2.1}},
+      {OpKind::Sinh, {0.7}},     {OpKind::Sinh, {-2.1}},    {OpKind::Cosh, {0.7}},
+      {OpKind::Cosh, {-2.1}},    {OpKind::Log1p, {0.7}},    {OpKind::Log1p, {-0.4}},
+      {OpKind::Expm1, {0.7}},    {OpKind::Expm1, {-2.1}},   {OpKind::Softplus, {0.7}},
+      {OpKind::Softplus, {-2.1}}, {OpKind::Softplus, {30.0}}, {OpKind::Atan2, {0.3, -1.2}},
+      {OpKind::Atan2, {-2.0, 0.7}}, {OpKind::Sign, {-0.4}},   {OpKind::Floor, {2.1}},
+      {OpKind::Ceil, {-1.3}},
+  };
+  const double h = 1e-6;
+  for (const Case &c : cases) {
+    SCOPED_TRACE(std::string(ir::mnemonic(c.kind)) + " at " + std::to_string(c.at[0]));
+    auto m = pointModel(c.kind, c.at);
+    ASSERT_TRUE(differentiate(*m));
+    auto jit = buildJIT(*m);
+    ASSERT_TRUE(jit);
+    std::vector<double> zero(c.at.size(), 0.0);
+    RewardAndGradient g = compiledRewardAndGradient(*jit, zero);
+    for (size_t q = 0; q < c.at.size(); ++q) {
+      std::vector<double> plus = zero, minus = zero;
+      plus[q] = h;
+      minus[q] = -h;
+      double fd = (compiledRewardAndGradient(*jit, plus).R - compiledRewardAndGradient(*jit, minus).R) / (2 * h);
+      EXPECT_NEAR(g.dR[q], fd, 1e-8 * std::max(1.0, std::fabs(fd))) << "operand " << q;
+    }
+  }
+}
+
+/// At the domain edges of docs/tangents.md, compiled code gives the
+/// interpreter's values and tangents, inf and nan included.
+TEST(CodegenTest, FunctionDomainEdgesMatchInterpreter) {
+  struct Case {
+    ir::OpKind kind;
+    std::vector<double> at;
+  };
+  const Case cases[] = {
+      {OpKind::Asin, {1.0}},   {OpKind::Asin, {-1.0}},       {OpKind::Asin, {1.5}},
+      {OpKind::Acos, {1.0}},   {OpKind::Acos, {-1.0}},       {OpKind::Log1p, {-1.0}},
+      {OpKind::Log1p, {-2.0}}, {OpKind::Atan2, {0.0, 0.0}},  {OpKind::Atan2, {0.0, -2.0}},
+      {OpKind::Atan2, {1e-170, 2e-170}},                     {OpKind::Atan2, {1e200, 2e200}},
+      {OpKind::Softplus, {1000.0}},                          {OpKind::Softplus, {-1000.0}},
+      {OpKind::Atan, {1e200}}, {OpKind::Expm1, {-40.0}},     {OpKind::Sinh, {800.0}},
+      {OpKind::Sign, {0.0}},   {OpKind::Floor, {-0.5}},      {OpKind::Ceil, {-0.5}},
+  };
+  for (const Case &c : cases) {
+    std::string what = std::string(ir::mnemonic(c.kind)) + " at " + std::to_string(c.at[0]);
+    auto m = pointModel(c.kind, c.at);
+    ASSERT_TRUE(differentiate(*m));
+    RewardAndGradient want = rewardAndGradient(*m);
+    auto jit = buildJIT(*m);
+    ASSERT_TRUE(jit);
+    RewardAndGradient got = compiledRewardAndGradient(*jit, std::vector<double>(c.at.size(), 0.0));
+    expectSameOrBothNaN(got.R, want.R, what + ": R");
+    for (size_t q = 0; q < want.dR.size(); ++q)
+      expectSameOrBothNaN(got.dR[q], want.dR[q], what + ": dR " + std::to_string(q));
   }
 }
 
@@ -660,6 +752,44 @@ TEST(SignedZero, SqrtAndLogAtMinusZeroTakeTheLimitsSign) {
     EXPECT_EQ(R, -INFINITY); // sqrt(-0.0) = -0.0, log(-0.0) = -inf
     EXPECT_EQ(dR[0], -INFINITY) << "d sqrt(-a)/da at a = 0";
     EXPECT_EQ(dR[1], -INFINITY) << "d log(-b)/db at b = 0";
+  }
+}
+
+// The new functions at their domain edges, where an argument is -0.0 or
+// exactly +-1 (tests/lit/tangent/domain_edges.plast, docs/tangents.md
+// "Signed zero"): interpreter, JIT and library give the same values, and
+// each tangent has the sign of its limit from inside the domain. (log1p at
+// -1 makes R -inf, so it is checked on its own, in
+// FunctionDomainEdgesMatchInterpreter and GradCheck.ConventionsAt...)
+TEST(SignedZero, FunctionsAtDomainEdges) {
+  std::string source;
+  auto m = loadExample(std::string(PLASTICC_SOURCE_DIR) + "/tests/lit/tangent/domain_edges.plast",
+                       source);
+  ASSERT_TRUE(m);
+  runtime::Interpreter interp(*m);
+  auto jit = buildJIT(*m);
+  auto so = buildSharedLibrary(*m, "domain-edges");
+  ASSERT_TRUE(jit && so);
+  for (runtime::Backend *b : {static_cast<runtime::Backend *>(&interp),
+                              static_cast<runtime::Backend *>(jit.get()),
+                              static_cast<runtime::Backend *>(so.get())}) {
+    const runtime::ModelInfo &info = b->info();
+    ASSERT_EQ(info.metaScalars, 5);
+    std::vector<char> state(static_cast<size_t>(info.stateBytes) + 64);
+    void *s = state.data() + (64 - reinterpret_cast<uintptr_t>(state.data()) % 64) % 64;
+    const double meta[5] = {0, 0, 0, 0, 0};
+    b->init(s, meta, 1);
+    b->beginTrial(s);
+    b->step(s, nullptr, nullptr);
+    double dR[5] = {0, 0, 0, 0, 0};
+    double R = b->endTrial(s, dR);
+    // asin(1) + acos(-1) + atan2(-0.0, -1) + (softplus(1000) - 1000) + sign(+0)
+    EXPECT_EQ(R, (M_PI_2 + M_PI) + -M_PI) << "atan2(-0.0, -1) = -pi, sign(0) = 0";
+    EXPECT_EQ(dR[0], -INFINITY) << "d asin(1 - a)/da at a = 0";
+    EXPECT_EQ(dR[1], -INFINITY) << "d acos(b - 1)/db at b = 0";
+    EXPECT_EQ(dR[2], 1.0) << "d atan2(-d, -1)/dd at d = 0: -1 * -1";
+    EXPECT_EQ(dR[3], 1.0) << "d softplus(1000 + e)/de: sigmoid(1000)";
+    EXPECT_EQ(dR[4], 0.0) << "sign, floor, ceil: no tangent";
   }
 }
 

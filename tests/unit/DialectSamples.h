@@ -88,11 +88,14 @@ inline std::unique_ptr<Module> miniModel(bool extraOps = true) {
     // One of each remaining kind, folded into the new x so none is dead.
     Op *acc = xn;
     for (OpKind k : {OpKind::Neg, OpKind::Exp, OpKind::Log, OpKind::Sqrt, OpKind::Abs,
-                     OpKind::Sigmoid, OpKind::Relu, OpKind::Step}) {
+                     OpKind::Sigmoid, OpKind::Relu, OpKind::Step, OpKind::Sin, OpKind::Cos,
+                     OpKind::Tan, OpKind::Asin, OpKind::Acos, OpKind::Atan, OpKind::Sinh,
+                     OpKind::Cosh, OpKind::Log1p, OpKind::Expm1, OpKind::Softplus, OpKind::Sign,
+                     OpKind::Floor, OpKind::Ceil}) {
       Op *v = b.unary(k, xv);
       acc = b.binary(OpKind::Add, acc, v);
     }
-    for (OpKind k : {OpKind::Div, OpKind::Pow, OpKind::Min, OpKind::Max, OpKind::MulChecked,
+    for (OpKind k : {OpKind::Div, OpKind::Pow, OpKind::Min, OpKind::Max, OpKind::MulChecked, OpKind::Atan2,
                      OpKind::Lt, OpKind::Le, OpKind::Gt, OpKind::Ge, OpKind::Eq, OpKind::Ne}) {
       Op *v = b.binary(k, xv, r);
       acc = b.binary(OpKind::Add, acc, v);

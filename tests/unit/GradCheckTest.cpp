@@ -60,29 +60,42 @@ void expectSame(double got, double want, const std::string &what) {
     EXPECT_EQ(got, want) << what;
 }
 
+/// An op, its derivative in closed form, and the open interval (lo, hi) of
+/// the test points where it is defined and smooth.
 struct UnaryCase {
   OpKind kind;
   double (*derivative)(double);
-  bool positiveOnly;
+  double lo = -kInf, hi = kInf;
 };
 
 } // namespace
 
 TEST(GradCheck, UnaryRulesMatchClosedFormsAndFiniteDifferences) {
   const UnaryCase cases[] = {
-      {OpKind::Neg, [](double) { return -1.0; }, false},
-      {OpKind::Tanh, [](double x) { return 1.0 / (std::cosh(x) * std::cosh(x)); }, false},
-      {OpKind::Exp, [](double x) { return std::exp(x); }, false},
-      {OpKind::Log, [](double x) { return 1.0 / x; }, true},
-      {OpKind::Sqrt, [](double x) { return 0.5 / std::sqrt(x); }, true},
-      {OpKind::Abs, [](double x) { return x > 0 ? 1.0 : -1.0; }, false},
+      {OpKind::Neg, [](double) { return -1.0; }},
+      {OpKind::Tanh, [](double x) { return 1.0 / (std::cosh(x) * std::cosh(x)); }},
+      {OpKind::Exp, [](double x) { return std::exp(x); }},
+      {OpKind::Log, [](double x) { return 1.0 / x; }, 0.0},
+      {OpKind::Sqrt, [](double x) { return 0.5 / std::sqrt(x); }, 0.0},
+      {OpKind::Abs, [](double x) { return x > 0 ? 1.0 : -1.0; }},
       {OpKind::Sigmoid,
-       [](double x) { return std::exp(-x) / ((1 + std::exp(-x)) * (1 + std::exp(-x))); }, false},
-      {OpKind::Relu, [](double x) { return x > 0 ? 1.0 : 0.0; }, false},
+       [](double x) { return std::exp(-x) / ((1 + std::exp(-x)) * (1 + std::exp(-x))); }},
+      {OpKind::Relu, [](double x) { return x > 0 ? 1.0 : 0.0; }},
+      {OpKind::Sin, [](double x) { return std::cos(x); }},
+      {OpKind::Cos, [](double x) { return -std::sin(x); }},
+      {OpKind::Tan, [](double x) { return 1.0 / (std::cos(x) * std::cos(x)); }},
+      {OpKind::Asin, [](double x) { return 1.0 / std::sqrt(1 - x * x); }, -1.0, 1.0},
+      {OpKind::Acos, [](double x) { return -1.0 / std::sqrt(1 - x * x); }, -1.0, 1.0},
+      {OpKind::Atan, [](double x) { return 1.0 / (1 + x * x); }},
+      {OpKind::Sinh, [](double x) { return std::cosh(x); }},
+      {OpKind::Cosh, [](double x) { return std::sinh(x); }},
+      {OpKind::Log1p, [](double x) { return 1.0 / (1 + x); }, -1.0},
+      {OpKind::Expm1, [](double x) { return std::exp(x); }},
+      {OpKind::Softplus, [](double x) { return 1.0 / (1 + std::exp(-x)); }},
   };
   for (const UnaryCase &c : cases)
     for (double x : {-1.3, -0.4, 0.7, 2.1}) {
-      if (c.positiveOnly && x <= 0)
+      if (!(x > c.lo && x < c.hi))
         continue;
       PointGradient g = pointGradient(c.kind, {x});
       std::string what = std::string(mnemonic(c.kind)) + " at " + std::to_string(x);
@@ -112,6 +125,7 @@ TEST(GradCheck, BinaryAndTernaryRulesMatchFiniteDifferences) {
       {OpKind::Min, {-1.2, 0.3}},  {OpKind::Max, {0.3, -1.2}},   {OpKind::Max, {-1.2, 0.3}},
       {OpKind::Select, {1.0, 0.5, 2.5}},                         {OpKind::Clip, {0.5, 0.0, 1.0}},
       {OpKind::Clip, {-0.5, 0.0, 1.0}},                          {OpKind::Clip, {1.5, 0.0, 1.0}},
+      {OpKind::Atan2, {0.3, -1.2}}, {OpKind::Atan2, {-2.0, 0.7}},  {OpKind::Atan2, {1e-3, 2.5}},
   };
   for (const auto &[kind, at] : cases) {
     PointGradient g = pointGradient(kind, at);
@@ -126,6 +140,22 @@ TEST(GradCheck, BinaryAndTernaryRulesMatchFiniteDifferences) {
   PointGradient p = pointGradient(OpKind::Pow, {1.7, 2.3});
   EXPECT_DOUBLE_EQ(p.tangent[0], 2.3 * std::pow(1.7, 1.3));
   EXPECT_DOUBLE_EQ(p.tangent[1], std::pow(1.7, 2.3) * std::log(1.7));
+  // atan2(y, x): d/dy = x/(x^2 + y^2), d/dx = -y/(x^2 + y^2).
+  PointGradient a = pointGradient(OpKind::Atan2, {0.3, -1.2});
+  EXPECT_DOUBLE_EQ(a.tangent[0], -1.2 / (0.3 * 0.3 + 1.2 * 1.2));
+  EXPECT_DOUBLE_EQ(a.tangent[1], -0.3 / (0.3 * 0.3 + 1.2 * 1.2));
+}
+
+// sign, floor and ceil are piecewise constant: like step, their results
+// carry no tangent (the rule is not differentiated, its operand's tangent
+// is dropped), and away from a jump the finite difference agrees: 0.
+TEST(GradCheck, PiecewiseConstantFunctionsHaveZeroTangent) {
+  for (OpKind kind : {OpKind::Sign, OpKind::Floor, OpKind::Ceil, OpKind::Step})
+    for (double x : {-1.3, -0.4, 0.7, 2.1}) {
+      PointGradient g = pointGradient(kind, {x});
+      EXPECT_EQ(g.tangent[0], 0.0) << mnemonic(kind) << " at " << x;
+      EXPECT_EQ(g.fd[0], 0.0) << mnemonic(kind) << " at " << x;
+    }
 }
 
 // docs/tangents.md "Kinks" and "Domain edges": each row is a convention.
@@ -160,6 +190,27 @@ TEST(GradCheck, ConventionsAtKinksAndDomainEdges) {
       {OpKind::Pow, {-2.0, 0.5}, {kNaN, kNaN}},
       {OpKind::Powi, {0.0}, {1.0}, 1},
       {OpKind::Powi, {0.0}, {0.0}, 3},
+      // asin, acos at +-1: finite values, infinite one-sided derivatives
+      // (1 - x and 1 + x are +0 there); nan outside [-1, 1]
+      {OpKind::Asin, {1.0}, {kInf}},
+      {OpKind::Asin, {-1.0}, {kInf}},
+      {OpKind::Acos, {1.0}, {-kInf}},
+      {OpKind::Acos, {-1.0}, {-kInf}},
+      {OpKind::Asin, {1.5}, {kNaN}},
+      {OpKind::Acos, {-1.5}, {kNaN}},
+      // log1p at -1: -inf with derivative +inf; below -1: nan, not 1/(1 + x)
+      {OpKind::Log1p, {-1.0}, {kInf}},
+      {OpKind::Log1p, {-2.0}, {kNaN}},
+      // atan2 at the origin: no limit, nan; on the cut (y = 0, x < 0) the
+      // partials are continuous: d/dy = 1/x, d/dx = 0
+      {OpKind::Atan2, {0.0, 0.0}, {kNaN, kNaN}},
+      {OpKind::Atan2, {0.0, -2.0}, {-0.5, 0.0}},
+      // softplus and sigmoid saturate without overflow
+      {OpKind::Softplus, {1000.0}, {1.0}},
+      {OpKind::Softplus, {-1000.0}, {0.0}},
+      // atan at huge x: x^2 overflows, the partial is 0 (the true one
+      // underflows too)
+      {OpKind::Atan, {1e200}, {0.0}},
   };
   for (const Row &r : rows) {
     auto m = pointModel(r.kind, r.at, r.n);
@@ -168,6 +219,21 @@ TEST(GradCheck, ConventionsAtKinksAndDomainEdges) {
     for (size_t q = 0; q < r.want.size(); ++q)
       expectSame(g[q], r.want[q],
                  std::string(mnemonic(r.kind)) + " d/d operand " + std::to_string(q));
+  }
+}
+
+// atan2's partials y/(x^2 + y^2) and -x/(x^2 + y^2) at points where the
+// squares would overflow (|x| > 1e154: the unscaled partials are 0) or
+// underflow to 0 (|x|, |y| < 1e-154: the unscaled partials are inf): scaled
+// by max(|x|, |y|), they are the finite, exact values.
+TEST(GradCheck, Atan2PartialsNeitherOverflowNorUnderflow) {
+  for (double s : {1e-170, 1e-300, 1e200, 1e300}) {
+    auto m = pointModel(OpKind::Atan2, {1.0 * s, 2.0 * s});
+    ASSERT_TRUE(differentiate(*m));
+    std::vector<double> g = rewardAndGradient(*m).dR;
+    // at (s, 2s): d/dfirst = 2s/(5 s^2) = 0.4/s, d/dsecond = -s/(5 s^2) = -0.2/s
+    EXPECT_NEAR(g[0], 0.4 / s, 1e-15 * (0.4 / s)) << s;
+    EXPECT_NEAR(g[1], -0.2 / s, 1e-15 * (0.2 / s)) << s;
   }
 }
 

@@ -310,7 +310,11 @@ TEST(TangentPass, EveryRuleBuildsAVerifiedModule) {
       {OpKind::Add, {1, 2}}, {OpKind::Sub, {1, 2}},       {OpKind::Mul, {1, 2}},
       {OpKind::Div, {1, 2}}, {OpKind::Pow, {1, 2}},       {OpKind::Min, {1, 2}},
       {OpKind::Max, {1, 2}}, {OpKind::MulChecked, {1, 2}}, {OpKind::Select, {1, 2, 3}},
-      {OpKind::Clip, {1, 2, 3}}};
+      {OpKind::Clip, {1, 2, 3}}, {OpKind::Sin, {0.3}},     {OpKind::Cos, {0.3}},
+      {OpKind::Tan, {0.3}},   {OpKind::Asin, {0.3}},      {OpKind::Acos, {0.3}},
+      {OpKind::Atan, {0.3}},  {OpKind::Atan2, {1, 2}},    {OpKind::Sinh, {0.3}},
+      {OpKind::Cosh, {0.3}},  {OpKind::Log1p, {0.3}},     {OpKind::Expm1, {0.3}},
+      {OpKind::Softplus, {0.3}}};
   for (auto &[kind, at] : cases) {
     auto m = testmodels::pointModel(kind, at);
     ASSERT_TRUE(differentiate(*m)) << mnemonic(kind);
@@ -337,10 +341,17 @@ TEST(TangentPass, ActivityOfCompareAndCountIsNone) {
   Op *c = b.binary(OpKind::Lt, t, b.constant(1.0, Type::scalar()), "c");
   Op *n = b.reduce(OpKind::Count, t, "n");
   Op *s = b.unary(OpKind::Step, t, "s");
-  b.ret({b.binary(OpKind::Add, b.binary(OpKind::Add, c, n), s, "R")});
+  // piecewise constant like step: no tangent (ir::hasDerivative)
+  Op *sg = b.unary(OpKind::Sign, t, "sg");
+  Op *fl = b.unary(OpKind::Floor, t, "fl");
+  Op *ce = b.unary(OpKind::Ceil, t, "ce");
+  Op *pc = b.binary(OpKind::Add, b.binary(OpKind::Add, sg, fl), ce);
+  b.ret({b.binary(OpKind::Add, b.binary(OpKind::Add, b.binary(OpKind::Add, c, n), s), pc, "R")});
   transforms::Activity act = transforms::analyzeActivity(m);
   EXPECT_TRUE(act.isActive(t));
   EXPECT_FALSE(act.isActive(c));
   EXPECT_FALSE(act.isActive(n));
   EXPECT_FALSE(act.isActive(s));
+  for (Op *op : {sg, fl, ce})
+    EXPECT_FALSE(act.isActive(op)) << mnemonic(op->kind);
 }

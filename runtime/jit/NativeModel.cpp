@@ -1,6 +1,7 @@
 //===- runtime/jit/NativeModel.cpp - descriptor reading and checks --------===//
 #include "runtime/jit/NativeModel.h"
 
+#include <cctype>
 #include <cstring>
 
 namespace plasticc::runtime {
@@ -17,6 +18,18 @@ std::string shapeStr(const std::vector<int64_t> &s) {
 } // namespace
 
 namespace {
+
+/// Whether `name` is what plasticc writes for a model or quantity name,
+/// [A-Za-z0-9_.]+ not starting with '.' (names become file names and CSV
+/// headers: "../x" must not reach them).
+bool plainName(const char *name) {
+  if (!*name || *name == '.')
+    return false;
+  for (const char *p = name; *p; ++p)
+    if (!std::isalnum(static_cast<unsigned char>(*p)) && *p != '_' && *p != '.')
+      return false;
+  return true;
+}
 
 /// Whether quantity `q`'s value (elements of `unit` bytes from q.offset)
 /// ends within `limit`, and its tangent lanes, if any, within `stateBytes`;
@@ -50,7 +63,7 @@ bool readDescriptor(const plasticc_model_info *c, ModelInfo &out, std::string &e
             std::to_string(PLASTICC_ABI_VERSION) + " (recompile the model with this plasticc)";
     return false;
   }
-  if (!c->model_name || !c->source_sha256 || (c->num_quantities > 0 && !c->quantities) ||
+  if (!c->model_name || !plainName(c->model_name) || !c->source_sha256 || (c->num_quantities > 0 && !c->quantities) ||
       c->state_bytes < 0 || c->num_quantities < 0 || c->input_length < 0 || c->noise_length < 0 ||
       c->num_meta < 0 || (c->tangent_lanes != 0 && c->tangent_lanes != c->num_meta) ||
       c->state_align < 8 || (c->state_align & (c->state_align - 1)) != 0 ||
@@ -69,7 +82,8 @@ bool readDescriptor(const plasticc_model_info *c, ModelInfo &out, std::string &e
   int64_t elemBytes = c->elem == PLASTICC_F64 ? 8 : 4;
   for (int64_t k = 0; k < c->num_quantities; ++k) {
     const plasticc_quantity &q = c->quantities[k];
-    if (!q.name || q.kind < 0 || q.kind > PLASTICC_OUTPUT || q.rank < 0 || q.rank > 2) {
+    if (!q.name || !plainName(q.name) || q.kind < 0 || q.kind > PLASTICC_OUTPUT || q.rank < 0 ||
+        q.rank > 2) {
       error = "malformed entry " + std::to_string(k) + " in the model descriptor";
       return false;
     }

@@ -3,7 +3,8 @@
 // runtime::readDescriptor reads the plasticc_info() table of a library the
 // runtime did not build itself, so every size in it is checked before use:
 // a shape whose element count overflows, an offset past the state, tangent
-// lanes that are not P, an alignment that is not a power of two. Each is a
+// lanes that are not P, an alignment that is not a power of two, a name
+// that is not plain ([A-Za-z0-9_.]+, as "../x" is not). Each is a
 // refusal with a message, never an out-of-bounds access (issue 18).
 //
 //===----------------------------------------------------------------------===//
@@ -82,6 +83,16 @@ TEST(DescriptorCheck, CorruptSizesAreRefused) {
   {
     Sample s; // lanes must be 0 or P
     s.info.tangent_lanes = 3;
+    EXPECT_FALSE(s.read(error));
+    EXPECT_EQ(error, "malformed model descriptor");
+  }
+  {
+    Sample s; // names become file names (plots) and CSV headers
+    s.q.name = "../x";
+    EXPECT_FALSE(s.read(error));
+    EXPECT_EQ(error, "malformed entry 0 in the model descriptor");
+    s.q.name = "W";
+    s.info.model_name = "a/b";
     EXPECT_FALSE(s.read(error));
     EXPECT_EQ(error, "malformed model descriptor");
   }

@@ -14,6 +14,7 @@
 #include "dialect/Parser.h"
 #include "dialect/Printer.h"
 #include "dialect/Verifier.h"
+#include "support/Files.h"
 
 #include <cerrno>
 #include <cstring>
@@ -129,22 +130,6 @@ std::string emitKindNames() {
   for (const EmitKind &k : emitKinds())
     s += (s.empty() ? "" : ", ") + std::string(k.name);
   return s;
-}
-
-/// Writes all of `text` to descriptor `fd`; false with errno set otherwise.
-static bool writeAll(int fd, const std::string &text) {
-  const char *p = text.data();
-  size_t left = text.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd, p, left);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return false;
-    p += n;
-    left -= static_cast<size_t>(n);
-  }
-  return true;
 }
 
 /// Writes `text` to the -o file or stdout; false with a message on failure.

@@ -194,7 +194,8 @@ std::string RunIdentity::mismatch(const RunIdentity &o) const {
     return s.str();
   };
   if (modelHash != o.modelHash)
-    return "the model (" + o.modelName + ") differs from the one the checkpoint was made with (" +
+    return "the model (" + o.modelName + ": its source or its -D values) differs from the one "
+           "the checkpoint was made with (" +
            modelName + ", source hash " + modelHash.substr(0, 12) + ")";
   if (taskHash != o.taskHash)
     return "the task file (" + o.taskName + ") differs from the one the checkpoint was made with (" +

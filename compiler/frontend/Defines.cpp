@@ -150,11 +150,13 @@ bool Defines::applyOne(ast::Module &module, const Entry &e, DiagnosticEngine &cm
     // A param declared as a number keeps its unit: `tau = 10 ms` takes 20ms.
     auto *old = ast::dyn<ast::NumberExpr>(q->init.get());
     if (old && !(ast::unitOfSuffix(old->suffix) == ast::unitOfSuffix(suffix))) {
-      cmd.error(e.valueRange, "param " + quote(e.name) + " is declared in " +
-                                  (old->suffix == ast::UnitSuffix::None ? std::string("no unit")
-                                                                   : ast::unitSuffixName(old->suffix)) +
-                                  ", so its value needs a unit of the same kind, got " +
-                                  quote(e.value));
+      cmd.error(e.valueRange,
+                old->suffix == ast::UnitSuffix::None
+                    ? "param " + quote(e.name) + " is dimensionless, so its value takes no unit, got " +
+                          quote(e.value)
+                    : "param " + quote(e.name) + " is declared in " +
+                          ast::unitSuffixName(old->suffix) +
+                          ", so its value needs a unit of the same kind, got " + quote(e.value));
       file.note(q->init->range, quote(e.name) + " declared here");
       return false;
     }

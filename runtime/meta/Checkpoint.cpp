@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <stdexcept>
+#include <sys/stat.h>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -38,15 +40,60 @@ std::vector<double> numbers(const json &j) {
   return v;
 }
 
+/// A malformed value in a checkpoint: what is wrong, for the message.
+struct BadValue : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// `j` as an integer in [lo, hi]; a float, a string or a value out of range
+/// is a BadValue naming `what` (get<int64_t> would cast 1e30 with undefined
+/// behaviour).
+int64_t integer(const json &j, const char *what, int64_t lo = 0,
+                int64_t hi = std::numeric_limits<int64_t>::max()) {
+  bool inRange = j.is_number_unsigned() ? j.get<uint64_t>() <= static_cast<uint64_t>(hi)
+                                        : j.is_number_integer() && j.get<int64_t>() <= hi;
+  if (!inRange || j.get<int64_t>() < lo)
+    throw BadValue(std::string(what) + " must be an integer in [" + std::to_string(lo) + ", " +
+                   std::to_string(hi) + "], got " + j.dump());
+  return j.get<int64_t>();
+}
+int64_t integerOr(const json &j, const char *key, int64_t fallback) {
+  return j.contains(key) ? integer(j.at(key), key) : fallback;
+}
+
+/// The checks by meaning that the JSON shape cannot express: finite meta
+/// values and Adam moments (v >= 0), counts in range and in order.
+void checkValues(const Checkpoint &cp) {
+  const TrainingState &s = cp.state;
+  for (double v : s.meta)
+    if (!std::isfinite(v))
+      throw BadValue("a meta value is not a finite number");
+  for (size_t k = 0; k < s.adam.m.size(); ++k)
+    if (!std::isfinite(s.adam.m[k]) || !std::isfinite(s.adam.v[k]) || s.adam.v[k] < 0)
+      throw BadValue("Adam's moments must be finite, the second one >= 0");
+  if (s.iteration > cp.totalIterations)
+    throw BadValue("iteration " + std::to_string(s.iteration) + " is past total_iterations " +
+                   std::to_string(cp.totalIterations));
+  if (s.adam.t > s.iteration)
+    throw BadValue("Adam's step count " + std::to_string(s.adam.t) + " is past the iteration " +
+                   std::to_string(s.iteration));
+  for (size_t k = 0; k < s.history.size(); ++k)
+    if (s.history[k].iteration != static_cast<int64_t>(k) + 1 ||
+        s.history[k].meta.size() != s.meta.size())
+      throw BadValue("the log's row " + std::to_string(k + 1) + " is out of order or of another size");
+}
+
 RunIdentity identityFrom(const json &j) {
   RunIdentity id;
   id.modelName = j.at("model").get<std::string>();
   id.modelHash = j.at("model_hash").get<std::string>();
   id.taskName = j.at("task").get<std::string>();
   id.taskHash = j.at("task_hash").get<std::string>();
-  id.batch = j.at("batch").get<int64_t>();
-  id.trials = j.at("trials").get<int64_t>();
-  id.steps = j.at("steps").get<int64_t>();
+  id.batch = integer(j.at("batch"), "batch");
+  id.trials = integer(j.at("trials"), "trials");
+  id.steps = integer(j.at("steps"), "steps");
+  if (!j.at("seed").is_number_unsigned())
+    throw BadValue("seed must be an integer in [0, 2^64 - 1], got " + j.at("seed").dump());
   id.seed = j.at("seed").get<uint64_t>();
   id.adam.lr = j.at("lr").get<double>();
   id.adam.beta1 = j.at("beta1").get<double>();
@@ -59,7 +106,7 @@ RunIdentity identityFrom(const json &j) {
   id.estimator = j.value("estimator", "pathwise"); // checkpoints before the score estimator
   id.reward = j.value("reward", "model");
   id.scoreBaseline = j.value("score_baseline", "batch");
-  id.curriculum = j.value("curriculum", int64_t{0});
+  id.curriculum = integerOr(j, "curriculum", 0);
   id.normalizeGradient = j.value("normalize_grad", false);
   id.weightChangePenalty = j.value("weight_change_penalty", 0.0);
   id.esSigma = j.value("es_sigma", 0.0);
@@ -81,16 +128,16 @@ json toJson(const IterationRecord &r) {
 
 IterationRecord recordFrom(const json &j) {
   IterationRecord r;
-  r.iteration = j.at("iteration").get<int64_t>();
+  r.iteration = integer(j.at("iteration"), "a log row's iteration");
   r.J = number(j.at("J"));
   r.taskReward = number(j.at("task_reward"));
   r.gradNorm = number(j.at("grad_norm"));
-  r.networks = j.at("networks").get<int64_t>();
-  r.skipped = j.at("skipped").get<int64_t>();
+  r.networks = integer(j.at("networks"), "networks");
+  r.skipped = integer(j.at("skipped"), "skipped");
   r.seconds = j.at("seconds").get<double>();
-  r.trials = j.value("trials", int64_t{0}); // 0 in checkpoints before the curriculum
+  r.trials = integerOr(j, "trials", 0); // 0 in checkpoints before the curriculum
   r.penalty = j.contains("penalty") ? number(j.at("penalty")) : 0.0;
-  r.diverged = j.value("diverged", int64_t{0});
+  r.diverged = integerOr(j, "diverged", 0);
   if (j.contains("divergence_penalty"))
     r.divergencePenalty = number(j.at("divergence_penalty"));
   r.meta = numbers(j.at("meta"));
@@ -193,6 +240,56 @@ std::string textHash(const std::string &text) {
   return buf;
 }
 
+bool readFile(const std::string &path, std::string &text, std::string &err) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  struct stat st {};
+  if (fd < 0 || ::fstat(fd, &st) != 0) {
+    err = errno == ENOENT ? "no such file" : std::strerror(errno);
+    if (fd >= 0)
+      ::close(fd);
+    return false;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    err = S_ISDIR(st.st_mode) ? "it is a directory" : "it is not a regular file";
+    ::close(fd);
+    return false;
+  }
+  text.clear();
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      err = std::strerror(errno);
+      ::close(fd);
+      return false;
+    }
+    if (n == 0)
+      break;
+    text.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return true;
+}
+
+namespace {
+
+/// Makes a rename in `path`'s directory durable (POSIX: the directory entry
+/// is data of the directory, flushed by an fsync of the directory itself).
+bool syncParentDirectory(const std::string &path) {
+  size_t slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  bool ok = ::fsync(fd) == 0;
+  ::close(fd);
+  return ok;
+}
+
+} // namespace
+
 bool writeFileAtomically(const std::string &path, const std::string &text, std::string &err) {
   std::string tmp = path + ".tmp." + std::to_string(::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -227,6 +324,10 @@ bool writeFileAtomically(const std::string &path, const std::string &text, std::
     ::unlink(tmp.c_str());
     return false;
   }
+  if (!syncParentDirectory(path)) {
+    err = "cannot sync the directory of '" + path + "': " + std::strerror(errno);
+    return false;
+  }
   return true;
 }
 
@@ -247,13 +348,13 @@ bool writeCheckpoint(const std::string &path, const Checkpoint &cp, std::string 
 }
 
 std::optional<Checkpoint> readCheckpoint(const std::string &path, std::string &err) {
-  std::ifstream in(path);
-  if (!in) {
-    err = "cannot open checkpoint '" + path + "'";
+  std::string text;
+  if (!readFile(path, text, err)) {
+    err = "cannot read checkpoint '" + path + "': " + err;
     return std::nullopt;
   }
   try {
-    json j = json::parse(in);
+    json j = json::parse(text);
     if (j.value("format", "") != "plasticc-meta checkpoint" ||
         j.value("version", 0) != kFormatVersion) {
       err = "'" + path + "' is not a plasticc-meta checkpoint of version " +
@@ -262,12 +363,12 @@ std::optional<Checkpoint> readCheckpoint(const std::string &path, std::string &e
     }
     Checkpoint cp;
     cp.identity = identityFrom(j.at("identity"));
-    cp.totalIterations = j.at("total_iterations").get<int64_t>();
-    cp.state.iteration = j.at("iteration").get<int64_t>();
+    cp.totalIterations = integer(j.at("total_iterations"), "total_iterations");
+    cp.state.iteration = integer(j.at("iteration"), "iteration");
     cp.state.meta = numbers(j.at("meta"));
     cp.state.adam.m = numbers(j.at("adam").at("m"));
     cp.state.adam.v = numbers(j.at("adam").at("v"));
-    cp.state.adam.t = j.at("adam").at("t").get<int64_t>();
+    cp.state.adam.t = integer(j.at("adam").at("t"), "Adam's step count t");
     for (const json &r : j.at("history"))
       cp.state.history.push_back(recordFrom(r));
     size_t P = cp.state.meta.size();
@@ -276,9 +377,13 @@ std::optional<Checkpoint> readCheckpoint(const std::string &path, std::string &e
       err = "checkpoint '" + path + "' is inconsistent (meta, Adam state and log disagree)";
       return std::nullopt;
     }
+    checkValues(cp);
     return cp;
   } catch (const json::exception &e) {
     err = "checkpoint '" + path + "' is malformed: " + e.what();
+    return std::nullopt;
+  } catch (const BadValue &e) {
+    err = "checkpoint '" + path + "' holds a bad value: " + e.what();
     return std::nullopt;
   }
 }

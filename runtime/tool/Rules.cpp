@@ -1,6 +1,7 @@
 //===- runtime/tool/Rules.cpp - rule files, rule specs, baselines ---------===//
 #include "runtime/tool/Rules.h"
 
+#include "runtime/meta/Checkpoint.h"
 #include "runtime/tool/MetaSpec.h"
 
 #include <nlohmann/json.hpp>
@@ -132,14 +133,9 @@ bool checkValues(const nlohmann::json &j, const std::string &path, const meta::M
 std::optional<meta::Rule> readRuleFile(const std::string &path, const std::string &name,
                                        const meta::ModelBinding &b, bool sameModel,
                                        std::vector<std::string> &notes, std::string &err) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    err = "cannot read rule '" + path + "': it is a directory";
-    return std::nullopt;
-  }
-  std::ifstream in(path);
-  if (!in) {
-    err = "cannot read rule '" + path + "'" + (fs::exists(path, ec) ? "" : ": no such file");
+  std::string text;
+  if (!meta::readFile(path, text, err)) {
+    err = "cannot read rule '" + path + "': " + err;
     return std::nullopt;
   }
   meta::Rule rule;
@@ -147,7 +143,7 @@ std::optional<meta::Rule> readRuleFile(const std::string &path, const std::strin
   rule.detail = fs::path(path).filename().string();
   rule.meta.assign(static_cast<size_t>(b.metaScalars()), std::nan(""));
   try {
-    nlohmann::json j = nlohmann::json::parse(in);
+    nlohmann::json j = nlohmann::json::parse(text);
     std::string model = j.at("model").get<std::string>();
     if (sameModel && model != b.info().name) {
       err = "rule '" + path + "' is a rule of model '" + model + "', not of '" + b.info().name + "'";

@@ -20,12 +20,27 @@ Layout computeLayout(const Module &m, int64_t elementBytes) {
   Layout l;
   l.lanes = m.lanes;
   int64_t at = 0;
+  // Every size is checked: a model with dims of 2^24 and many lanes passes
+  // 2^63 bytes, and a wrapped offset would be a negative STATE_BYTES.
   auto take = [&](int64_t elements) {
-    int64_t offset = at;
-    at = alignUp(at + elements * elementBytes);
+    int64_t offset = at, bytes = 0, end = 0;
+    if (l.overflow || __builtin_mul_overflow(elements, elementBytes, &bytes) ||
+        __builtin_add_overflow(at, bytes, &end) || end > INT64_MAX - Layout::kAlign) {
+      l.overflow = true;
+      return int64_t{-1};
+    }
+    at = alignUp(end);
     return offset;
   };
+  auto lanesOf = [&](int64_t n) {
+    int64_t total = 0;
+    if (__builtin_mul_overflow(n, m.lanes, &total))
+      l.overflow = true;
+    return total;
+  };
   for (const auto &q : m.quantities) {
+    if (l.overflow && !l.overflowAt)
+      l.overflowAt = l.slots.back().quantity;
     Slot s;
     s.quantity = q.get();
     int64_t n = q->type.numElements();
@@ -41,11 +56,24 @@ Layout computeLayout(const Module &m, int64_t elementBytes) {
     if (q->kind == QuantityKind::State)
       s.init = take(n);
     if (q->hasTangent && q->kind != QuantityKind::Meta && m.lanes > 0)
-      s.tangent = take(n * m.lanes);
+      s.tangent = take(lanesOf(n));
     l.slots.push_back(s);
   }
-  l.stateBytes = alignUp(at);
+  if (l.overflow && !l.overflowAt)
+    l.overflowAt = l.slots.back().quantity;
+  l.stateBytes = l.overflow ? -1 : alignUp(at);
   return l;
+}
+
+std::string layoutProblem(const Module &module, const Quantity *&at) {
+  Layout l = computeLayout(module);
+  at = l.overflowAt;
+  if (!l.overflow)
+    return "";
+  return "model '" + module.name + "' needs more than 2^63 bytes of state: the storage of '" +
+         at->name + "' " + at->type.str() +
+         (at->hasTangent && module.lanes > 0 ? " with " + std::to_string(module.lanes) + " tangent lanes" : "") +
+         " passes it; use smaller dims or fewer meta scalars";
 }
 
 } // namespace plasticc::ir

@@ -19,6 +19,8 @@
 #include "dialect/IR.h"
 
 #include <cstdint>
+#include <string>
+#include <climits>
 #include <vector>
 
 namespace plasticc::ir {
@@ -40,11 +42,20 @@ struct Layout {
   int64_t inputLength = 0;   // doubles per step in `inputs`
   int64_t noiseLength = 0;   // doubles per step in `noise`
   int64_t lanes = 0;         // P
+  /// The state would pass 2^63 bytes: offsets and stateBytes are -1 and
+  /// the module cannot be run or compiled (the driver says so).
+  bool overflow = false;
+  const Quantity *overflowAt = nullptr; // the quantity whose block passed it
 
   const Slot &of(const Quantity *q) const;
 };
 
 /// Computes the layout; element size 8 (f64) or 4 (f32).
 Layout computeLayout(const Module &module, int64_t elementBytes = 8);
+
+/// "" if the module's state can be laid out in f64, else why not (it would
+/// pass 2^63 bytes), for a message of the tool that compiles it; `at` is
+/// then the quantity whose storage passes the limit.
+std::string layoutProblem(const Module &module, const Quantity *&at);
 
 } // namespace plasticc::ir

@@ -20,6 +20,7 @@ import csv
 import json
 import math
 import os
+import re
 import sys
 
 import matplotlib
@@ -113,10 +114,16 @@ def plot_curves(out, rows):
     plt.close(fig)
 
 
+def matrix_metas(rule):
+    """The matrix meta quantities of a rule.json whose names are plain
+    (letters, digits, '_' and '.', not starting with '.'): a name is a file
+    name in OUT, and "../x" must not write outside it."""
+    return [q for q in rule.get("meta", [])
+            if len(q["shape"]) == 2 and re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.]*", q["name"])]
+
+
 def plot_matrices(out, rule):
-    for q in rule.get("meta", []):
-        if len(q["shape"]) != 2:
-            continue
+    for q in matrix_metas(rule):
         values = q["values"]
         fig, ax = plt.subplots(figsize=(4.2, 3.6))
         lim = max((abs(v) for row in values for v in row), default=1.0) or 1.0
@@ -158,7 +165,7 @@ def main(argv):
         with open(rule_path) as f:
             rule = json.load(f)
         plot_matrices(out, rule)
-        drew += ["%s.png" % q["name"] for q in rule.get("meta", []) if len(q["shape"]) == 2]
+        drew += ["%s.png" % q["name"] for q in matrix_metas(rule)]
     if not drew:
         print("plot.py: nothing to plot in %s" % out, file=sys.stderr)
         return 1

@@ -14,11 +14,17 @@
 #include "dialect/Parser.h"
 #include "dialect/Printer.h"
 #include "dialect/Verifier.h"
+#include "support/Files.h"
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace plasticc::driver {
 
@@ -127,20 +133,34 @@ std::string emitKindNames() {
 }
 
 /// Writes `text` to the -o file or stdout; false with a message on failure.
+/// A regular file is written through a temporary and renamed over `path`
+/// only when complete, so a full disk or a failed write never leaves a
+/// truncated output (nor destroys an earlier one); a device (-o /dev/null)
+/// is written directly.
 static bool writeOutput(const std::string &path, const std::string &text, std::ostream &errs) {
   if (path == "-") {
-    std::cout << text;
     std::cout.flush();
-    return static_cast<bool>(std::cout);
-  }
-  std::ofstream out(path, std::ios::binary);
-  if (out)
-    out << text;
-  if (!out) {
-    errs << "plasticc: error: cannot write '" << path << "'\n";
+    if (writeAll(STDOUT_FILENO, text))
+      return true;
+    errs << "plasticc: error: cannot write to standard output: " << std::strerror(errno) << "\n";
     return false;
   }
-  return true;
+  struct stat st {};
+  bool device = ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode);
+  std::string target = device ? path : path + ".tmp." + std::to_string(::getpid());
+  int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  bool ok = fd >= 0 && writeAll(fd, text);
+  int saved = errno;
+  if (fd >= 0 && ::close(fd) != 0 && ok)
+    ok = false, saved = errno;
+  if (ok && !device && std::rename(target.c_str(), path.c_str()) != 0)
+    ok = false, saved = errno;
+  if (!ok) {
+    if (!device)
+      ::unlink(target.c_str());
+    errs << "plasticc: error: cannot write '" << path << "': " << std::strerror(saved) << "\n";
+  }
+  return ok;
 }
 
 /// True when the -o file is the input file itself (same file after

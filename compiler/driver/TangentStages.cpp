@@ -4,6 +4,7 @@
 #include "compiler/driver/Driver.h"
 #include "compiler/driver/StateSize.h"
 #include "compiler/transforms/Tangent.h"
+#include "dialect/Layout.h"
 #include "dialect/Parser.h"
 #include "dialect/Printer.h"
 #include "runtime/GradCheck.h"
@@ -105,7 +106,14 @@ ir::Module *differentiate(Compilation &c) {
                               ir::estimatorName(want) + " one (--estimator)");
     return nullptr;
   }
-  return transforms::computeTangents(*m, c.diag(), locate, want) ? m : nullptr;
+  if (!transforms::computeTangents(*m, c.diag(), locate, want))
+    return nullptr;
+  const ir::Quantity *at = nullptr;
+  if (std::string why = ir::layoutProblem(*m, at); !why.empty()) {
+    c.diag().error(at->loc, why);
+    return nullptr;
+  }
+  return m;
 }
 
 int emitTangent(Compilation &c, std::ostream &out) {

@@ -1,6 +1,8 @@
 //===- compiler/frontend/Defines.cpp - dims and params set on the command line -===//
 #include "compiler/frontend/Defines.h"
 
+#include <algorithm>
+
 #include "compiler/frontend/Sema.h"
 #include "compiler/frontend/Spelling.h"
 
@@ -68,7 +70,17 @@ Defines::Defines(const std::vector<std::string> &args) {
 std::string Defines::hashedSource(const std::string &text) const {
   if (entries_.empty())
     return text;
-  return text + "\n# plasticc " + commandLine_->text() + "\n";
+  // Sorted by name, so that the order of the -D options does not change the
+  // hash (a run resumes with its defines in any order).
+  std::vector<const Entry *> sorted;
+  for (const Entry &e : entries_)
+    sorted.push_back(&e);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const Entry *a, const Entry *b) { return a->name < b->name; });
+  std::string out = text + "\n# plasticc";
+  for (const Entry *e : sorted)
+    out += " -D " + e->name + "=" + e->value;
+  return out + "\n";
 }
 
 bool Defines::apply(ast::Module &module, DiagnosticEngine &cmd, DiagnosticEngine &file) const {
@@ -138,11 +150,13 @@ bool Defines::applyOne(ast::Module &module, const Entry &e, DiagnosticEngine &cm
     // A param declared as a number keeps its unit: `tau = 10 ms` takes 20ms.
     auto *old = ast::dyn<ast::NumberExpr>(q->init.get());
     if (old && !(ast::unitOfSuffix(old->suffix) == ast::unitOfSuffix(suffix))) {
-      cmd.error(e.valueRange, "param " + quote(e.name) + " is declared in " +
-                                  (old->suffix == ast::UnitSuffix::None ? std::string("no unit")
-                                                                   : ast::unitSuffixName(old->suffix)) +
-                                  ", so its value needs a unit of the same kind, got " +
-                                  quote(e.value));
+      cmd.error(e.valueRange,
+                old->suffix == ast::UnitSuffix::None
+                    ? "param " + quote(e.name) + " is dimensionless, so its value takes no unit, got " +
+                          quote(e.value)
+                    : "param " + quote(e.name) + " is declared in " +
+                          ast::unitSuffixName(old->suffix) +
+                          ", so its value needs a unit of the same kind, got " + quote(e.value));
       file.note(q->init->range, quote(e.name) + " declared here");
       return false;
     }

@@ -623,6 +623,14 @@ bool Checker::checkCall(CallExpr &e) {
   if (static_cast<int>(e.args.size()) != arity) {
     diag_.error(e.range, std::string("'") + fn + "' takes " + std::to_string(arity) + " argument" +
                              (arity == 1 ? "" : "s") + ", got " + std::to_string(e.args.size()));
+    std::string form = std::string(fn) + "(";
+    for (int k = 0; k < arity; ++k)
+      form += std::string(k ? ", " : "") + static_cast<char>('a' + k);
+    form += ")";
+    if (static_cast<int>(e.args.size()) > arity)
+      diag_.note(e.args[static_cast<size_t>(arity)]->range, "the first argument too many; the call is " + form);
+    else
+      diag_.note(e.nameRange, "the call is " + form);
     return false;
   }
   if (e.callee == Builtin::Sum || e.callee == Builtin::Count || e.callee == Builtin::Mean)

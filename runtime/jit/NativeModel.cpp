@@ -1,6 +1,7 @@
 //===- runtime/jit/NativeModel.cpp - descriptor reading and checks --------===//
 #include "runtime/jit/NativeModel.h"
 
+#include <cctype>
 #include <cstring>
 
 namespace plasticc::runtime {
@@ -16,6 +17,41 @@ std::string shapeStr(const std::vector<int64_t> &s) {
 }
 } // namespace
 
+namespace {
+
+/// Whether `name` is what plasticc writes for a model or quantity name,
+/// [A-Za-z0-9_.]+ not starting with '.' (names become file names and CSV
+/// headers: "../x" must not reach them).
+bool plainName(const char *name) {
+  if (!*name || *name == '.')
+    return false;
+  for (const char *p = name; *p; ++p)
+    if (!std::isalnum(static_cast<unsigned char>(*p)) && *p != '_' && *p != '.')
+      return false;
+  return true;
+}
+
+/// Whether quantity `q`'s value (elements of `unit` bytes from q.offset)
+/// ends within `limit`, and its tangent lanes, if any, within `stateBytes`;
+/// every product and sum checked, so a corrupt descriptor cannot wrap.
+bool insideState(const plasticc_quantity &q, int64_t unit, int64_t lanes, int64_t limit,
+                 int64_t stateBytes) {
+  int64_t n = 1;
+  for (int r = 0; r < q.rank; ++r)
+    if (q.shape[r] < 1 || __builtin_mul_overflow(n, q.shape[r], &n))
+      return false;
+  int64_t bytes = 0, end = 0;
+  if (q.offset < 0 || __builtin_mul_overflow(n, unit, &bytes) ||
+      __builtin_add_overflow(q.offset, bytes, &end) || end > limit)
+    return false;
+  if (q.tangent_offset < 0)
+    return true;
+  return !__builtin_mul_overflow(bytes, lanes, &bytes) &&
+         !__builtin_add_overflow(q.tangent_offset, bytes, &end) && end <= stateBytes;
+}
+
+} // namespace
+
 bool readDescriptor(const plasticc_model_info *c, ModelInfo &out, std::string &error) {
   if (!c) {
     error = "plasticc_info() returned no descriptor";
@@ -27,8 +63,10 @@ bool readDescriptor(const plasticc_model_info *c, ModelInfo &out, std::string &e
             std::to_string(PLASTICC_ABI_VERSION) + " (recompile the model with this plasticc)";
     return false;
   }
-  if (!c->model_name || !c->source_sha256 || (c->num_quantities > 0 && !c->quantities) ||
+  if (!c->model_name || !plainName(c->model_name) || !c->source_sha256 || (c->num_quantities > 0 && !c->quantities) ||
       c->state_bytes < 0 || c->num_quantities < 0 || c->input_length < 0 || c->noise_length < 0 ||
+      c->num_meta < 0 || (c->tangent_lanes != 0 && c->tangent_lanes != c->num_meta) ||
+      c->state_align < 8 || (c->state_align & (c->state_align - 1)) != 0 ||
       (c->elem != PLASTICC_F64 && c->elem != PLASTICC_F32)) {
     error = "malformed model descriptor";
     return false;
@@ -44,7 +82,8 @@ bool readDescriptor(const plasticc_model_info *c, ModelInfo &out, std::string &e
   int64_t elemBytes = c->elem == PLASTICC_F64 ? 8 : 4;
   for (int64_t k = 0; k < c->num_quantities; ++k) {
     const plasticc_quantity &q = c->quantities[k];
-    if (!q.name || q.kind < 0 || q.kind > PLASTICC_OUTPUT || q.rank < 0 || q.rank > 2) {
+    if (!q.name || !plainName(q.name) || q.kind < 0 || q.kind > PLASTICC_OUTPUT || q.rank < 0 ||
+        q.rank > 2) {
       error = "malformed entry " + std::to_string(k) + " in the model descriptor";
       return false;
     }
@@ -66,11 +105,8 @@ bool readDescriptor(const plasticc_model_info *c, ModelInfo &out, std::string &e
       qi.noiseB = q.noise_param[1];
     }
     bool io = q.kind == PLASTICC_INPUT || q.kind == PLASTICC_NOISE;
-    int64_t n = qi.numElements();
     int64_t limit = io ? (q.kind == PLASTICC_INPUT ? c->input_length : c->noise_length) : c->state_bytes;
-    int64_t end = io ? q.offset + n : q.offset + n * elemBytes;
-    int64_t tend = q.tangent_offset + n * c->tangent_lanes * elemBytes;
-    if (q.offset < 0 || end > limit || (q.tangent_offset >= 0 && tend > c->state_bytes)) {
+    if (!insideState(q, io ? 1 : elemBytes, io ? 0 : c->tangent_lanes, limit, c->state_bytes)) {
       error = "descriptor entry '" + qi.name + "' lies outside the state or its vector";
       return false;
     }

@@ -1,6 +1,8 @@
 //===- runtime/meta/Checkpoint.cpp - JSON checkpoints, written atomically -===//
 #include "runtime/meta/Checkpoint.h"
 
+#include "support/Files.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cerrno>
@@ -192,7 +194,8 @@ std::string RunIdentity::mismatch(const RunIdentity &o) const {
     return s.str();
   };
   if (modelHash != o.modelHash)
-    return "the model (" + o.modelName + ") differs from the one the checkpoint was made with (" +
+    return "the model (" + o.modelName + ": its source or its -D values) differs from the one "
+           "the checkpoint was made with (" +
            modelName + ", source hash " + modelHash.substr(0, 12) + ")";
   if (taskHash != o.taskHash)
     return "the task file (" + o.taskName + ") differs from the one the checkpoint was made with (" +
@@ -297,20 +300,11 @@ bool writeFileAtomically(const std::string &path, const std::string &text, std::
     err = "cannot write '" + tmp + "': " + std::strerror(errno);
     return false;
   }
-  const char *p = text.data();
-  size_t left = text.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd, p, left);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0) {
-      err = "cannot write '" + tmp + "': " + std::strerror(errno);
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return false;
-    }
-    p += n;
-    left -= static_cast<size_t>(n);
+  if (!writeAll(fd, text)) {
+    err = "cannot write '" + tmp + "': " + std::strerror(errno);
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return false;
   }
   // Data on disk before the rename makes it visible: a crash leaves either
   // the old file or the complete new one.

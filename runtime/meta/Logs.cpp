@@ -124,7 +124,7 @@ bool writeEvaluation(const std::string &dir, const std::vector<RuleResult> &resu
                      const std::string &table, std::string &err) {
   std::string eval = "rule,detail,candidate,eta,mean_reward,mean_reward_sem,final_reward,"
                      "fraction_correct,networks,diverged,criterion_median,criterion_q1,"
-                     "criterion_q3,criterion_reached,tuning_network_trials\n";
+                     "criterion_q3,criterion_reached,tuning_network_trials,tuning_reward\n";
   std::string curves = "rule,trial,mean_reward,sem,fraction_correct,fraction_correct_sem\n";
   std::string nets = "rule,network,seed,mean_reward,diverged_at_trial,trials_to_criterion\n";
   std::string trials = "rule,network,trial,reward,correct\n";
@@ -135,7 +135,8 @@ bool writeEvaluation(const std::string &dir, const std::vector<RuleResult> &resu
             std::to_string(r.networks.size()) + "," + std::to_string(r.diverged) + "," +
             std::to_string(r.criterion.median) + "," + std::to_string(r.criterion.q1) + "," +
             std::to_string(r.criterion.q3) + "," + std::to_string(r.criterion.reached) + "," +
-            std::to_string(r.tuneNetworkTrials) + "\n";
+            std::to_string(r.tuneNetworkTrials) + "," +
+            (r.tuning ? g(r.tuning->score) : std::string()) + "\n";
     for (size_t k = 0; k < r.curve.size(); ++k)
       curves += quoted(r.rule.name) + "," + std::to_string(k + 1) + "," + g(r.curve[k]) + "," +
                 g(r.curveSem[k]) + "," + g(r.correct[k]) + "," + g(r.correctSem[k]) + "\n";

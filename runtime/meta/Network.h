@@ -71,7 +71,9 @@ struct NetworkOptions {
   double weightBound = 1e3;  // |w| above this for any weight counts as divergence
   /// false: every weight is restored to its value at init after every step
   /// and every reward event, so the network does not learn ("no
-  /// plasticity" for any model, continuous plasticity included).
+  /// plasticity" for any model, continuous plasticity included; a step that
+  /// reads a weight after writing it still sees its own write, and
+  /// baselines are not restored).
   bool plasticity = true;
   /// Which of a network's independent exploration-noise sequences it sees
   /// (0: the one of Seeds.h's noiseSeed); the same network (weights, task

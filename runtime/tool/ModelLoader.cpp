@@ -141,6 +141,12 @@ std::unique_ptr<ir::Module> compileToDialect(const SourceFile &file, bool isPlir
       err = "cannot compile '" + file.path() + "'";
     return nullptr;
   }
+  const ir::Quantity *at = nullptr;
+  if (std::string why = ir::layoutProblem(*module, at); !why.empty()) {
+    diag.error(at->loc, why);
+    err = out.str();
+    return nullptr;
+  }
   return module;
 }
 

@@ -107,7 +107,8 @@ void addShared(CLI::App &app, Options &o) {
   app.set_version_flag("--version", std::string("plasticc-meta ") + PLASTICC_VERSION);
   app.add_option("MODEL", o.model, "the model: a .plast source, a .plir module or a built .so")
       ->required();
-  app.add_option("--task", o.task, "a task name (examples/tasks/NAME.toml) or a task file")
+  app.add_option("--task", o.task, "a shipped task's name (examples/tasks/NAME.toml) or a task "
+                                   "file (a path with '/' or ending in .toml)")
       ->required();
   app.add_option("--steps", o.steps, "T: steps per trial (epochs scale to fit; default: the task's)")
       ->check(between(0, static_cast<double>(tasks::kMaxSteps)));

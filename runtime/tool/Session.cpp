@@ -81,9 +81,12 @@ double availableMemory() {
 
 std::string resolveTask(const std::string &name, std::string &err) {
   std::error_code ec;
-  if (fs::is_regular_file(name, ec))
-    return name;
+  // A path (with '/' or ending in .toml) is a file; a bare name is always a
+  // shipped task, even when a file of that name is in the current directory
+  // (./NAME reads that file).
   bool looksLikeFile = name.find('/') != std::string::npos || name.ends_with(".toml");
+  if (looksLikeFile && fs::is_regular_file(name, ec))
+    return name;
   if (looksLikeFile) {
     err = "cannot read task file '" + name + "'" + (fs::exists(name, ec) ? "" : ": no such file");
     return "";
@@ -101,6 +104,8 @@ std::string resolveTask(const std::string &name, std::string &err) {
   for (const std::string &k : known)
     err += " " + k;
   err += known.empty() ? " none found)" : ")";
+  if (fs::is_regular_file(name, ec))
+    err += "; to read the file '" + name + "' in this directory, write ./" + name;
   return "";
 }
 

@@ -36,6 +36,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <random>
@@ -725,34 +726,47 @@ TEST(NoiseSampler, DrawsWhatTheDescriptorSays) {
 
 namespace plasticc {
 
-/// dR/da and dR/db of R = sqrt(-a) + log(-b) at a = b = 0, where -a and -b
-/// are -0.0: the limit from inside the domain is -inf for both, in the
-/// interpreter, the JIT and a shared library (issue 14; docs/tangents.md).
-TEST(SignedZero, SqrtAndLogAtMinusZeroTakeTheLimitsSign) {
+namespace {
+
+/// R and dR/dmeta after one trial of one step at meta = 0 (P of them), on
+/// the interpreter, the JIT and a shared library of the model in `file`
+/// (a lit test's model, no inputs or noise); `check` sees each backend's.
+void oneStepOnEveryBackend(const std::string &file, const std::string &libName, int P,
+                           const std::function<void(double R, const std::vector<double> &dR)> &check) {
   std::string source;
-  auto m = loadExample(std::string(PLASTICC_SOURCE_DIR) + "/tests/lit/tangent/signed_zero.plast",
-                       source);
+  auto m = loadExample(std::string(PLASTICC_SOURCE_DIR) + "/tests/lit/tangent/" + file, source);
   ASSERT_TRUE(m);
   runtime::Interpreter interp(*m);
   auto jit = buildJIT(*m);
-  auto so = buildSharedLibrary(*m, "signed-zero");
+  auto so = buildSharedLibrary(*m, libName);
   ASSERT_TRUE(jit && so);
   for (runtime::Backend *b : {static_cast<runtime::Backend *>(&interp),
                               static_cast<runtime::Backend *>(jit.get()),
                               static_cast<runtime::Backend *>(so.get())}) {
-    const runtime::ModelInfo &info = b->info();
-    std::vector<char> state(static_cast<size_t>(info.stateBytes) + 64);
+    ASSERT_EQ(b->info().metaScalars, P);
+    std::vector<char> state(static_cast<size_t>(b->info().stateBytes) + 64);
     void *s = state.data() + (64 - reinterpret_cast<uintptr_t>(state.data()) % 64) % 64;
-    const double meta[2] = {0.0, 0.0};
-    b->init(s, meta, 1);
+    std::vector<double> meta(static_cast<size_t>(P), 0.0), dR(static_cast<size_t>(P), 0.0);
+    b->init(s, meta.data(), 1);
     b->beginTrial(s);
     b->step(s, nullptr, nullptr);
-    double dR[2] = {0, 0};
-    double R = b->endTrial(s, dR);
-    EXPECT_EQ(R, -INFINITY); // sqrt(-0.0) = -0.0, log(-0.0) = -inf
-    EXPECT_EQ(dR[0], -INFINITY) << "d sqrt(-a)/da at a = 0";
-    EXPECT_EQ(dR[1], -INFINITY) << "d log(-b)/db at b = 0";
+    double R = b->endTrial(s, dR.data());
+    check(R, dR);
   }
+}
+
+} // namespace
+
+/// dR/da and dR/db of R = sqrt(-a) + log(-b) at a = b = 0, where -a and -b
+/// are -0.0: the limit from inside the domain is -inf for both, in the
+/// interpreter, the JIT and a shared library (issue 14; docs/tangents.md).
+TEST(SignedZero, SqrtAndLogAtMinusZeroTakeTheLimitsSign) {
+  oneStepOnEveryBackend("signed_zero.plast", "signed-zero", 2,
+                        [](double R, const std::vector<double> &dR) {
+                          EXPECT_EQ(R, -INFINITY); // sqrt(-0.0) = -0.0, log(-0.0) = -inf
+                          EXPECT_EQ(dR[0], -INFINITY) << "d sqrt(-a)/da at a = 0";
+                          EXPECT_EQ(dR[1], -INFINITY) << "d log(-b)/db at b = 0";
+                        });
 }
 
 // The new functions at their domain edges, where an argument is -0.0 or
@@ -762,27 +776,8 @@ TEST(SignedZero, SqrtAndLogAtMinusZeroTakeTheLimitsSign) {
 // -1 makes R -inf, so it is checked on its own, in
 // FunctionDomainEdgesMatchInterpreter and GradCheck.ConventionsAt...)
 TEST(SignedZero, FunctionsAtDomainEdges) {
-  std::string source;
-  auto m = loadExample(std::string(PLASTICC_SOURCE_DIR) + "/tests/lit/tangent/domain_edges.plast",
-                       source);
-  ASSERT_TRUE(m);
-  runtime::Interpreter interp(*m);
-  auto jit = buildJIT(*m);
-  auto so = buildSharedLibrary(*m, "domain-edges");
-  ASSERT_TRUE(jit && so);
-  for (runtime::Backend *b : {static_cast<runtime::Backend *>(&interp),
-                              static_cast<runtime::Backend *>(jit.get()),
-                              static_cast<runtime::Backend *>(so.get())}) {
-    const runtime::ModelInfo &info = b->info();
-    ASSERT_EQ(info.metaScalars, 5);
-    std::vector<char> state(static_cast<size_t>(info.stateBytes) + 64);
-    void *s = state.data() + (64 - reinterpret_cast<uintptr_t>(state.data()) % 64) % 64;
-    const double meta[5] = {0, 0, 0, 0, 0};
-    b->init(s, meta, 1);
-    b->beginTrial(s);
-    b->step(s, nullptr, nullptr);
-    double dR[5] = {0, 0, 0, 0, 0};
-    double R = b->endTrial(s, dR);
+  oneStepOnEveryBackend("domain_edges.plast", "domain-edges", 5,
+                        [](double R, const std::vector<double> &dR) {
     // asin(1) + acos(-1) + atan2(-0.0, -1) + (softplus(1000) - 1000) + sign(+0)
     EXPECT_EQ(R, (M_PI_2 + M_PI) + -M_PI) << "atan2(-0.0, -1) = -pi, sign(0) = 0";
     EXPECT_EQ(dR[0], -INFINITY) << "d asin(1 - a)/da at a = 0";
@@ -790,7 +785,7 @@ TEST(SignedZero, FunctionsAtDomainEdges) {
     EXPECT_EQ(dR[2], 1.0) << "d atan2(-d, -1)/dd at d = 0: -1 * -1";
     EXPECT_EQ(dR[3], 1.0) << "d softplus(1000 + e)/de: sigmoid(1000)";
     EXPECT_EQ(dR[4], 0.0) << "sign, floor, ceil: no tangent";
-  }
+  });
 }
 
 } // namespace plasticc

@@ -527,13 +527,25 @@ TEST(Checkpoint, RoundTripsExactlyAndRejectsOtherRuns) {
   EXPECT_EQ(cp.identity.mismatch(other), "--batch is 8 but the checkpoint was made with 4");
   other = cp.identity;
   other.modelHash = "hash2";
-  EXPECT_NE(cp.identity.mismatch(other).find("the model (m) differs"), std::string::npos);
+  EXPECT_NE(cp.identity.mismatch(other).find("the model (m: its source or its -D values) differs"), std::string::npos);
 
   std::ofstream(dir + "/bad.json") << "{ not json";
   EXPECT_FALSE(readCheckpoint(dir + "/bad.json", err));
   EXPECT_NE(err.find("is malformed"), std::string::npos) << err;
   EXPECT_FALSE(readCheckpoint(dir + "/none.json", err));
-  EXPECT_NE(err.find("cannot open checkpoint"), std::string::npos) << err;
+  EXPECT_NE(err.find("cannot read checkpoint"), std::string::npos) << err;
+  EXPECT_NE(err.find("no such file"), std::string::npos) << err;
+  // Well-formed JSON with values no run writes: refused by meaning.
+  Checkpoint negative = cp;
+  negative.state.adam.v[0] = -1;
+  ASSERT_TRUE(writeCheckpoint(dir + "/negative.json", negative, err)) << err;
+  EXPECT_FALSE(readCheckpoint(dir + "/negative.json", err));
+  EXPECT_NE(err.find("Adam's moments must be finite, the second one >= 0"), std::string::npos) << err;
+  Checkpoint ahead = cp;
+  ahead.state.adam.t = cp.state.iteration + 1;
+  ASSERT_TRUE(writeCheckpoint(dir + "/ahead.json", ahead, err)) << err;
+  EXPECT_FALSE(readCheckpoint(dir + "/ahead.json", err));
+  EXPECT_NE(err.find("Adam's step count"), std::string::npos) << err;
   std::filesystem::remove_all(dir);
 }
 

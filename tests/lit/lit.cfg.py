@@ -14,3 +14,8 @@ config.environment["PATH"] = os.pathsep.join(
 config.substitutions.append(("%plasticc", os.path.join(config.plasticc_bin_dir, "plasticc")))
 config.substitutions.append(("%examples", os.path.join(config.plasticc_src_root, "examples")))
 config.substitutions.append(("%src", config.plasticc_src_root))
+
+# `UNSUPPORTED: sanitize`: a test that cannot run under ASan + UBSan (make
+# sanitize; docs/testing.md says which and why).
+if getattr(config, "plasticc_sanitize", False):
+    config.available_features.add("sanitize")

@@ -1,7 +1,11 @@
-//===- support/Files.cpp - writing whole buffers to descriptors -----------===//
+//===- support/Files.cpp - whole files, read and written safely -----------===//
 #include "support/Files.h"
 
 #include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace plasticc {
@@ -17,6 +21,88 @@ bool writeAll(int fd, const std::string &text) {
       return false;
     p += n;
     left -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
+bool readFile(const std::string &path, std::string &text, std::string &err) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  struct stat st {};
+  if (fd < 0 || ::fstat(fd, &st) != 0) {
+    err = errno == ENOENT ? "no such file" : std::strerror(errno);
+    if (fd >= 0)
+      ::close(fd);
+    return false;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    err = S_ISDIR(st.st_mode) ? "it is a directory" : "it is not a regular file";
+    ::close(fd);
+    return false;
+  }
+  text.clear();
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      err = std::strerror(errno);
+      ::close(fd);
+      return false;
+    }
+    if (n == 0)
+      break;
+    text.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return true;
+}
+
+namespace {
+
+/// Makes a rename in `path`'s directory durable (POSIX: the directory entry
+/// is data of the directory, flushed by an fsync of the directory itself).
+bool syncParentDirectory(const std::string &path) {
+  size_t slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  bool ok = ::fsync(fd) == 0;
+  ::close(fd);
+  return ok;
+}
+
+} // namespace
+
+bool writeFileAtomically(const std::string &path, const std::string &text, std::string &err) {
+  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) {
+    err = "cannot write '" + path + "': " + std::strerror(errno);
+    return false;
+  }
+  if (!writeAll(fd, text)) {
+    err = "cannot write '" + path + "': " + std::strerror(errno);
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return false;
+  }
+  // Data on disk before the rename makes it visible: a crash leaves either
+  // the old file or the complete new one.
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    err = "cannot write '" + path + "': " + std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return false;
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    err = "cannot write '" + path + "': " + std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return false;
+  }
+  if (!syncParentDirectory(path)) {
+    err = "cannot sync the directory of '" + path + "': " + std::strerror(errno);
+    return false;
   }
   return true;
 }

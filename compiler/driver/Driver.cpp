@@ -133,10 +133,9 @@ std::string emitKindNames() {
 }
 
 /// Writes `text` to the -o file or stdout; false with a message on failure.
-/// A regular file is written through a temporary and renamed over `path`
-/// only when complete, so a full disk or a failed write never leaves a
-/// truncated output (nor destroys an earlier one); a device (-o /dev/null)
-/// is written directly.
+/// A regular file is written atomically (support/Files.h), so a full disk
+/// or a failed write never leaves a truncated output nor destroys an
+/// earlier one; a device (-o /dev/null) is written directly.
 static bool writeOutput(const std::string &path, const std::string &text, std::ostream &errs) {
   if (path == "-") {
     std::cout.flush();
@@ -146,21 +145,21 @@ static bool writeOutput(const std::string &path, const std::string &text, std::o
     return false;
   }
   struct stat st {};
-  bool device = ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode);
-  std::string target = device ? path : path + ".tmp." + std::to_string(::getpid());
-  int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  bool ok = fd >= 0 && writeAll(fd, text);
-  int saved = errno;
-  if (fd >= 0 && ::close(fd) != 0 && ok)
-    ok = false, saved = errno;
-  if (ok && !device && std::rename(target.c_str(), path.c_str()) != 0)
-    ok = false, saved = errno;
-  if (!ok) {
-    if (!device)
-      ::unlink(target.c_str());
-    errs << "plasticc: error: cannot write '" << path << "': " << std::strerror(saved) << "\n";
+  std::string err;
+  if (::stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode)) {
+    if (writeFileAtomically(path, text, err))
+      return true;
+  } else {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    bool ok = fd >= 0 && writeAll(fd, text);
+    err = "cannot write '" + path + "': " + std::strerror(errno);
+    if (fd >= 0 && ::close(fd) != 0 && ok)
+      ok = false, err = "cannot write '" + path + "': " + std::strerror(errno);
+    if (ok)
+      return true;
   }
-  return ok;
+  errs << "plasticc: error: " << err << "\n";
+  return false;
 }
 
 /// True when the -o file is the input file itself (same file after

@@ -14,6 +14,7 @@
 #pragma once
 
 #include "runtime/meta/MetaLearner.h"
+#include "support/Files.h"
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -66,13 +67,9 @@ bool writeCheckpoint(const std::string &path, const Checkpoint &cp, std::string 
 /// Reads a checkpoint; nullopt and `err` if missing, unreadable or malformed.
 std::optional<Checkpoint> readCheckpoint(const std::string &path, std::string &err);
 
-/// Reads a regular file whole; false and `err`, the reason ("no such
-/// file", "it is a directory", strerror), otherwise.
-bool readFile(const std::string &path, std::string &text, std::string &err);
-
-/// Writes `text` to `path` atomically (temporary file + fsync + rename +
-/// fsync of the directory, so the rename survives a power loss).
-bool writeFileAtomically(const std::string &path, const std::string &text, std::string &err);
+/// The file helpers live in support/Files.h; the runtime calls them as its own.
+using plasticc::readFile;
+using plasticc::writeFileAtomically;
 
 /// A stable 64-bit hash of some text (FNV-1a), as 16 hex digits.
 std::string textHash(const std::string &text);

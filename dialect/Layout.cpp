@@ -39,8 +39,6 @@ Layout computeLayout(const Module &m, int64_t elementBytes) {
     return total;
   };
   for (const auto &q : m.quantities) {
-    if (l.overflow && !l.overflowAt)
-      l.overflowAt = l.slots.back().quantity;
     Slot s;
     s.quantity = q.get();
     int64_t n = q->type.numElements();
@@ -58,9 +56,9 @@ Layout computeLayout(const Module &m, int64_t elementBytes) {
     if (q->hasTangent && q->kind != QuantityKind::Meta && m.lanes > 0)
       s.tangent = take(lanesOf(n));
     l.slots.push_back(s);
+    if (l.overflow && !l.overflowAt)
+      l.overflowAt = q.get();
   }
-  if (l.overflow && !l.overflowAt)
-    l.overflowAt = l.slots.back().quantity;
   l.stateBytes = l.overflow ? -1 : alignUp(at);
   return l;
 }

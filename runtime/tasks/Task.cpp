@@ -336,17 +336,18 @@ private:
   std::string nonFiniteAt(const TaskExpr &f) const {
     constexpr int64_t kMaxCombinations = 4096;
     const std::vector<Condition> &cs = task_.conditions;
-    auto candidates = [](const Condition &c) {
-      return c.continuous ? std::vector<double>{c.lo, c.hi} : c.values;
-    };
+    std::vector<std::vector<double>> candidates;
     int64_t combos = 1;
-    for (const Condition &c : cs)
-      combos = std::min(kMaxCombinations, combos * std::max<int64_t>(1, candidates(c).size()));
+    for (const Condition &c : cs) {
+      candidates.push_back(c.continuous ? std::vector<double>{c.lo, c.hi} : c.values);
+      combos = std::min(kMaxCombinations,
+                        combos * std::max<int64_t>(1, candidates.back().size()));
+    }
     std::vector<double> vars(cs.size(), 0.0);
     for (int64_t k = 0; k < combos; ++k) {
       int64_t rest = k;
       for (size_t i = 0; i < cs.size(); ++i) { // combination k in mixed radix
-        std::vector<double> v = candidates(cs[i]);
+        const std::vector<double> &v = candidates[i];
         if (v.empty())
           continue;
         vars[i] = v[static_cast<size_t>(rest % static_cast<int64_t>(v.size()))];

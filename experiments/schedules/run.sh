@@ -38,6 +38,10 @@ done
 {
   echo "# schedules results ($( [ $quick = 1 ] && echo quick || echo full ) run)"
   echo
+  echo 'Each "verdict" below, and each line of the first three tables, is one comparison of'
+  echo '15 at 2 standard errors, uncorrected: about one in twenty crosses it by chance. The'
+  echo "claim is the pick by tuning reward (the fourth table) and README.md's reading of it."
+  echo
   echo "Each schedule at its tuned learning rate minus constant-rate node perturbation at"
   echo "its tuned rate, mean reward during learning, paired over the held-out networks:"
   echo

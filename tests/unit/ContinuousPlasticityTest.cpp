@@ -14,6 +14,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "MetaRig.h"
+#include "RelativeDifference.h"
 #include "TangentTestModels.h"
 
 #include "runtime/Interpreter.h"
@@ -87,15 +88,7 @@ struct Reference {
   double reward() const { return -err / std::max(1.0, scored); }
 };
 
-/// Max |a - b| over max |a| (a: the reference).
-double relDiff(const std::vector<double> &a, const double *b) {
-  double scale = 0, diff = 0;
-  for (size_t k = 0; k < a.size(); ++k) {
-    scale = std::max(scale, std::fabs(a[k]));
-    diff = std::max(diff, std::fabs(a[k] - b[k]));
-  }
-  return scale == 0 ? diff : diff / scale;
-}
+using testing::relDiff;
 
 std::vector<double> valueOf(runtime::Backend &b, runtime::StateBuffer &s, const char *name) {
   const runtime::QuantityInfo *q = b.info().find(name);

@@ -13,6 +13,8 @@
 // with central finite differences (runtime/GradCheck.h).
 //
 //===----------------------------------------------------------------------===//
+#include "RelativeDifference.h"
+
 #include "compiler/frontend/Parser.h"
 #include "compiler/frontend/Sema.h"
 #include "compiler/lowering/LowerToDialect.h"
@@ -123,15 +125,7 @@ struct Reference {
   }
 };
 
-/// Max |a - b| over max |a| (a: the reference).
-double relDiff(const std::vector<double> &a, const double *b) {
-  double scale = 0, diff = 0;
-  for (size_t k = 0; k < a.size(); ++k) {
-    scale = std::max(scale, std::fabs(a[k]));
-    diff = std::max(diff, std::fabs(a[k] - b[k]));
-  }
-  return scale == 0 ? diff : diff / scale;
-}
+using testing::relDiff;
 
 const double *valueOf(runtime::Backend &b, runtime::StateBuffer &s, const char *name) {
   const runtime::QuantityInfo *q = b.info().find(name);

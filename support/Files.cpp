@@ -3,8 +3,11 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <filesystem>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -73,10 +76,32 @@ bool syncParentDirectory(const std::string &path) {
   return ok;
 }
 
+/// Whether process `pid` exists (signal 0 checks without sending).
+bool alive(long pid) { return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM); }
+
 } // namespace
 
+std::string temporaryPathFor(const std::string &path) {
+  return path + ".tmp." + std::to_string(::getpid());
+}
+
+void removeStaleTemporaries(const std::string &dir, const std::string &target) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  for (const fs::directory_entry &e : fs::directory_iterator(dir, ec)) {
+    std::string name = e.path().filename().string();
+    size_t at = name.rfind(".tmp.");
+    if (at == std::string::npos || (!target.empty() && name.substr(0, at) != target))
+      continue;
+    char *end = nullptr;
+    long pid = std::strtol(name.c_str() + at + 5, &end, 10);
+    if (end != name.c_str() + at + 5 && *end == '\0' && !alive(pid))
+      fs::remove(e.path(), ec);
+  }
+}
+
 bool writeFileAtomically(const std::string &path, const std::string &text, std::string &err) {
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  std::string tmp = temporaryPathFor(path);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) {
     err = "cannot write '" + path + "': " + std::strerror(errno);

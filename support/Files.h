@@ -20,6 +20,17 @@ bool writeAll(int fd, const std::string &text);
 /// file", "it is a directory", strerror), otherwise.
 bool readFile(const std::string &path, std::string &text, std::string &err);
 
+/// The temporary writeFileAtomically writes `path` through in this process:
+/// PATH.tmp.PID. A tool that wants it removed on SIGINT/SIGTERM registers
+/// this name (plasticc: llvm::sys::RemoveFileOnSignal).
+std::string temporaryPathFor(const std::string &path);
+
+/// Removes the NAME.tmp.PID files in `dir` whose writer (process PID) is
+/// gone: what a killed writeFileAtomically left behind (SIGKILL cannot be
+/// caught). With `target`, only that file's temporaries (TARGET.tmp.PID);
+/// a live writer's are left alone. Errors are ignored: this is tidying.
+void removeStaleTemporaries(const std::string &dir, const std::string &target = "");
+
 /// Writes `text` to `path` atomically: a temporary PATH.tmp.PID, fsync,
 /// rename, fsync of the directory (so the rename survives a power loss). A
 /// crash or a full disk leaves the old file or the complete new one; false

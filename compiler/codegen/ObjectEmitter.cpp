@@ -6,6 +6,7 @@
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/Program.h>
+#include <llvm/Support/Signals.h>
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
 
@@ -63,6 +64,7 @@ bool linkSharedLibrary(const std::string &objectPath, const std::string &soPath,
   }
   llvm::SmallString<128> log;
   llvm::sys::fs::createTemporaryFile("plasticc-link", "log", log);
+  llvm::sys::RemoveFileOnSignal(log);
   std::vector<std::string> argv = {driver, "-shared", "-o", soPath, objectPath, "-lm"};
   if (driver.find("clang") != std::string::npos &&
       llvm::sys::findProgramByName("ld.lld-19").getError() == std::error_code())
@@ -77,6 +79,7 @@ bool linkSharedLibrary(const std::string &objectPath, const std::string &soPath,
             (text ? "\n" + (*text)->getBuffer().str() : "");
   }
   llvm::sys::fs::remove(log);
+  llvm::sys::DontRemoveFileOnSignal(log);
   return rc == 0;
 }
 

@@ -16,6 +16,9 @@
 #include "dialect/Verifier.h"
 #include "support/Files.h"
 
+#include <llvm/ADT/StringRef.h>
+#include <llvm/Support/Signals.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -147,7 +150,16 @@ static bool writeOutput(const std::string &path, const std::string &text, std::o
   struct stat st {};
   std::string err;
   if (::stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode)) {
-    if (writeFileAtomically(path, text, err))
+    // A run killed while writing leaves PATH.tmp.PID: SIGINT and SIGTERM
+    // remove it here (LLVM's handlers), a SIGKILLed one the next run.
+    std::filesystem::path target(path);
+    removeStaleTemporaries(target.parent_path().empty() ? "." : target.parent_path().string(),
+                           target.filename().string());
+    std::string tmp = temporaryPathFor(path);
+    llvm::sys::RemoveFileOnSignal(tmp);
+    bool written = writeFileAtomically(path, text, err);
+    llvm::sys::DontRemoveFileOnSignal(tmp);
+    if (written)
       return true;
   } else {
     int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);

@@ -15,6 +15,7 @@
 #include <llvm/MC/TargetRegistry.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/Signals.h>
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/TargetParser/Host.h>
 
@@ -129,6 +130,8 @@ int emitSharedLibrary(Compilation &c, std::ostream &out) {
   llvm::SmallString<128> obj, so;
   llvm::sys::fs::createTemporaryFile("plasticc", "o", obj);
   llvm::sys::fs::createTemporaryFile("plasticc", "so", so);
+  llvm::sys::RemoveFileOnSignal(obj); // an interrupted build leaves nothing in $TMPDIR
+  llvm::sys::RemoveFileOnSignal(so);
   std::string error;
   bool ok = codegen::emitFile(*m.module, *m.targetMachine, codegen::FileKind::Object, obj.str().str(), error);
   m.times.push_back({"object code", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
@@ -144,6 +147,8 @@ int emitSharedLibrary(Compilation &c, std::ostream &out) {
   }
   llvm::sys::fs::remove(obj);
   llvm::sys::fs::remove(so);
+  llvm::sys::DontRemoveFileOnSignal(obj);
+  llvm::sys::DontRemoveFileOnSignal(so);
   if (!ok) {
     std::cerr << "plasticc: error: " << error << "\n";
     return ExitUsage;

@@ -1,8 +1,9 @@
 //===- runtime/tool/OutputDir.cpp - one run owns its output directory -----===//
 #include "runtime/tool/OutputDir.h"
+#include "support/Files.h"
 
 #include <cerrno>
-#include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fcntl.h>
@@ -20,25 +21,6 @@ long holderOf(int fd) {
   char buf[64] = {};
   ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
   return n > 4 && std::strncmp(buf, "pid ", 4) == 0 ? std::strtol(buf + 4, nullptr, 10) : 0;
-}
-
-/// Whether process `pid` exists (signal 0 checks without sending).
-bool alive(long pid) { return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM); }
-
-/// Removes NAME.tmp.PID files whose writer is gone (writeFileAtomically's
-/// temporaries of a killed run); a live writer's are left alone.
-void removeStaleTemporaries(const std::string &dir) {
-  std::error_code ec;
-  for (const fs::directory_entry &e : fs::directory_iterator(dir, ec)) {
-    std::string name = e.path().filename().string();
-    size_t at = name.rfind(".tmp.");
-    if (at == std::string::npos)
-      continue;
-    char *end = nullptr;
-    long pid = std::strtol(name.c_str() + at + 5, &end, 10);
-    if (*end == '\0' && pid > 0 && !alive(pid))
-      fs::remove(e.path(), ec);
-  }
 }
 
 /// The outputs of an earlier run present in `dir`, as "a, b".

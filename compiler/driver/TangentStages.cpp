@@ -12,9 +12,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cmath>
+#include <cstdlib>
+
 #include <memory>
 #include <ostream>
-#include <sstream>
 #include <unordered_map>
 
 namespace plasticc::driver {
@@ -126,19 +128,19 @@ int emitTangent(Compilation &c, std::ostream &out) {
 
 namespace {
 
-/// Parses "0.1,-2,3e-4"; false on anything else.
+/// Parses "0.1,-2,3e-4"; false on anything else, on nan/inf and on values
+/// past the double range. strtod, not std::stod: a subnormal such as 1e-320
+/// is a number (std::stod throws on its ERANGE).
 bool parseValues(const std::string &text, std::vector<double> &values) {
   std::stringstream s(text);
   std::string item;
   while (std::getline(s, item, ',')) {
-    size_t used = 0;
-    try {
-      values.push_back(std::stod(item, &used));
-    } catch (const std::exception &) {
+    char *end = nullptr;
+    double v = std::strtod(item.c_str(), &end);
+    if (end == item.c_str() || !std::isfinite(v) ||
+        item.find_first_not_of(" \t", static_cast<size_t>(end - item.c_str())) != std::string::npos)
       return false;
-    }
-    if (item.find_first_not_of(" \t", used) != std::string::npos)
-      return false;
+    values.push_back(v);
   }
   return !values.empty();
 }

@@ -12,7 +12,7 @@
 # plasticity, node perturbation and Miconi's rule, each at its tuned
 # learning rate. Then trains on the four other tasks in turn and evaluates
 # on the held-out fifth (perceptual_decision_making, chosen before any run),
-# meta-trains three tasks at the evaluation's lifetime (the horizon check)
+# meta-trains every task at the evaluation's lifetime (the horizon check)
 # and two with fitness shaping (--es-shaping sign).
 # Writes OUT/results.md. README.md has the settings, run time and result.
 # --quick: tiny settings that check the pipeline only (CI).
@@ -83,11 +83,11 @@ done
   --rule "learned in task:$out/train/$heldout/rule.json" "${eval[@]}" "${plots[@]}" -q \
   --out "$out/eval/heldout"
 
-# Step 5, the horizon check: three tasks meta-trained at the evaluation's
+# Step 5, the horizon check: every task meta-trained at the evaluation's
 # lifetime. Step 6: step 2 with fitness shaping on two tasks.
 long=("${train[@]}")
 long[5]=${eval[1]} # --trials: the evaluation's
-checks=(cue_delay_response go_no_go context_decision_making)
+checks=("${tasks[@]}")
 shaped=(go_no_go cue_delay_response)
 # variant NAME TASK OPTION...: meta-training with OPTION..., then evaluation.
 variant() {
@@ -122,6 +122,11 @@ for task in "${shaped[@]}"; do variant sign "$task" "${train[@]}" --es-shaping s
   echo "Meta-trained at the evaluation's lifetime (${eval[1]} trials):"
   echo
   python3 "$here/../summarize.py" learned "node perturbation" \
+    "${checks[@]/#/$out/eval_long/}"
+  echo
+  echo "The same with the learned rule's learning rate retuned:"
+  echo
+  python3 "$here/../summarize.py" "learned, log_eta tuned" "node perturbation" \
     "${checks[@]/#/$out/eval_long/}"
   echo
   echo "Meta-trained with --es-shaping sign (${train[5]} trials):"

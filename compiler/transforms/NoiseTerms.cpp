@@ -89,7 +89,9 @@ bool checkOtherUses(const ir::Module &m, const std::vector<NoiseTerm> &terms,
       const NoiseTerm &t = *it->second;
       if (o == t.noise && op == t.consumer) // the draw entering its state's sum
         continue;
-      diag.error(locate ? locate(*o) : o->loc,
+      // At the using op: the draw is read once per step (one op shared by
+      // every use), so its own location is that of its first use.
+      diag.error(locate ? locate(*op) : op->loc,
                  "noise '" + o->quantity->name + "' drives state '" + t.write->quantity->name +
                      "', so its draw is part of that state's sample, and it is used here "
                      "too; the score estimator treats samples as data and would take this "

@@ -360,6 +360,11 @@ struct QuantityDecl : Decl {
   SourceRange nameRange;
   std::vector<DimRef> dims; // empty: scalar
   ExprPtr init;             // may be null
+  /// A param declared by an expression (`tau = 10 * dt`) and set by -D: the
+  /// declared expression, kept so that Sema checks the value's unit against
+  /// it, and the -D text for the message.
+  ExprPtr declaredInit;
+  std::string definedBy;
   bool plastic = false;
   /// Noise with a distribution (init is normal/uniform/bernoulli): its
   /// arguments' values, set by Sema (bernoulli's second is 0).

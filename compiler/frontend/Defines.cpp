@@ -161,6 +161,12 @@ bool Defines::applyOne(ast::Module &module, const Entry &e, DiagnosticEngine &cm
       return false;
     }
     SourceRange at = q->init ? q->init->range : q->nameRange;
+    // A param declared by an expression has a unit only Sema knows: it
+    // checks the value against the declared expression (AST.h).
+    if (q->init && !old) {
+      q->declaredInit = std::move(q->init);
+      q->definedBy = e.text;
+    }
     q->init = std::make_unique<ast::NumberExpr>(at, number, false, suffix);
     return true;
   }

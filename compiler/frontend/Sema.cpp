@@ -427,6 +427,18 @@ bool Checker::checkInitialiser(QuantityDecl &q) {
   if (!check(*q.init))
     return false;
   q.unit = q.init->unit;
+  if (q.declaredInit && check(*q.declaredInit) && !(q.declaredInit->unit == q.unit)) {
+    Unit want = q.declaredInit->unit;
+    diag_.error(q.declaredInit->range,
+                "param " + quote(q.name) + " is declared by an expression in " + want.str() +
+                    ", so -D " + q.definedBy + " needs a value " +
+                    (want.dimensionless() ? std::string("without a unit")
+                                          : "in a unit of that kind") +
+                    ", got " +
+                    (q.unit.dimensionless() ? std::string("a dimensionless one")
+                                            : "one in " + q.unit.str()));
+    return false;
+  }
   if (!q.init->shape.isScalar() && !(q.init->shape == q.shape)) {
     diag_.error(q.init->range, "cannot initialise " + std::string(kind) + " " + quote(q.name) +
                                    " of shape " + q.shape.str() + " with a value of shape " +

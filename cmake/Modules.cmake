@@ -1,6 +1,6 @@
 # The modules of plasticc and how they depend on each other; one line each.
 # (plasticc_library globs DIR/*.cpp; tools and their mains are listed last.)
-plasticc_library(plasticc_support support)
+plasticc_library(plasticc_support support CLI11::CLI11)
 plasticc_library(plasticc_dialect dialect plasticc_support)
 plasticc_library(plasticc_transforms compiler/transforms plasticc_dialect)
 plasticc_library(plasticc_frontend compiler/frontend plasticc_support)

@@ -9,6 +9,7 @@
 #include "dialect/Printer.h"
 #include "runtime/GradCheck.h"
 #include "runtime/Interpreter.h"
+#include "support/CliChecks.h"
 
 #include <CLI/CLI.hpp>
 
@@ -25,12 +26,14 @@ void addCheckGradOptions(CLI::App &app, CheckGradOptions &o) {
   app.add_flag("--check-grad", o.enabled,
                "run the model (reference interpreter) and compare the tangent gradient of J "
                "with central finite differences; exit 0 only if all entries agree");
-  // Their ranges are checked by checkCheckGradOptions (CLI::PositiveNumber's
-  // message prints the largest double in full).
-  app.add_option("--trials", o.trials, "--check-grad: learning trials K, at least 1 (default 3)");
-  app.add_option("--steps", o.steps, "--check-grad: steps per trial T, at least 1 (default 20)");
+  // Read in base 10 and range-checked on the text (support/CliChecks.h).
+  app.add_option("--trials", o.trials, "--check-grad: learning trials K, 1 to 10^6 (default 3)")
+      ->transform(cli::count(1, 1'000'000));
+  app.add_option("--steps", o.steps, "--check-grad: steps per trial T, 1 to 10^7 (default 20)")
+      ->transform(cli::count(1, 10'000'000));
   app.add_option("--seed", o.seed, "--check-grad: seed of the network, inputs, noise and "
-                                   "default meta point (default 1)");
+                                   "default meta point (default 1)")
+      ->transform(cli::seedValue());
   app.add_option("--task", o.task, "--check-grad: inputs from a task (cue_delay_response) "
                                    "instead of seeded random inputs");
   app.add_option("--meta", o.meta, "--check-grad: the meta point, comma-separated values in "
@@ -46,11 +49,6 @@ int checkCheckGradOptions(const CLI::App &app, const CheckGradOptions &o, std::o
       }
     return ExitOk;
   }
-  for (auto [name, value] : {std::pair{"--trials", o.trials}, std::pair{"--steps", o.steps}})
-    if (value < 1) {
-      errs << "plasticc: error: " << name << " must be at least 1\n";
-      return ExitUsage;
-    }
   return ExitOk;
 }
 

@@ -37,8 +37,8 @@ struct CheckGradOptions {
 /// Adds --check-grad and its options to the command line.
 void addCheckGradOptions(CLI::App &app, CheckGradOptions &options);
 
-/// After parsing: usage errors (exit 2, one message on `errs`) for --trials
-/// or --steps below 1, and for --trials, --steps, --seed, --task or --meta
+/// After parsing: usage errors (exit 2, one message on `errs`) for --trials,
+/// --steps, --seed, --task or --meta
 /// given without --check-grad (they would be silently ignored). Returns
 /// ExitOk or ExitUsage.
 int checkCheckGradOptions(const CLI::App &app, const CheckGradOptions &options,

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/driver/Driver.h"
 #include "compiler/driver/EmitNative.h"
+#include "support/CliChecks.h"
 
 #include <CLI/CLI.hpp>
 
@@ -49,6 +50,9 @@ int main(int argc, char **argv) {
   addCheckGradOptions(app, options.checkGrad);
   try {
     app.parse(argc, argv);
+  } catch (const CLI::ValidationError &e) { // a value out of range: the tool's own format
+    std::cerr << "plasticc: error: " << plasticc::cli::message(e) << "\n";
+    return ExitUsage;
   } catch (const CLI::ParseError &e) {
     int code = app.exit(e);
     return code == 0 ? ExitOk : ExitUsage;

@@ -164,6 +164,23 @@ private:
         diag_.error(c.loc, "condition '" + c.name + "' has no values to draw from");
       task_.conditions.push_back(std::move(c));
     }
+    checkTrialTypes();
+  }
+
+  /// The product of the discrete conditions' value counts, bounded where it
+  /// is formed (it would pass int64 at 63 two-valued conditions).
+  void checkTrialTypes() {
+    int64_t types = 1;
+    for (const Condition &c : task_.conditions) {
+      if (c.continuous || c.values.empty())
+        continue;
+      types *= static_cast<int64_t>(c.values.size()); // both <= 10^6 here: no overflow
+      if (types > kMaxTrialTypes) {
+        diag_.error(c.loc, "the conditions combine into more than 10^6 trial types by condition '" +
+                               c.name + "' (the model's condition input has one entry per type)");
+        return;
+      }
+    }
   }
 
   void readConditionSpec(const toml::table &spec, Condition &c) {
@@ -171,8 +188,9 @@ private:
     if (const toml::node *u = spec.get("uniform")) {
       std::vector<double> r = numbers(*u, "'uniform'");
       c.continuous = true; // even if malformed: one error, not a cascade
-      if (r.size() != 2 || !(r[0] < r[1])) {
-        diag_.error(locOf(u->source()), "'uniform' must be [lo, hi] with lo < hi");
+      if (r.size() != 2 || !(r[0] < r[1]) || !std::isfinite(r[1] - r[0])) {
+        diag_.error(locOf(u->source()), "'uniform' must be [lo, hi] with lo < hi and hi - lo "
+                                        "finite (a draw is lo + (hi - lo) u)");
       } else {
         c.lo = r[0];
         c.hi = r[1];
@@ -191,9 +209,9 @@ private:
         bad |= x < 0;
         sum += x;
       }
-      if (bad || sum <= 0)
+      if (bad || sum <= 0 || !std::isfinite(sum))
         diag_.error(locOf(w->source()), "'weights' must be as many non-negative numbers as "
-                                        "'values', not all zero");
+                                        "'values', not all zero, with a finite sum");
       else
         for (double &x : c.weights)
           x /= sum;

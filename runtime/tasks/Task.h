@@ -30,6 +30,11 @@ namespace plasticc::tasks {
 /// the generator inside int64.
 constexpr int64_t kMaxSteps = 10'000'000;
 
+/// The most trial types (combinations of the discrete conditions' values) a
+/// task may have (10^6): the model's `condition` input is one-hot over them
+/// and `order = "cycle"` counts through them.
+constexpr int64_t kMaxTrialTypes = 1'000'000;
+
 /// A variable drawn once per trial: one of `values` (with `weights`, uniform
 /// if empty), or uniform in [lo, hi) when `continuous`.
 struct Condition {

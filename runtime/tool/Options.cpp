@@ -2,6 +2,7 @@
 #include "runtime/tool/Options.h"
 
 #include "runtime/tasks/Task.h"
+#include "support/CliChecks.h"
 
 #include <CLI/CLI.hpp>
 
@@ -19,83 +20,15 @@
 
 namespace plasticc::tool {
 
+using cli::atLeast, cli::between, cli::count, cli::seedValue;
+
+
 namespace {
 
 /// Bounds of the counts: generous, and small enough that their products
 /// (network-trials of a search: points x networks x trials; trials x steps)
 /// stay far inside int64.
 constexpr int64_t kMaxNetworks = 100'000, kMaxTrials = 100'000'000, kMaxIterations = 100'000'000;
-
-/// A CLI11 check with a short message ("--batch must be at least 1"); CLI11's
-/// own range checks print the type's limit as a 300-digit number.
-CLI::Validator atLeast(double lo, bool strictly = false) {
-  std::string bound = lo == std::floor(lo) ? std::to_string(static_cast<long long>(lo))
-                                           : std::to_string(lo);
-  return CLI::Validator(
-      [=](std::string &text) -> std::string {
-        char *end = nullptr;
-        double v = std::strtod(text.c_str(), &end);
-        bool ok = end != text.c_str() && *end == '\0' && !std::isnan(v) &&
-                  (strictly ? v > lo : v >= lo);
-        return ok ? "" : std::string("must be ") + (strictly ? "greater than " : "at least ") +
-                             bound + " (got " + text + ")";
-      },
-      "", "");
-}
-
-/// An integer in [lo, hi], checked on the text before CLI11 converts it
-/// (which would clamp 10^30 to the type's limit without a word).
-CLI::Validator count(int64_t lo, int64_t hi) {
-  return CLI::Validator(
-      [=](std::string &text) -> std::string {
-        errno = 0;
-        char *end = nullptr;
-        long long v = std::strtoll(text.c_str(), &end, 10);
-        bool ok = end != text.c_str() && *end == '\0' && errno == 0 && v >= lo && v <= hi;
-        return ok ? "" : "must be an integer in [" + std::to_string(lo) + ", " +
-                             std::to_string(hi) + "] (got " + text + ")";
-      },
-      "", "");
-}
-
-/// A seed: an integer in [0, 2^64 - 1], without a sign (strtoull would
-/// take "-1" as 2^64 - 1).
-CLI::Validator seedValue() {
-  return CLI::Validator(
-      [](std::string &text) -> std::string {
-        errno = 0;
-        char *end = nullptr;
-        bool digits = !text.empty() && std::isdigit(static_cast<unsigned char>(text[0]));
-        std::strtoull(text.c_str(), &end, 10);
-        bool ok = digits && *end == '\0' && errno == 0;
-        return ok ? "" : "must be an integer in [0, 18446744073709551615] (got " + text + ")";
-      },
-      "", "");
-}
-
-/// A finite number between lo and hi (CLI::Range lets NaN through).
-CLI::Validator between(double lo, double hi) {
-  return CLI::Validator(
-      [=](std::string &text) -> std::string {
-        char *end = nullptr;
-        double v = std::strtod(text.c_str(), &end);
-        bool ok = end != text.c_str() && *end == '\0' && v >= lo && v <= hi;
-        std::ostringstream range;
-        range << "must be a number in [" << lo << ", " << hi << "] (got " << text << ")";
-        return ok ? "" : range.str();
-      },
-      "", "");
-}
-
-/// The option name first, then the check's message.
-std::string shortMessage(const CLI::ParseError &e) {
-  std::string what = e.what();
-  // CLI11 2.1: "--batch: must be at least 1 (got 0)"
-  size_t colon = what.find(": must be ");
-  if (colon != std::string::npos)
-    what.erase(colon, 1);
-  return what;
-}
 
 } // namespace
 
@@ -111,12 +44,12 @@ void addShared(CLI::App &app, Options &o) {
                                    "file (a path with '/' or ending in .toml)")
       ->required();
   app.add_option("--steps", o.steps, "T: steps per trial (epochs scale to fit; default: the task's)")
-      ->check(between(0, static_cast<double>(tasks::kMaxSteps)));
+      ->transform(between(0, static_cast<double>(tasks::kMaxSteps)));
   app.add_option("--seed", o.seed, "run seed: every network, trial and noise draw derives from it")
-      ->check(seedValue());
+      ->transform(seedValue());
   app.add_option("--threads", o.threads, "worker threads (default: all cores); results do not "
                                          "depend on it")
-      ->check(count(1, 4096));
+      ->transform(count(1, 4096));
   app.add_flag("--interpret", o.interpret, "run the reference interpreter, not compiled code");
   app.add_option("-D,--define", o.defines,
                  "NAME=VALUE: set a dim or param of a .plast model without editing it (-D N=256, "
@@ -124,7 +57,7 @@ void addShared(CLI::App &app, Options &o) {
       ->allow_extra_args(false);
   app.add_option("--weight-bound", o.weightBound, "largest |weight| before a network counts as "
                                                   "diverged")
-      ->check(atLeast(0, true));
+      ->transform(atLeast(0, true));
   app.add_flag_callback("--no-plots", [&o] { o.plots = false; }, "do not draw the PNG plots");
   app.add_option("--python", o.python, "the Python that runs the plot script (needs matplotlib)");
   app.add_option("--plot-script", o.plotScript, "the plot script (default: scripts/plot.py)");
@@ -138,34 +71,34 @@ void addShared(CLI::App &app, Options &o) {
 CLI::Option *addEvaluation(CLI::App &app, EvaluationOptions &e, bool training) {
   app.add_option(training ? "--eval-seeds" : "--networks", e.seeds,
                  "held-out networks per rule (the same networks for every rule)")
-      ->check(count(1, kMaxNetworks));
+      ->transform(count(1, kMaxNetworks));
   app.add_option(training ? "--eval-trials" : "--trials", e.trials,
                  training ? "learning trials per held-out network (default: --trials)"
                           : "learning trials per held-out network (default: 20)")
-      ->check(count(1, kMaxTrials))
+      ->transform(count(1, kMaxTrials))
       ->default_str("");
   app.add_option("--sweep-seeds", e.sweepSeeds,
                  training ? "networks per point of a learning-rate search (default: 2 x --batch)"
                           : "networks per point of a learning-rate search (default: 16)")
-      ->check(count(1, kMaxNetworks))
+      ->transform(count(1, kMaxNetworks))
       ->default_str("");
   app.add_option("--sweep", e.sweep, "the search's first grid: multiples of the model's learning "
                                      "rate (each in [1e-9, 1e9])")
       ->delimiter(',')
-      ->check(between(1e-9, 1e9));
+      ->transform(between(1e-9, 1e9));
   app.add_option("--sweep-refine", e.sweepRefine, "golden-section steps on log eta after the grid")
-      ->check(count(0, 1000));
+      ->transform(count(0, 1000));
   app.add_option("--penalty", e.penalty, "task reward of every trial of a network from its "
                                          "divergence on (default: the worst trial reward of any "
                                          "completed held-out trial of any rule; |V| <= 1e9)")
-      ->check(between(-1e9, 1e9))
+      ->transform(between(-1e9, 1e9))
       ->default_str("");
   app.add_option("--criterion-window", e.criterionWindow, "trials to criterion: window of "
                                                           "successive trials (Miconi 2017: 100)")
-      ->check(count(1, kMaxTrials));
+      ->transform(count(1, kMaxTrials));
   app.add_option("--criterion", e.criterionFraction, "trials to criterion: fraction correct in "
                                                      "the window (Miconi 2017: 0.95)")
-      ->check(between(0, 1));
+      ->transform(between(0, 1));
   app.add_flag_callback("--no-retune", [&e] { e.retune = false; },
                         "do not also evaluate each candidate rule at a tuned learning rate");
   app.add_flag("--ablate", e.ablate, "also evaluate the first candidate rule with each of its "
@@ -199,7 +132,7 @@ int parse(CLI::App &app, CLI::Option *ablate, EvaluationOptions &e, int argc, ch
   } catch (const CLI::CallForVersion &e) {
     return app.exit(e);
   } catch (const CLI::ParseError &e) {
-    std::cerr << "plasticc-meta: error: " << shortMessage(e) << "\n(run plasticc-meta "
+    std::cerr << "plasticc-meta: error: " << cli::message(e) << "\n(run plasticc-meta "
               << (app.get_name() == "plasticc-meta evaluate" ? "evaluate " : "")
               << "--help for usage)\n";
     return ExitUsage;
@@ -238,13 +171,13 @@ int parseOptions(int argc, char **argv, Options &o) {
                "evaluate rules without meta-learning."};
   app.name("plasticc-meta");
   addShared(app, o);
-  app.add_option("--iters", o.iters, "meta-iterations")->check(count(0, kMaxIterations));
+  app.add_option("--iters", o.iters, "meta-iterations")->transform(count(0, kMaxIterations));
   app.add_option("--batch", o.batch, "B: networks per meta-iteration")
-      ->check(count(1, kMaxNetworks));
+      ->transform(count(1, kMaxNetworks));
   app.add_option("--trials", o.trials, "K: learning trials per network")
-      ->check(count(1, kMaxTrials));
+      ->transform(count(1, kMaxTrials));
   app.add_option("--lr", o.lr, "Adam's learning rate on the meta parameters")
-      ->check(atLeast(0, true));
+      ->transform(atLeast(0, true));
   app.add_option("--out", o.out, "output directory (log.csv, rule.json, checkpoint.json, PNGs, "
                                  "evaluation)");
   app.add_flag("--resume", o.resume, "continue the run whose checkpoint is in --out");
@@ -255,7 +188,7 @@ int parseOptions(int argc, char **argv, Options &o) {
                  "meta scalars kept at their initial values: NAME,... where an index may be * "
                  "(e.g. theta[0,*],theta[*,0])");
   app.add_option("--checkpoint-every", o.checkpointEvery, "write a checkpoint every N iterations")
-      ->check(count(1, kMaxIterations));
+      ->transform(count(1, kMaxIterations));
   app.add_option("--on-divergence", o.onDivergence,
                  "a network with NaN/Inf or weights past --weight-bound: 'penalize' it (each "
                  "trial it lost scores --divergence-penalty; the default), 'skip' it for that "
@@ -264,10 +197,10 @@ int parseOptions(int argc, char **argv, Options &o) {
   app.add_option("--divergence-penalty", o.divergencePenalty,
                  "with --on-divergence penalize, the reward of each lost trial (default: the "
                  "worst reward of any completed trial of that meta-iteration)")
-      ->check(between(-1e9, 1e9))
+      ->transform(between(-1e9, 1e9))
       ->default_str("the worst completed trial");
   app.add_option("--clip", o.clip, "clip the meta-gradient to this L2 norm (0: no clipping)")
-      ->check(atLeast(0));
+      ->transform(atLeast(0));
   app.add_flag_callback("--no-eval", [&o] { o.evaluate = false; },
                         "skip the evaluation against baselines");
   app.add_option("--estimator", o.estimator,
@@ -281,7 +214,7 @@ int parseOptions(int argc, char **argv, Options &o) {
   app.add_option("--es-sigma", o.esSigma,
                  "with --estimator es, the perturbation's standard deviation in meta units "
                  "(default 0.1)")
-      ->check(between(1e-9, 1e3))
+      ->transform(between(1e-9, 1e3))
       ->default_str("0.1");
   app.add_option("--es-shaping", o.esShaping,
                  "with --estimator es, what weighs each pair's eps: 'difference', (J+ - J-) / "
@@ -293,7 +226,7 @@ int parseOptions(int argc, char **argv, Options &o) {
   app.add_option("--curriculum", o.curriculum,
                  "horizon curriculum: lifetimes grow geometrically from K0 trials to --trials "
                  "over the first half of the meta-iterations (0: off)")
-      ->check(count(0, kMaxTrials))
+      ->transform(count(0, kMaxTrials))
       ->type_name("K0");
   app.add_flag("--normalize-grad", o.normalizeGrad,
                "rescale each meta-gradient to unit length before Adam (its direction only; "
@@ -302,7 +235,7 @@ int parseOptions(int argc, char **argv, Options &o) {
                  "lambda: J counts each trial's reward minus lambda times the mean squared "
                  "change of the plastic weights over the trial, a pull away from runaway "
                  "plasticity (pathwise or es estimator, model reward; 0: none)")
-      ->check(between(0, 1e12));
+      ->transform(between(0, 1e12));
   app.add_option("--reward", o.reward,
                  "what J averages: the model's reward R ('model') or the task's ('task': "
                  "reward = \"correct\" scores 1 per correct choice; needs --estimator score or "

@@ -433,6 +433,46 @@ scored = true
       << err;
 }
 
+TEST(TaskErrors, TrialTypesAreBoundedWhereTheyMultiply) {
+  // 63 two-valued conditions made 2^63 types: a signed overflow (UBSan), then
+  // -2^63 or 0 types, and "cycle" ran combination 0 on every trial.
+  std::string conditions;
+  for (int i = 0; i < 63; ++i)
+    conditions += "c" + std::to_string(i) + " = [0, 1]\n";
+  std::string err = errorsOf("dt = 1\ninputs = 1\noutputs = 1\n[conditions]\n" + conditions +
+                             "[[epoch]]\nname = \"a\"\nduration = 3\ninput = [\"c0\"]\nscored = true\n");
+  // 2^20 > 10^6 at the 20th condition in the table's (sorted) order: c0, c1,
+  // c10..c19, c2, c20..c26; c26 is on line 31.
+  EXPECT_NE(err.find("bad.toml:31:1: error: the conditions combine into more than 10^6 trial "
+                     "types by condition 'c26'"),
+            std::string::npos)
+      << err;
+}
+
+TEST(TaskErrors, DrawsThatOverflowAreRefused) {
+  // hi - lo = inf made every draw inf or nan; a weight sum of inf made every
+  // trial draw the last value.
+  std::string err = errorsOf(R"toml(dt = 1
+inputs = 1
+outputs = 1
+[conditions]
+u = { uniform = [-1e308, 1e308] }
+c = { values = [0, 1], weights = [1e308, 1e308] }
+[[epoch]]
+name = "a"
+duration = 3
+input = ["c"]
+scored = true
+)toml");
+  EXPECT_NE(err.find("bad.toml:5:17: error: 'uniform' must be [lo, hi] with lo < hi and hi - lo finite"),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find("bad.toml:6:34: error: 'weights' must be as many non-negative numbers as "
+                     "'values', not all zero, with a finite sum"),
+            std::string::npos)
+      << err;
+}
+
 TEST(TaskErrors, SeveralMistakesAreAllReported) {
   std::string err = errorsOf(R"(dt = 0
 inputs = -1

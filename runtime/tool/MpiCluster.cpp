@@ -19,6 +19,13 @@ int launcherSize() {
   return 0;
 }
 
+int launcherLocalSize() {
+  for (const char *name : {"OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS"})
+    if (const char *v = std::getenv(name))
+      return std::max(1, std::atoi(v));
+  return 1;
+}
+
 #if PLASTICC_HAVE_MPI
 
 bool builtWithMpi() { return true; }

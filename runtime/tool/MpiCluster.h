@@ -23,6 +23,10 @@ namespace plasticc::tool {
 /// Slurm's PMI); 0 when none did.
 int launcherSize();
 
+/// How many of those processes run on this node (OMPI_COMM_WORLD_LOCAL_SIZE,
+/// MPICH's MPI_LOCALNRANKS); 1 when the launcher does not say.
+int launcherLocalSize();
+
 /// Whether this plasticc-meta was built with MPI.
 bool builtWithMpi();
 

@@ -16,6 +16,11 @@ namespace {
 /// handler may read is never the one being rewritten.
 char gStopped[2][2048];
 std::atomic<int> gCurrent{-1};
+/// Once the ranks have agreed to stop, the exit code they agreed on: a
+/// SIGTERM is then expected, not a fault (mpirun ends the job as soon as
+/// the first rank exits with a code other than 0), and exits with it
+/// quietly.
+std::atomic<int> gAgreed{-1};
 
 void setStopped(const std::string &text) {
   const int next = gCurrent.load() == 0 ? 1 : 0;
@@ -25,6 +30,8 @@ void setStopped(const std::string &text) {
 }
 
 extern "C" void onTerminate(int) {
+  if (const int code = gAgreed.load(); code >= 0)
+    ::_exit(code);
   const int at = gCurrent.load();
   if (at >= 0) {
     const char *text = gStopped[at];
@@ -70,6 +77,8 @@ int Ranks::settle(int code) {
   std::string mine = held_.str();
   held_.str("");
   meta::RankStatus s = meta::agree(cluster_, code, lead() ? "" : mine);
+  if (s.code >= 0)
+    gAgreed.store(s.code);
   if (s.code >= 0 && s.rank != 0 && lead()) {
     std::cerr << "plasticc-meta: rank " << s.rank << " of " << size() << " stopped (exit code "
               << s.code << ")" << (s.message.empty() ? "\n" : ":\n" + s.message);

@@ -5,11 +5,13 @@
 // (MetaRun.h) on this rank. docs/runtime.md is the user's manual.
 //
 //===----------------------------------------------------------------------===//
+#include "runtime/meta/ParallelFor.h"
 #include "runtime/tool/MetaRun.h"
 #include "runtime/tool/MpiCluster.h"
 #include "runtime/tool/Options.h"
 #include "runtime/tool/Ranks.h"
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <new>
@@ -25,6 +27,8 @@ int runRank(int argc, char **argv, plasticc::tool::Ranks &ranks) {
     return code;
   if (!ranks.lead())
     options.quiet = true; // rank 0 draws the progress and prints the table
+  if (options.threads == 0 && ranks.size() > 1) // the node's cores, shared by its ranks
+    options.threads = std::max(1, plasticc::meta::defaultThreads() / launcherLocalSize());
   try {
     return runMeta(options, ranks);
   } catch (const std::bad_alloc &) {

@@ -16,7 +16,7 @@ OUT="$BUILD/bench"
 mkdir -p "$OUT"
 
 cmake --build "$BUILD" -j "${JOBS:-2}" --target plasticc-bench plasticc-bench-rss \
-  plasticc-bench-estimators
+  plasticc-bench-estimators plasticc-meta
 
 echo "plasticc-bench: running the suite (results in $OUT/results.json)"
 # shellcheck disable=SC2086
@@ -46,4 +46,9 @@ python3 "$ROOT/bench/report.py" --results "$OUT/results.json" "${TORCH_ARGS[@]}"
   --commit "$COMMIT" --out "$ROOT/BENCHMARKS.md"
 echo "plasticc-bench: the two estimators' variance and cost (N = 128, 64 networks)"
 { echo; nice -n 10 "$BUILD/bin/plasticc-bench-estimators" 128 64; } >> "$ROOT/BENCHMARKS.md"
+# plasticc-meta built with MPI (it links libmpi) and an mpirun to launch it.
+if ldd "$BUILD/bin/plasticc-meta" 2>/dev/null | grep -q libmpi && command -v mpirun >/dev/null; then
+  echo "plasticc-bench: strong scaling over MPI ranks (1, 2, 4 ranks; a few minutes)"
+  { echo; python3 "$ROOT/bench/mpi_scaling.py" "$BUILD"; } >> "$ROOT/BENCHMARKS.md"
+fi
 echo "plasticc-bench: wrote $ROOT/BENCHMARKS.md"

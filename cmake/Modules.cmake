@@ -36,3 +36,21 @@ file(GLOB plasticc_meta_tool_srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/
 add_executable(plasticc-meta ${plasticc_meta_tool_srcs})
 target_link_libraries(plasticc-meta PRIVATE plasticc_meta plasticc_jit plasticc_lowering plasticc_frontend plasticc_transforms plasticc_runtime CLI11::CLI11)
 target_compile_definitions(plasticc-meta PRIVATE PLASTICC_SOURCE_DIR="${PROJECT_SOURCE_DIR}" PLASTICC_VERSION="${PROJECT_VERSION}")
+# MPI (docs/runtime.md "MPI"): plasticc-meta spreads each loop over networks
+# over the ranks of mpirun. AUTO builds it in when CMake finds MPI (Debian:
+# libopenmpi-dev), ON requires it, OFF leaves it out; only plasticc-meta
+# links it (the runtime library sees an abstract meta::Cluster).
+set(PLASTICC_MPI AUTO CACHE STRING "Build plasticc-meta with MPI: AUTO (if found), ON or OFF")
+set_property(CACHE PLASTICC_MPI PROPERTY STRINGS AUTO ON OFF)
+set(PLASTICC_HAVE_MPI OFF)
+if(PLASTICC_MPI STREQUAL "ON")
+  find_package(MPI REQUIRED COMPONENTS C)
+elseif(PLASTICC_MPI STREQUAL "AUTO")
+  find_package(MPI COMPONENTS C)
+endif()
+if(NOT PLASTICC_MPI STREQUAL "OFF" AND MPI_C_FOUND)
+  set(PLASTICC_HAVE_MPI ON)
+  target_link_libraries(plasticc-meta PRIVATE MPI::MPI_C)
+  target_compile_definitions(plasticc-meta PRIVATE PLASTICC_HAVE_MPI=1)
+endif()
+message(STATUS "plasticc: plasticc-meta with MPI: ${PLASTICC_HAVE_MPI}")

@@ -11,6 +11,7 @@ PACKAGES=(
   libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libfmt-dev nlohmann-json3-dev libtomlplusplus-dev
   python3 python3-matplotlib
+  libopenmpi-dev openmpi-bin
 )
 
 missing=()

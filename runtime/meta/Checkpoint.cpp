@@ -265,6 +265,11 @@ std::optional<Checkpoint> readCheckpoint(const std::string &path, std::string &e
     err = "cannot read checkpoint '" + path + "': " + err;
     return std::nullopt;
   }
+  return parseCheckpoint(text, path, err);
+}
+
+std::optional<Checkpoint> parseCheckpoint(const std::string &text, const std::string &path,
+                                          std::string &err) {
   try {
     json j = json::parse(text);
     if (j.value("format", "") != "plasticc-meta checkpoint" ||

@@ -67,6 +67,11 @@ bool writeCheckpoint(const std::string &path, const Checkpoint &cp, std::string 
 /// Reads a checkpoint; nullopt and `err` if missing, unreadable or malformed.
 std::optional<Checkpoint> readCheckpoint(const std::string &path, std::string &err);
 
+/// The same from the text of the file `path` (read elsewhere: under MPI,
+/// rank 0 reads it and the other ranks receive its text).
+std::optional<Checkpoint> parseCheckpoint(const std::string &text, const std::string &path,
+                                          std::string &err);
+
 /// The file helpers live in support/Files.h; the runtime calls them as its own.
 using plasticc::readFile;
 using plasticc::writeFileAtomically;

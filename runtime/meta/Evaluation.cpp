@@ -1,7 +1,7 @@
 //===- runtime/meta/Evaluation.cpp - tuning, held-out runs, penalties -----===//
 #include "runtime/meta/Evaluation.h"
 
-#include "runtime/meta/ParallelFor.h"
+#include "runtime/meta/Distributed.h"
 
 #include <algorithm>
 #include <cmath>
@@ -142,19 +142,18 @@ double Evaluator::rateValue(const Rule &rule, double scale) const {
 
 std::vector<NetworkResult> Evaluator::runAll(const Rule &rule, double scale, SeedDomain domain,
                                              int64_t count) const {
-  std::vector<NetworkResult> out(static_cast<size_t>(count));
   std::vector<double> m = scaled(rule.meta, scale);
   NetworkOptions opt = options(rule, scale);
-  int threads = static_cast<int>(std::min<int64_t>(std::max(config_.threads, 1), count));
-  std::vector<std::unique_ptr<Workspace>> spaces(static_cast<size_t>(std::max(threads, 1)));
-  parallelFor(threads, count, [&](int64_t i, int worker) {
+  const int threads = std::max(config_.threads, 1);
+  std::vector<std::unique_ptr<Workspace>> spaces(static_cast<size_t>(threads));
+  const Cluster &cluster = config_.cluster ? *config_.cluster : singleProcess();
+  return runNetworks(cluster, threads, count, [&](int64_t i, int worker) {
     auto &ws = spaces[static_cast<size_t>(worker)];
     if (!ws)
       ws = runner_.workspace(worker);
     uint64_t seed = networkSeed(config_.seed, domain, 0, static_cast<uint64_t>(i));
-    out[static_cast<size_t>(i)] = runner_.run(seed, m.data(), opt, *ws);
+    return runner_.run(seed, m.data(), opt, *ws);
   });
-  return out;
 }
 
 NetworkOutcome Evaluator::outcome(const NetworkResult &net) const {

@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "runtime/meta/Cluster.h"
 #include "runtime/meta/Network.h"
 #include "runtime/meta/Seeds.h"
 #include "runtime/meta/Statistics.h"
@@ -75,7 +76,9 @@ struct EvalConfig {
   double penalty = std::numeric_limits<double>::quiet_NaN();
   int64_t criterionWindow = 100;    // trials to criterion: window ...
   double criterionFraction = 0.95;  // ... and fraction correct in it
-  int threads = 1;
+  int threads = 1; // per rank
+  /// The ranks the networks are spread over (nullptr: this process alone).
+  const Cluster *cluster = nullptr;
   uint64_t seed = 1;
   double weightBound = 1e3;
   std::string learningRate; // findLearningRate's name ("": found as it says)

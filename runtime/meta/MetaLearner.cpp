@@ -1,7 +1,7 @@
 //===- runtime/meta/MetaLearner.cpp - meta-iterations and their reduction -===//
 #include "runtime/meta/MetaLearner.h"
 
-#include "runtime/meta/ParallelFor.h"
+#include "runtime/meta/Distributed.h"
 #include "runtime/meta/Seeds.h"
 
 #include <algorithm>
@@ -109,10 +109,10 @@ std::vector<NetworkResult> MetaLearner::rollouts(int64_t iteration, const std::v
   const bool mirror =
       config_.scoreEstimator && config_.score.baseline == ScoreOptions::Baseline::Mirror;
   const bool es = config_.evolutionSigma > 0;
-  const int threads = static_cast<int>(std::min<int64_t>(std::max(config_.threads, 1), B * R));
-  std::vector<NetworkResult> results(static_cast<size_t>(B * R));
+  const int threads = std::max(config_.threads, 1);
   std::vector<std::unique_ptr<Workspace>> spaces(static_cast<size_t>(threads));
-  parallelFor(threads, B * R, [&](int64_t i, int worker) {
+  const Cluster &cluster = config_.cluster ? *config_.cluster : singleProcess();
+  return runNetworks(cluster, threads, B * R, [&](int64_t i, int worker) {
     auto &ws = spaces[static_cast<size_t>(worker)];
     if (!ws)
       ws = runner_.workspace(worker);
@@ -128,9 +128,8 @@ std::vector<NetworkResult> MetaLearner::rollouts(int64_t iteration, const std::v
         if (!frozen(p))
           at[p] += i % R == 0 ? step[p] : -step[p];
     }
-    results[static_cast<size_t>(i)] = runner_.run(seed, at.data(), mine, *ws);
+    return runner_.run(seed, at.data(), mine, *ws);
   });
-  return results;
 }
 
 IterationOutcome MetaLearner::measure(int64_t iteration, const std::vector<double> &meta) const {

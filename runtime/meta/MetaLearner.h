@@ -5,8 +5,9 @@
 // current meta parameters, and takes J = the mean reward over all their
 // trials and dJ/dmeta = the mean of their tangent gradients; Adam then
 // climbs J. Networks run on worker threads, each on its own state buffer,
-// and their results are reduced in network order, so J and the gradient are
-// identical bit for bit whatever the thread count. A network that diverges
+// spread over ranks when there are several (Cluster.h), and their results
+// are reduced in network order on every rank, so J and the gradient are
+// identical bit for bit whatever the thread and rank counts. A network that diverges
 // (NaN, Inf, runaway weights) is left out of that iteration's means, counted
 // with a stated penalty for the trials it lost, or stops the run, per
 // DivergencePolicy; the caller's observer hears of it before anything else
@@ -16,6 +17,7 @@
 #pragma once
 
 #include "runtime/meta/Adam.h"
+#include "runtime/meta/Cluster.h"
 #include "runtime/meta/Network.h"
 #include "runtime/meta/ScoreFunction.h"
 
@@ -43,7 +45,9 @@ struct MetaConfig {
   int64_t iterations = 100; // meta-iterations in total
   int64_t batch = 4;        // B: networks per meta-iteration
   int64_t trials = 20;      // K: learning trials per network
-  int threads = 1;
+  int threads = 1; // per rank
+  /// The ranks the networks are spread over (nullptr: this process alone).
+  const Cluster *cluster = nullptr;
   uint64_t seed = 1;
   AdamConfig adam;
   double weightBound = 1e3;
@@ -172,7 +176,8 @@ private:
   /// 2 for paired or mirrored score rollouts and for evolution strategies.
   int64_t rolloutsPerNetwork() const;
   /// The B x rolloutsPerNetwork() lifetimes of meta-iteration `iteration`
-  /// (network b's rollouts at b * R ...), on the worker threads.
+  /// (network b's rollouts at b * R ...), on the ranks' worker threads;
+  /// every rank gets them all (Distributed.h).
   std::vector<NetworkResult> rollouts(int64_t iteration, const std::vector<double> &meta,
                                       const NetworkOptions &opt) const;
   /// NetworkFailure::rollout of rollout k of a network.

@@ -28,6 +28,7 @@ int EvalRun::prepare(std::vector<meta::Rule> candidates, int64_t defaultTrials,
   config_.criterionWindow = e.criterionWindow;
   config_.criterionFraction = e.criterionFraction;
   config_.threads = s_.threads();
+  config_.cluster = &ranks_.cluster();
   config_.seed = o_.seed;
   config_.weightBound = o_.weightBound;
   config_.learningRate = e.learningRate;
@@ -136,6 +137,8 @@ int EvalRun::run() {
       ablationCsv += line;
     }
   }
+  if (!ranks_.lead())
+    return -1; // rank 0 prints and writes
   if (!o_.quiet)
     std::cout << table << std::flush;
   if (!meta::writeEvaluation(o_.out, results, table, err) ||

@@ -14,6 +14,7 @@
 
 #include "runtime/meta/Evaluation.h"
 #include "runtime/tool/Options.h"
+#include "runtime/tool/Ranks.h"
 #include "runtime/tool/Session.h"
 
 #include <string>
@@ -24,7 +25,8 @@ namespace plasticc::tool {
 /// One evaluation (see file comment).
 class EvalRun {
 public:
-  EvalRun(const Options &options, const Session &session) : o_(options), s_(session) {}
+  EvalRun(const Options &options, const Session &session, Ranks &ranks)
+      : o_(options), s_(session), ranks_(ranks) {}
 
   /// Builds the rule list from `candidates` and the baselines; -1 to go on,
   /// else the exit code (message printed). `defaultTrials` and
@@ -35,7 +37,8 @@ public:
   /// Replaces the candidates' meta values (the learned rule, once trained).
   void setCandidateMeta(const std::vector<double> &meta);
 
-  /// Runs the evaluation and writes its files into o.out; -1 or exit code.
+  /// Runs the evaluation (collective: every rank runs its share of the
+  /// networks) and rank 0 writes its files into o.out; -1 or exit code.
   int run();
 
   /// Notes printed under the table (where rules came from, budgets).
@@ -44,6 +47,7 @@ public:
 private:
   const Options &o_;
   const Session &s_;
+  Ranks &ranks_;
   meta::EvalConfig config_;
   std::vector<meta::Rule> rules_;
   std::vector<double> defaults_;

@@ -13,6 +13,7 @@
 #include "runtime/tool/OutputDir.h"
 #include "runtime/tool/EvalRun.h"
 #include "runtime/tool/Plots.h"
+#include "runtime/tool/Ranks.h"
 #include "runtime/tool/Rules.h"
 #include "runtime/tool/Session.h"
 
@@ -51,9 +52,10 @@ std::string shortNumber(double v) {
 /// Reports each failed network as it happens, on its own line.
 class Observer final : public meta::TrainingObserver {
 public:
-  Observer(const Options &o, meta::CsvLog &log, meta::Progress &progress,
+  Observer(const Options &o, Ranks &ranks, meta::CsvLog &log, meta::Progress &progress,
            const meta::Checkpoint &base, std::string checkpointPath)
-      : o_(o), log_(log), progress_(progress), base_(base), path_(std::move(checkpointPath)) {}
+      : o_(o), ranks_(ranks), log_(log), progress_(progress), base_(base),
+        path_(std::move(checkpointPath)) {}
 
   void onFailure(const meta::NetworkFailure &f, bool skipped) override {
     progress_.message(std::string(kTool) + ": warning: " + f.describe() +
@@ -95,25 +97,31 @@ public:
                         shortNumber(r.worstTrial) + "): a network gains by diverging");
     }
     std::string err;
-    if (!log_.append(r, err))
+    if (ranks_.lead() && !log_.append(r, err))
       writeError_ = err;
     progress_.update(state.iteration, r.J, r.gradNorm);
     if (state.iteration % o_.checkpointEvery == 0 || state.iteration == o_.iters)
       if (!save(state, err))
         writeError_ = err;
-    return writeError_.empty();
+    // Every rank goes on only if rank 0 wrote what it had to.
+    return ranks_.settle(writeError_.empty() ? -1 : ExitFailure) < 0;
   }
 
+  /// Rank 0 writes the checkpoint; every rank notes it (Ranks.h).
   bool save(const meta::TrainingState &state, std::string &err) const {
     meta::Checkpoint cp = base_;
     cp.state = state;
-    return meta::writeCheckpoint(path_, cp, err);
+    if (ranks_.lead() && !meta::writeCheckpoint(path_, cp, err))
+      return false;
+    ranks_.noteCheckpoint(path_, state.iteration, o_.iters);
+    return true;
   }
 
   const std::string &writeError() const { return writeError_; }
 
 private:
   const Options &o_;
+  Ranks &ranks_;
   meta::CsvLog &log_;
   meta::Progress &progress_;
   const meta::Checkpoint &base_;
@@ -163,19 +171,38 @@ std::string readAll(const std::string &path) {
 /// One invocation, step by step; each step returns an exit code or -1 to go on.
 class Run {
 public:
-  explicit Run(const Options &o) : o_(o) {}
+  Run(const Options &o, Ranks &ranks) : o_(o), ranks_(ranks) {}
 
+  /// Every rank takes every step; after each, they agree whether to go on.
   int main() {
     int code = -1;
-    for (int (Run::*step)() : {&Run::open, &Run::startingPoint, &Run::prepareEvaluation,
-                                &Run::prepareOutputs, &Run::train, &Run::evaluate})
-      if ((code = (this->*step)()) >= 0)
+    for (int (Run::*step)() : {&Run::checkRanks, &Run::open, &Run::startingPoint,
+                                &Run::prepareEvaluation, &Run::claimOutputs, &Run::prepareLearner,
+                                &Run::train, &Run::evaluate})
+      if ((code = ranks_.settle((this->*step)())) >= 0)
         return code;
-    plots(o_, "plots not drawn: ");
+    if (ranks_.lead())
+      plots(o_, "plots not drawn: ");
     return ExitOk;
   }
 
 private:
+  /// Every rank needs at least one network of each loop it shares.
+  int checkRanks() {
+    const int R = ranks_.size();
+    if (R > o_.batch)
+      return fail(ExitUsage, count(R, "rank") + " but --batch " + std::to_string(o_.batch) +
+                                 ": each rank needs at least one network of every "
+                                 "meta-iteration (use at most " + count(o_.batch, "rank") +
+                                 ", or a larger --batch)");
+    if (o_.evaluate && R > o_.eval.seeds)
+      return fail(ExitUsage, count(R, "rank") + " but --eval-seeds " +
+                                 std::to_string(o_.eval.seeds) + ": each rank needs at least one "
+                                 "held-out network (use at most " + count(o_.eval.seeds, "rank") +
+                                 ", more --eval-seeds, or --no-eval)");
+    return -1;
+  }
+
   int open() {
     if (o_.reward == "task" && o_.estimator == "pathwise")
       return fail(ExitUsage, "--reward task needs --estimator score or es: the pathwise "
@@ -244,23 +271,29 @@ private:
     return -1;
   }
 
-  /// The output directory, the learner, and its state: fresh or resumed.
-  int prepareOutputs() {
+  /// The output directory, claimed by rank 0 alone (the only writer).
+  int claimOutputs() {
     if (o_.resume && o_.force)
       return fail(ExitUsage, "--resume continues the run in --out and --force replaces it: "
                              "give one of them");
+    if (!ranks_.lead())
+      return -1;
     outDir_ = OutputDir::claim(o_.out, runOutputs(session_.binding()),
                                o_.resume  ? OutputPolicy::Resume
                                : o_.force ? OutputPolicy::Replace
                                           : OutputPolicy::Fresh,
                                err_);
-    if (!outDir_)
-      return fail(ExitUsage, err_);
+    return outDir_ ? -1 : fail(ExitUsage, err_);
+  }
+
+  /// The learner and its state: fresh or resumed.
+  int prepareLearner() {
     meta::MetaConfig cfg;
     cfg.iterations = o_.iters;
     cfg.batch = o_.batch;
     cfg.trials = o_.trials;
     cfg.threads = session_.threads();
+    cfg.cluster = &ranks_.cluster();
     cfg.seed = o_.seed;
     cfg.adam.lr = o_.lr;
     cfg.adam.clip = o_.clip;
@@ -310,8 +343,17 @@ private:
     return o_.resume ? resume() : -1;
   }
 
+  /// Rank 0 reads the checkpoint and every rank parses its text: the
+  /// other ranks need not see --out. It holds no rank count, so any number
+  /// of ranks continues it.
   int resume() {
-    std::optional<meta::Checkpoint> cp = meta::readCheckpoint(checkpointPath(), err_);
+    std::string text;
+    bool read = !ranks_.lead() || meta::readFile(checkpointPath(), text, err_);
+    text = meta::shareFromRoot(ranks_.cluster(), read ? text : "");
+    std::optional<meta::Checkpoint> cp =
+        read ? meta::parseCheckpoint(text, checkpointPath(), err_) : std::nullopt;
+    if (!read)
+      err_ = "cannot read checkpoint '" + checkpointPath() + "': " + err_;
     if (!cp)
       return fail(ExitUsage, err_ + " (--resume needs the checkpoint of an earlier run in --out)");
     std::string why = cp->identity.mismatch(base_.identity);
@@ -326,6 +368,7 @@ private:
                                  ", the model " +
                                  std::to_string(session_.binding().metaScalars()));
     state_ = std::move(cp->state);
+    ranks_.noteCheckpoint(checkpointPath(), state_.iteration, o_.iters);
     if (state_.iteration >= o_.iters && !o_.quiet)
       std::cerr << kTool << ": the run in '" << o_.out << "' is already complete ("
                 << count(state_.iteration, "meta-iteration")
@@ -340,7 +383,8 @@ private:
         std::cerr << kTool << ": model '" << session_.pool().info().name
                   << "' has nothing to meta-learn (P = 0); skipping training, evaluating only\n";
       std::string err;
-      if (!meta::writeRuleJson(o_.out + "/rule.json", session_.binding(), state_.meta, state_, provenance(), err))
+      if (ranks_.lead() && !meta::writeRuleJson(o_.out + "/rule.json", session_.binding(),
+                                                state_.meta, state_, provenance(), err))
         return fail(ExitFailure, err);
       return -1;
     }
@@ -356,6 +400,7 @@ private:
                                             " over the first half)"
                                       : "")
                 << ", " << count(session_.threads(), "thread")
+                << (ranks_.size() > 1 ? " on each of " + count(ranks_.size(), "rank") : "")
                 << (o_.estimator == "score"
                         ? ", score estimator (" + o_.reward + " reward, " +
                               (o_.scoreBaseline == "batch"   ? "leave-one-out baseline"
@@ -371,15 +416,18 @@ private:
                 << (o_.resume ? ", resumed at meta-iteration " + std::to_string(state_.iteration)
                               : "")
                 << "\n";
-    meta::CsvLog log;
-    if (!log.open(o_.out + "/log.csv", session_.binding(), state_.history, err_))
-      return fail(ExitFailure, err_);
+    meta::CsvLog log; // rank 0's
+    int code = -1;
+    if (ranks_.lead() && !log.open(o_.out + "/log.csv", session_.binding(), state_.history, err_))
+      code = fail(ExitFailure, err_);
+    if ((code = ranks_.settle(code)) >= 0)
+      return code;
     meta::Progress progress(o_.iters, !o_.quiet && meta::Progress::stderrIsTerminal());
     if (state_.history.empty())
       progress.start(0, std::nan(""), std::nan(""));
     else
       progress.start(state_.iteration, state_.history.back().J, state_.history.back().gradNorm);
-    Observer observer(o_, log, progress, base_, checkpointPath());
+    Observer observer(o_, ranks_, log, progress, base_, checkpointPath());
     std::string why;
     meta::MetaLearner::Status status = learner_->train(state_, observer, why);
     progress.finish();
@@ -389,11 +437,13 @@ private:
     // --resume --iters N; a stopped one would stop again if resumed as it
     // was (--resume refuses changed settings), so the advice is a new run.
     if (!observer.save(state_, err_) ||
-        !meta::writeRuleJson(o_.out + "/rule.json", session_.binding(), state_.meta, state_, provenance(), err_))
+        (ranks_.lead() && !meta::writeRuleJson(o_.out + "/rule.json", session_.binding(),
+                                               state_.meta, state_, provenance(), err_)))
       return fail(ExitFailure, err_);
     if (status != meta::MetaLearner::Status::Stopped)
       return -1;
-    plots(o_, "");
+    if (ranks_.lead())
+      plots(o_, "");
     return fail(ExitDiverged,
                 why + "\n(log, checkpoint and rule in '" + o_.out +
                     "' are up to date; rerun with a smaller --lr, a --clip or a --freeze, from "
@@ -406,6 +456,7 @@ private:
     if (!o_.evaluate)
       return -1;
     eval_.setCandidateMeta(state_.meta);
+    ranks_.noteEvaluating(o_.out, true);
     return eval_.run();
   }
 
@@ -418,12 +469,13 @@ private:
   std::string checkpointPath() const { return o_.out + "/checkpoint.json"; }
 
   const Options &o_;
+  Ranks &ranks_;
   std::string err_;
   Session session_;
-  EvalRun eval_{o_, session_};
+  EvalRun eval_{o_, session_, ranks_};
   std::vector<double> start_;
   std::vector<bool> frozen_;
-  std::optional<OutputDir> outDir_; // held while the run writes
+  std::optional<OutputDir> outDir_; // rank 0's, held while the run writes
   std::unique_ptr<meta::MetaLearner> learner_;
   meta::Checkpoint base_;
   meta::TrainingState state_;
@@ -432,9 +484,26 @@ private:
 /// `plasticc-meta evaluate`: rules from files or the command line, no training.
 class Evaluate {
 public:
-  explicit Evaluate(const Options &o) : o_(o) {}
+  Evaluate(const Options &o, Ranks &ranks) : o_(o), ranks_(ranks) {}
 
+  /// Every rank prepares and evaluates; rank 0 alone claims --out and writes.
   int main() {
+    int code = -1;
+    for (int (Evaluate::*step)() : {&Evaluate::prepare, &Evaluate::claimOutputs, &Evaluate::run})
+      if ((code = ranks_.settle((this->*step)())) >= 0)
+        return code;
+    if (ranks_.lead())
+      plots(o_, "plots not drawn: ");
+    return ExitOk;
+  }
+
+private:
+  int prepare() {
+    if (ranks_.size() > o_.eval.seeds)
+      return fail(ExitUsage, count(ranks_.size(), "rank") + " but --networks " +
+                                 std::to_string(o_.eval.seeds) + ": each rank needs at least one "
+                                 "held-out network (use at most " + count(o_.eval.seeds, "rank") +
+                                 " or more --networks)");
     if (int code = session_.open(
             {o_.model, o_.task, o_.steps, o_.interpret, o_.threads, "", o_.defines});
         code >= 0)
@@ -450,36 +519,41 @@ public:
         return fail(ExitUsage, err);
       candidates.push_back(std::move(*rule));
     }
-    if (int code = eval_.prepare(candidates, 20, 16); code >= 0)
-      return code;
+    return eval_.prepare(candidates, 20, 16);
+  }
+
+  int claimOutputs() {
+    if (!ranks_.lead())
+      return -1;
     std::error_code ec;
+    std::string err;
     for (const char *run : {"checkpoint.json", "log.csv"})
       if (fs::exists(fs::path(o_.out) / run, ec))
         return fail(ExitUsage, "'" + o_.out + "' holds a training run (" + run + "); evaluate "
                                "would replace its evaluation: choose another --out");
     outDir_ = OutputDir::claim(o_.out, evaluationOutputs(),
                                o_.force ? OutputPolicy::Replace : OutputPolicy::Fresh, err);
-    if (!outDir_)
-      return fail(ExitUsage, err);
-    if (int code = eval_.run(); code >= 0)
-      return code;
-    plots(o_, "plots not drawn: ");
-    return ExitOk;
+    return outDir_ ? -1 : fail(ExitUsage, err);
   }
 
-private:
+  int run() {
+    ranks_.noteEvaluating(o_.out, false);
+    return eval_.run();
+  }
+
   const Options &o_;
+  Ranks &ranks_;
   Session session_;
-  EvalRun eval_{o_, session_};
-  std::optional<OutputDir> outDir_; // held while the evaluation writes
+  EvalRun eval_{o_, session_, ranks_};
+  std::optional<OutputDir> outDir_; // rank 0's, held while the evaluation writes
 };
 
 } // namespace
 
-int runMeta(const Options &options) {
+int runMeta(const Options &options, Ranks &ranks) {
   if (options.command == "evaluate")
-    return Evaluate(options).main();
-  return Run(options).main();
+    return Evaluate(options, ranks).main();
+  return Run(options, ranks).main();
 }
 
 } // namespace plasticc::tool

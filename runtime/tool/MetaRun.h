@@ -5,18 +5,22 @@
 // checkpoint in --out), write the log, checkpoints, the learned rule, the
 // evaluation against the baselines on held-out networks, and the plots.
 // Each step reports its own failures with the exit code of Options.h.
+// Under mpirun every rank takes every step and runs its share of the
+// networks; rank 0 alone writes (Ranks.h).
 //
 //===----------------------------------------------------------------------===//
 #pragma once
 
 #include "runtime/tool/Options.h"
+#include "runtime/tool/Ranks.h"
 
 #include <string>
 
 namespace plasticc::tool {
 
-/// Runs plasticc-meta with parsed options; returns the exit code.
-int runMeta(const Options &options);
+/// Runs plasticc-meta with parsed options on this process's rank (every
+/// rank calls it; Ranks.h); returns the exit code, the same on every rank.
+int runMeta(const Options &options, Ranks &ranks);
 
 /// Finds a task: an existing file as given, else NAME.toml among the shipped
 /// tasks ($PLASTICC_TASKS_DIR, then examples/tasks of the source tree).

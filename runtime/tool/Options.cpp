@@ -47,8 +47,9 @@ void addShared(CLI::App &app, Options &o) {
       ->transform(between(0, static_cast<double>(tasks::kMaxSteps)));
   app.add_option("--seed", o.seed, "run seed: every network, trial and noise draw derives from it")
       ->transform(seedValue());
-  app.add_option("--threads", o.threads, "worker threads (default: all cores); results do not "
-                                         "depend on it")
+  app.add_option("--threads", o.threads, "worker threads per process (default: all cores; under "
+                                         "mpirun, the node's cores over its ranks); results do "
+                                         "not depend on it")
       ->transform(count(1, 4096));
   app.add_flag("--interpret", o.interpret, "run the reference interpreter, not compiled code");
   app.add_option("-D,--define", o.defines,

@@ -19,3 +19,15 @@ config.substitutions.append(("%src", config.plasticc_src_root))
 # sanitize; docs/testing.md says which and why).
 if getattr(config, "plasticc_sanitize", False):
     config.available_features.add("sanitize")
+
+# `REQUIRES: mpi`: plasticc-meta was built with MPI and an mpirun is on the
+# PATH (docs/runtime.md "MPI"). %mpirun launches ranks on however few cores
+# the machine has (--oversubscribe), also as root, as in CI containers
+# (--allow-run-as-root; Open MPI refuses root without it).
+# `mpi-build`: plasticc-meta was built with MPI (mpirun or not).
+import shutil
+if getattr(config, "plasticc_mpi", False):
+    config.available_features.add("mpi-build")
+if getattr(config, "plasticc_mpi", False) and shutil.which("mpirun"):
+    config.available_features.add("mpi")
+    config.substitutions.append(("%mpirun", "mpirun --oversubscribe --allow-run-as-root -n"))

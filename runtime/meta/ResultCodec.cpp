@@ -49,7 +49,8 @@ public:
     if (!get(n) || n > (in_.size() - pos_) / sizeof(double))
       return false;
     v.resize(n);
-    std::memcpy(v.data(), in_.data() + pos_, n * sizeof(double));
+    if (n > 0) // an empty vector's data() may be null, which memcpy must not get
+      std::memcpy(v.data(), in_.data() + pos_, n * sizeof(double));
     pos_ += n * sizeof(double);
     return true;
   }

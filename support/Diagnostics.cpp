@@ -1,9 +1,9 @@
 //===- support/Diagnostics.cpp - rendering of located diagnostics ---------===//
 #include "support/Diagnostics.h"
+#include "support/Files.h"
 
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -18,18 +18,14 @@ SourceFile::SourceFile(std::string path, std::string text)
 }
 
 std::shared_ptr<SourceFile> SourceFile::read(const std::string &path, std::string &err) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    err = "cannot open '" + path + "'";
+  // readFile refuses what is not a regular file: a FIFO would block and
+  // /dev/zero would never end.
+  std::string text, why;
+  if (!readFile(path, text, why)) {
+    err = "cannot open '" + path + "': " + why;
     return nullptr;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) {
-    err = "cannot read '" + path + "'";
-    return nullptr;
-  }
-  return std::make_shared<SourceFile>(path, ss.str());
+  return std::make_shared<SourceFile>(path, std::move(text));
 }
 
 std::string_view SourceFile::line(uint32_t line) const {

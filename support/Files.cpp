@@ -29,7 +29,9 @@ bool writeAll(int fd, const std::string &text) {
 }
 
 bool readFile(const std::string &path, std::string &text, std::string &err) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO would otherwise wait for a writer before
+  // fstat can tell that it is not a regular file (regular files ignore it).
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   struct stat st {};
   if (fd < 0 || ::fstat(fd, &st) != 0) {
     err = errno == ENOENT ? "no such file" : std::strerror(errno);

@@ -26,7 +26,8 @@ bool inside(uint64_t offset, uint64_t count, uint64_t size, uint64_t fileSize) {
 /// a truncated one: a 64-bit ELF file whose program headers, loaded
 /// segments and section headers all lie inside it. "" if it passes.
 std::string elfProblem(const std::string &path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO would wait for a writer before fstat sees it.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0)
     return ""; // dlopen reports a missing or unreadable file itself
   struct stat st {};

@@ -81,7 +81,7 @@ void checkValues(const Checkpoint &cp) {
                    std::to_string(s.iteration));
   for (size_t k = 0; k < s.history.size(); ++k)
     if (s.history[k].iteration != static_cast<int64_t>(k) + 1 ||
-        s.history[k].meta.size() != s.meta.size())
+        s.history[k].meta.size() != s.meta.size() || s.history[k].grad.size() != s.meta.size())
       throw BadValue("the log's row " + std::to_string(k + 1) + " is out of order or of another size");
 }
 

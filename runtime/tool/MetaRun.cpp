@@ -16,6 +16,7 @@
 #include "runtime/tool/Ranks.h"
 #include "runtime/tool/Rules.h"
 #include "runtime/tool/Session.h"
+#include "support/Files.h"
 
 #include <cerrno>
 #include <cmath>
@@ -23,7 +24,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <set>
 #include <sstream>
@@ -162,10 +162,9 @@ std::vector<std::string> runOutputs(const meta::ModelBinding &b) {
 }
 
 std::string readAll(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  std::string text, err;
+  readFile(path, text, err); // the model was read before: a failure hashes ""
+  return text;
 }
 
 /// One invocation, step by step; each step returns an exit code or -1 to go on.

@@ -65,7 +65,10 @@ std::optional<OutputDir> OutputDir::claim(const std::string &path,
     err = "cannot write the lock file '" + lock + "': " + std::strerror(errno);
     return std::nullopt;
   }
-  removeStaleTemporaries(path);
+  // Only the temporaries of the files a run writes: a user's own
+  // "notes.tmp.2024" is not ours to remove.
+  for (const std::string &name : outputs)
+    removeStaleTemporaries(path, name);
   std::string found = earlierOutputs(path, outputs);
   if (found.empty() || policy == OutputPolicy::Resume)
     return dir;
@@ -74,8 +77,13 @@ std::optional<OutputDir> OutputDir::claim(const std::string &path,
           "); --force replaces them, or choose another --out";
     return std::nullopt;
   }
-  for (const std::string &name : outputs)
-    fs::remove(fs::path(path) / name, ec);
+  for (const std::string &name : outputs) { // a failed removal now, not a failed write later
+    fs::path file = fs::path(path) / name;
+    if (!fs::remove(file, ec) && ec) {
+      err = "--force cannot remove the earlier run's '" + file.string() + "': " + ec.message();
+      return std::nullopt;
+    }
+  }
   return dir;
 }
 

@@ -512,7 +512,7 @@ TEST(TaskErrors, MissingKeysAreErrorsOfTheWholeFile) {
 TEST(TaskErrors, MissingFileIsAnError) {
   std::string err;
   EXPECT_FALSE(loadTask("/nonexistent/task.toml", err));
-  EXPECT_EQ(err, "cannot open '/nonexistent/task.toml'");
+  EXPECT_EQ(err, "cannot open '/nonexistent/task.toml': no such file");
 }
 
 TEST(TaskErrors, ConditionSpecsAreChecked) {

@@ -43,8 +43,9 @@ void addShared(CLI::App &app, Options &o) {
   app.add_option("--task", o.task, "a shipped task's name (examples/tasks/NAME.toml) or a task "
                                    "file (a path with '/' or ending in .toml)")
       ->required();
-  app.add_option("--steps", o.steps, "T: steps per trial (epochs scale to fit; default: the task's)")
-      ->transform(between(0, static_cast<double>(tasks::kMaxSteps)));
+  app.add_option("--steps", o.steps, "T: steps per trial (epochs scale to fit; 0 or not given: "
+                                     "the task's own)")
+      ->transform(count(0, tasks::kMaxSteps));
   app.add_option("--seed", o.seed, "run seed: every network, trial and noise draw derives from it")
       ->transform(seedValue());
   app.add_option("--threads", o.threads, "worker threads per process (default: all cores; under "

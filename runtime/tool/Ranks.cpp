@@ -2,6 +2,7 @@
 #include "runtime/tool/Ranks.h"
 
 #include <atomic>
+#include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <iostream>
@@ -21,6 +22,10 @@ std::atomic<int> gCurrent{-1};
 /// the first rank exits with a code other than 0), and exits with it
 /// quietly.
 std::atomic<int> gAgreed{-1};
+/// On rank 1 when rank 0 runs on the same node: rank 0's PID. If SIGTERM
+/// finds it gone, rank 0 died and cannot say where the checkpoint is, so
+/// rank 1 says it instead (0: rank 1 stays quiet; rank 0 speaks).
+pid_t gLeadPid = 0;
 
 void setStopped(const std::string &text) {
   const int next = gCurrent.load() == 0 ? 1 : 0;
@@ -32,6 +37,8 @@ void setStopped(const std::string &text) {
 extern "C" void onTerminate(int) {
   if (const int code = gAgreed.load(); code >= 0)
     ::_exit(code);
+  if (gLeadPid > 0 && !(::kill(gLeadPid, 0) != 0 && errno == ESRCH))
+    ::_exit(1); // rank 0 is alive and speaks for the run
   const int at = gCurrent.load();
   if (at >= 0) {
     const char *text = gStopped[at];
@@ -52,10 +59,17 @@ std::string stoppedMessage(const std::string &state) {
 Ranks::Ranks(const meta::Cluster &cluster) : cluster_(cluster) {
   if (cluster_.size() == 1)
     return;
-  if (!lead()) {
+  // Where rank 0 runs, for rank 1's check of whether it is gone.
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  std::string lead = meta::shareFromRoot(cluster_, std::to_string(::getpid()) + " " + host);
+  if (!this->lead()) {
     cerr_ = std::cerr.rdbuf(held_.rdbuf());
     cout_ = std::cout.rdbuf(held_.rdbuf());
-    return;
+    size_t space = lead.find(' ');
+    if (cluster_.rank() != 1 || space == std::string::npos || lead.substr(space + 1) != host)
+      return;
+    gLeadPid = static_cast<pid_t>(std::stol(lead.substr(0, space)));
   }
   setStopped(stoppedMessage("no checkpoint was written yet: start the run again"));
   struct sigaction sa {};
@@ -89,7 +103,7 @@ int Ranks::settle(int code) {
 }
 
 void Ranks::noteCheckpoint(const std::string &path, int64_t iteration, int64_t total) {
-  if (size() == 1 || !lead())
+  if (size() == 1 || cluster_.rank() > 1)
     return;
   setStopped(stoppedMessage("the last checkpoint is '" + path + "' (meta-iteration " +
                             std::to_string(iteration) + " of " + std::to_string(total) +
@@ -98,7 +112,7 @@ void Ranks::noteCheckpoint(const std::string &path, int64_t iteration, int64_t t
 }
 
 void Ranks::noteEvaluating(const std::string &path, bool training) {
-  if (size() == 1 || !lead())
+  if (size() == 1 || cluster_.rank() > 1)
     return;
   setStopped(stoppedMessage(
       training ? "training is complete in '" + path + "' but the evaluation did not finish: the "

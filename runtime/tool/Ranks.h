@@ -8,7 +8,10 @@
 // a rank that stops passes its message to rank 0, which prints it once,
 // and every rank exits with the same code. A rank that dies cannot agree:
 // mpirun then names it and stops the others, and rank 0, stopped by
-// SIGTERM, says where the last checkpoint is so that the run resumes.
+// SIGTERM, says where the last checkpoint is so that the run resumes; if
+// rank 0 is the one that died, rank 1 says it, when it runs on the same
+// node (it checks rank 0's PID; across nodes it cannot tell, and only
+// mpirun's message names the rank).
 //
 //===----------------------------------------------------------------------===//
 #pragma once

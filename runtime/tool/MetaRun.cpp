@@ -167,6 +167,19 @@ std::string readAll(const std::string &path) {
   return text;
 }
 
+/// Runs `job`'s steps in order on every rank; after each, the ranks agree
+/// whether to go on (a step returns an exit code, or -1 to go on). Rank 0
+/// draws the plots of a job that ran to its end.
+template <typename Job>
+int runSteps(Job &job, Ranks &ranks, const Options &o, std::initializer_list<int (Job::*)()> steps) {
+  for (int (Job::*step)() : steps)
+    if (int code = ranks.settle((job.*step)()); code >= 0)
+      return code;
+  if (ranks.lead())
+    plots(o, "plots not drawn: ");
+  return ExitOk;
+}
+
 /// One invocation, step by step; each step returns an exit code or -1 to go on.
 class Run {
 public:
@@ -174,15 +187,9 @@ public:
 
   /// Every rank takes every step; after each, they agree whether to go on.
   int main() {
-    int code = -1;
-    for (int (Run::*step)() : {&Run::checkRanks, &Run::open, &Run::startingPoint,
-                                &Run::prepareEvaluation, &Run::claimOutputs, &Run::prepareLearner,
-                                &Run::train, &Run::evaluate})
-      if ((code = ranks_.settle((this->*step)())) >= 0)
-        return code;
-    if (ranks_.lead())
-      plots(o_, "plots not drawn: ");
-    return ExitOk;
+    return runSteps(*this, ranks_, o_,
+                    {&Run::checkRanks, &Run::open, &Run::startingPoint, &Run::prepareEvaluation,
+                     &Run::claimOutputs, &Run::prepareLearner, &Run::train, &Run::evaluate});
   }
 
 private:
@@ -487,13 +494,8 @@ public:
 
   /// Every rank prepares and evaluates; rank 0 alone claims --out and writes.
   int main() {
-    int code = -1;
-    for (int (Evaluate::*step)() : {&Evaluate::prepare, &Evaluate::claimOutputs, &Evaluate::run})
-      if ((code = ranks_.settle((this->*step)())) >= 0)
-        return code;
-    if (ranks_.lead())
-      plots(o_, "plots not drawn: ");
-    return ExitOk;
+    return runSteps(*this, ranks_, o_,
+                    {&Evaluate::prepare, &Evaluate::claimOutputs, &Evaluate::run});
   }
 
 private:

@@ -78,6 +78,9 @@ def main():
       "(`mpirun --oversubscribe`): 4 ranks share 2 cores, so their row measures the overhead "
       "of oversubscription, not a speedup." % (cores, before, after, B, K, reps, iters, cores))
     w("")
+    w("Efficiency is the speedup over the cores in use, min(ranks x threads, %d): per core, "
+      "not per rank." % cores)
+    w("")
     w("| ranks x threads | seconds per meta-iteration | speedup over 1 x 1 | efficiency |")
     w("| --- | --- | --- | --- |")
     for ranks, threads in configs:
@@ -109,7 +112,8 @@ def exchange():
     w = print
     per = 53 + 8 * P + K * (61 + 8 * P)
     w("**Cost of the exchange.** After its share of a loop over networks, each rank sends "
-      "the results of its networks to every other rank (one MPI_Allgatherv). A network of K "
+      "the results of its networks to every other rank (an MPI_Allgather of each rank's byte "
+      "count, then one MPI_Allgatherv: two latencies). A network of K "
       "trials takes 53 + 8G + K (61 + 8D + 8S) bytes, with D lanes of dR per trial, S of the "
       "noise's score and G of the gradient: pathwise D = G = P, S = 0, so **53 + 8P + K (61 + "
       "8P)** bytes; the score estimator D = S = G = P, 53 + 8P + K (61 + 16P); evolution "

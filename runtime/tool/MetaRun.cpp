@@ -57,8 +57,14 @@ public:
       : o_(o), ranks_(ranks), log_(log), progress_(progress), base_(base),
         path_(std::move(checkpointPath)) {}
 
+  /// Rank 0 alone warns: every rank sees every network's result.
+  void say(const std::string &text) const {
+    if (ranks_.lead())
+      progress_.message(text);
+  }
+
   void onFailure(const meta::NetworkFailure &f, bool skipped) override {
-    progress_.message(std::string(kTool) + ": warning: " + f.describe() +
+    say(std::string(kTool) + ": warning: " + f.describe() +
                       (!skipped                        ? "; stopping (--on-divergence=stop)"
                        : o_.onDivergence == "penalize" ? "; each trial it lost scores the "
                                                          "divergence penalty"
@@ -71,7 +77,7 @@ public:
       // A reward that is piecewise constant in the output (a choice) has a
       // pathwise gradient of 0 almost everywhere: say so, once.
       warnedZero_ = true;
-      progress_.message(std::string(kTool) + ": warning: the meta-gradient is exactly 0 at "
+      say(std::string(kTool) + ": warning: the meta-gradient is exactly 0 at "
                         "meta-iteration " + std::to_string(r.iteration) +
                         (o_.trials == 1
                              ? ": with K = 1 no learning precedes the only reward, so it cannot "
@@ -91,7 +97,7 @@ public:
     if (r.diverged > 0 && !std::isnan(o_.divergencePenalty) && r.divergencePenalty > r.worstTrial &&
         !warnedPenalty_) {
       warnedPenalty_ = true;
-      progress_.message(std::string(kTool) + ": warning: --divergence-penalty " +
+      say(std::string(kTool) + ": warning: --divergence-penalty " +
                         shortNumber(r.divergencePenalty) + " is above the worst completed trial "
                         "of meta-iteration " + std::to_string(r.iteration) + " (" +
                         shortNumber(r.worstTrial) + "): a network gains by diverging");
@@ -165,6 +171,14 @@ std::string readAll(const std::string &path) {
   std::string text, err;
   readFile(path, text, err); // the model was read before: a failure hashes ""
   return text;
+}
+
+/// A rank whose run is not rank 0's (Ranks::differsFromLead) stops them all.
+int differentInputs(const std::string &keys) {
+  std::cerr << kTool << ": error: this rank's run differs from rank 0's in " << keys
+            << ": every rank must read the same model, task and rule files (identical on "
+               "every node) with the same options\n";
+  return ExitUsage;
 }
 
 /// Runs `job`'s steps in order on every rank; after each, the ranks agree
@@ -345,6 +359,8 @@ private:
                       o_.estimator == "es" ? esSigma() : 0.0,
                       o_.estimator == "es" ? esShaping() : ""};
     base_.totalIterations = o_.iters;
+    if (std::string keys = ranks_.differsFromLead(meta::toJson(base_.identity)); !keys.empty())
+      return differentInputs(keys);
     state_ = learner_->initialState(start_);
     return o_.resume ? resume() : -1;
   }
@@ -520,6 +536,14 @@ private:
         return fail(ExitUsage, err);
       candidates.push_back(std::move(*rule));
     }
+    nlohmann::json identity = {{"model_hash", session_.pool().info().sourceHash.empty()
+                                                  ? meta::textHash(readAll(o_.model))
+                                                  : session_.pool().info().sourceHash},
+                               {"task_hash", meta::textHash(session_.task().file->text())},
+                               {"seed", o_.seed},
+                               {"rules", o_.rules}};
+    if (std::string keys = ranks_.differsFromLead(identity); !keys.empty())
+      return differentInputs(keys);
     return eval_.prepare(candidates, 20, 16);
   }
 

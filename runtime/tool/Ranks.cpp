@@ -102,6 +102,17 @@ int Ranks::settle(int code) {
   return s.code;
 }
 
+std::string Ranks::differsFromLead(const nlohmann::json &mine) const {
+  if (size() == 1)
+    return "";
+  nlohmann::json lead = nlohmann::json::parse(meta::shareFromRoot(cluster_, mine.dump()));
+  std::string keys;
+  for (const auto &[key, value] : mine.items())
+    if (!lead.contains(key) || lead[key] != value)
+      keys += (keys.empty() ? "" : ", ") + key;
+  return keys;
+}
+
 void Ranks::noteCheckpoint(const std::string &path, int64_t iteration, int64_t total) {
   if (size() == 1 || cluster_.rank() > 1)
     return;

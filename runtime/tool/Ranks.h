@@ -18,6 +18,8 @@
 
 #include "runtime/meta/Cluster.h"
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <sstream>
 #include <streambuf>
@@ -44,6 +46,12 @@ public:
   /// code (meta::agree); when another rank stops and rank 0 does not,
   /// rank 0 prints that rank's message. Collective.
   int settle(int code);
+
+  /// What in `mine` (a run's identity: model and task hashes, seed,
+  /// settings) differs from rank 0's, as "model_hash, seed"; "" when the
+  /// same. Every rank must load the same files with the same options, or
+  /// the gathered results would mix two runs. Collective.
+  std::string differsFromLead(const nlohmann::json &mine) const;
 
   /// Remembers the last complete checkpoint (rank 0 has written it), for
   /// the message printed if the run is stopped by SIGTERM.

@@ -39,6 +39,11 @@ std::optional<OutputDir> OutputDir::claim(const std::string &path,
                                           const std::vector<std::string> &outputs,
                                           OutputPolicy policy, std::string &err) {
   std::error_code ec;
+  if (policy == OutputPolicy::Resume && !fs::exists(path, ec)) { // nothing to create for it
+    err = "cannot resume: '" + path + "' does not exist (--resume needs the checkpoint of an "
+          "earlier run in --out)";
+    return std::nullopt;
+  }
   fs::create_directories(path, ec);
   if (ec || !fs::is_directory(path)) {
     err = "cannot create output directory '" + path + "'" + (ec ? ": " + ec.message() : "");

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iostream>
 #include <unistd.h>
 
 namespace plasticc::meta {
@@ -63,21 +64,20 @@ void Progress::draw() {
   int64_t ran = done_ - startDone_;
   double eta = ran > 0 ? elapsed / static_cast<double>(ran) * static_cast<double>(total_ - done_)
                        : -1.0;
-  std::fprintf(stderr, "\r%s\033[K", render(done_, total_, J_, gradNorm_, eta).c_str());
-  std::fflush(stderr);
+  std::cerr << '\r' << render(done_, total_, J_, gradNorm_, eta) << "\033[K" << std::flush;
   drawn_ = true;
 }
 
 void Progress::message(const std::string &text) {
   if (enabled_ && drawn_)
-    std::fprintf(stderr, "\r\033[K");
-  std::fprintf(stderr, "%s\n", text.c_str());
+    std::cerr << "\r\033[K";
+  std::cerr << text << '\n';
   draw();
 }
 
 void Progress::finish() {
   if (enabled_ && drawn_)
-    std::fprintf(stderr, "\n");
+    std::cerr << '\n';
   drawn_ = false;
   enabled_ = false; // later messages print as plain lines
 }

@@ -4,6 +4,8 @@
 //   [########..........]  42/100  J -0.4123  |g| 1.2e-02  ETA 1m23s
 // It is drawn only when stderr is a terminal, so logs and pipes stay clean;
 // messages printed while it shows clear it first and redraw it after.
+// Everything goes through std::cerr, so a process that holds its stderr
+// back (an MPI rank other than 0, runtime/tool/Ranks.h) holds these too.
 //
 //===----------------------------------------------------------------------===//
 #pragma once

@@ -57,14 +57,8 @@ public:
       : o_(o), ranks_(ranks), log_(log), progress_(progress), base_(base),
         path_(std::move(checkpointPath)) {}
 
-  /// Rank 0 alone warns: every rank sees every network's result.
-  void say(const std::string &text) const {
-    if (ranks_.lead())
-      progress_.message(text);
-  }
-
   void onFailure(const meta::NetworkFailure &f, bool skipped) override {
-    say(std::string(kTool) + ": warning: " + f.describe() +
+    progress_.message(std::string(kTool) + ": warning: " + f.describe() +
                       (!skipped                        ? "; stopping (--on-divergence=stop)"
                        : o_.onDivergence == "penalize" ? "; each trial it lost scores the "
                                                          "divergence penalty"
@@ -77,7 +71,7 @@ public:
       // A reward that is piecewise constant in the output (a choice) has a
       // pathwise gradient of 0 almost everywhere: say so, once.
       warnedZero_ = true;
-      say(std::string(kTool) + ": warning: the meta-gradient is exactly 0 at "
+      progress_.message(std::string(kTool) + ": warning: the meta-gradient is exactly 0 at "
                         "meta-iteration " + std::to_string(r.iteration) +
                         (o_.trials == 1
                              ? ": with K = 1 no learning precedes the only reward, so it cannot "
@@ -97,7 +91,7 @@ public:
     if (r.diverged > 0 && !std::isnan(o_.divergencePenalty) && r.divergencePenalty > r.worstTrial &&
         !warnedPenalty_) {
       warnedPenalty_ = true;
-      say(std::string(kTool) + ": warning: --divergence-penalty " +
+      progress_.message(std::string(kTool) + ": warning: --divergence-penalty " +
                         shortNumber(r.divergencePenalty) + " is above the worst completed trial "
                         "of meta-iteration " + std::to_string(r.iteration) + " (" +
                         shortNumber(r.worstTrial) + "): a network gains by diverging");
@@ -167,10 +161,24 @@ std::vector<std::string> runOutputs(const meta::ModelBinding &b) {
   return files;
 }
 
-std::string readAll(const std::string &path) {
+/// The model's identity: the source hash of a compiled library's descriptor,
+/// else a hash of the model file's text.
+std::string modelHash(const Session &session, const std::string &modelPath) {
+  if (const std::string &hash = session.pool().info().sourceHash; !hash.empty())
+    return hash;
   std::string text, err;
-  readFile(path, text, err); // the model was read before: a failure hashes ""
-  return text;
+  readFile(modelPath, text, err); // the model was read before: a failure hashes ""
+  return meta::textHash(text);
+}
+
+/// More ranks than the `n` networks of a loop they share: "3 ranks but
+/// --batch 2: each rank needs at least one network of every meta-iteration
+/// (use at most 2 ranks, or a larger --batch)".
+int tooManyRanks(int ranks, const std::string &option, int64_t n, const std::string &what,
+                 const std::string &otherwise) {
+  return fail(ExitUsage, count(ranks, "rank") + " but " + option + " " + std::to_string(n) +
+                             ": each rank needs at least one " + what + " (use at most " +
+                             count(n, "rank") + otherwise + ")");
 }
 
 /// A rank whose run is not rank 0's (Ranks::differsFromLead) stops them all.
@@ -211,15 +219,11 @@ private:
   int checkRanks() {
     const int R = ranks_.size();
     if (R > o_.batch)
-      return fail(ExitUsage, count(R, "rank") + " but --batch " + std::to_string(o_.batch) +
-                                 ": each rank needs at least one network of every "
-                                 "meta-iteration (use at most " + count(o_.batch, "rank") +
-                                 ", or a larger --batch)");
+      return tooManyRanks(R, "--batch", o_.batch, "network of every meta-iteration",
+                          ", or a larger --batch");
     if (o_.evaluate && R > o_.eval.seeds)
-      return fail(ExitUsage, count(R, "rank") + " but --eval-seeds " +
-                                 std::to_string(o_.eval.seeds) + ": each rank needs at least one "
-                                 "held-out network (use at most " + count(o_.eval.seeds, "rank") +
-                                 ", more --eval-seeds, or --no-eval)");
+      return tooManyRanks(R, "--eval-seeds", o_.eval.seeds, "held-out network",
+                          ", more --eval-seeds, or --no-eval");
     return -1;
   }
 
@@ -338,7 +342,7 @@ private:
 
     const runtime::ModelInfo &info = session_.pool().info();
     base_.identity = {info.name,
-                      info.sourceHash.empty() ? meta::textHash(readAll(o_.model)) : info.sourceHash,
+                      modelHash(session_, o_.model),
                       session_.task().name,
                       meta::textHash(session_.task().file->text()),
                       o_.batch,
@@ -517,10 +521,8 @@ public:
 private:
   int prepare() {
     if (ranks_.size() > o_.eval.seeds)
-      return fail(ExitUsage, count(ranks_.size(), "rank") + " but --networks " +
-                                 std::to_string(o_.eval.seeds) + ": each rank needs at least one "
-                                 "held-out network (use at most " + count(o_.eval.seeds, "rank") +
-                                 " or more --networks)");
+      return tooManyRanks(ranks_.size(), "--networks", o_.eval.seeds, "held-out network",
+                          " or more --networks");
     if (int code = session_.open(
             {o_.model, o_.task, o_.steps, o_.interpret, o_.threads, "", o_.defines});
         code >= 0)
@@ -536,12 +538,15 @@ private:
         return fail(ExitUsage, err);
       candidates.push_back(std::move(*rule));
     }
-    nlohmann::json identity = {{"model_hash", session_.pool().info().sourceHash.empty()
-                                                  ? meta::textHash(readAll(o_.model))
-                                                  : session_.pool().info().sourceHash},
+    // The rules by their values, not their paths: a rule file edited on
+    // another node differs here.
+    nlohmann::json rules = nlohmann::json::array();
+    for (const meta::Rule &r : candidates)
+      rules.push_back({{"name", r.name}, {"meta", r.meta}});
+    nlohmann::json identity = {{"model_hash", modelHash(session_, o_.model)},
                                {"task_hash", meta::textHash(session_.task().file->text())},
                                {"seed", o_.seed},
-                               {"rules", o_.rules}};
+                               {"rules", rules}};
     if (std::string keys = ranks_.differsFromLead(identity); !keys.empty())
       return differentInputs(keys);
     return eval_.prepare(candidates, 20, 16);

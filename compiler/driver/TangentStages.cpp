@@ -15,9 +15,9 @@
 
 #include <cmath>
 #include <cstdlib>
-
 #include <memory>
 #include <ostream>
+#include <sstream>
 #include <unordered_map>
 
 namespace plasticc::driver {

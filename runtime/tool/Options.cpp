@@ -6,12 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include <cctype>
-#include <cerrno>
-#include <cmath>
-#include <cstdlib>
 #include <iostream>
-#include <sstream>
 #include <string>
 
 #ifndef PLASTICC_VERSION
@@ -21,7 +16,6 @@
 namespace plasticc::tool {
 
 using cli::atLeast, cli::between, cli::count, cli::seedValue;
-
 
 namespace {
 

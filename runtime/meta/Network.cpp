@@ -65,12 +65,11 @@ NetworkResult NetworkRunner::run(uint64_t seed, const double *meta, const Networ
   runtime::Backend &backend = ws.backend();
   const runtime::ModelInfo &info = backend.info();
   const tasks::Task &task = binding_.task();
-  const int64_t T = gen_.steps(), O = task.outputs, P = info.metaScalars;
+  const int64_t O = task.outputs, P = info.metaScalars;
   const runtime::NoiseSampler noise(info);
   NetworkResult res;
   res.seed = seed;
   res.grad.assign(static_cast<size_t>(opt.tangents ? P : 0), 0.0);
-  ws.z.assign(static_cast<size_t>(T * O), 0.0);
 
   initOnly(seed, meta, ws);
   char *state = static_cast<char *>(ws.state());
@@ -98,6 +97,8 @@ NetworkResult NetworkRunner::run(uint64_t seed, const double *meta, const Networ
         plastic.push_back(&q);
   for (int64_t k = 0; k < opt.trials; ++k) {
     gen_.generate(tseed, static_cast<uint64_t>(k), ws.trial);
+    const int64_t T = ws.trial.steps; // drawn per trial with random epoch durations
+    ws.z.assign(static_cast<size_t>(T * O), 0.0);
     // The plastic weights and their tangents at the trial's start, for the
     // weight-change penalty (the step and the reward event may change them).
     std::vector<std::vector<double>> before;

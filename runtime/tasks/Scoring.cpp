@@ -35,7 +35,58 @@ TrialScore scoreTrial(const Task &task, const Trial &trial, const double *z) {
   if (!std::isnan(task.correctBelow))
     s.correct = scored > 0 && error < task.correctBelow;
   s.reward = task.reward == RewardKind::Correct ? (s.correct ? 1.0 : 0.0) : -error;
+  if (task.actions) {
+    double errorReward = s.reward;
+    scoreActions(task, trial, z, s);
+    if (task.reward != RewardKind::Actions)
+      s.reward = errorReward; // actions judge the trial; the error rewards it
+  }
   return s;
+}
+
+int readAction(const ActionSpec &actions, const double *z) {
+  const size_t n = actions.names.size();
+  const size_t from = actions.read == ActionSpec::Read::Threshold ? 1 : 0;
+  size_t best = from;
+  for (size_t a = from + 1; a < n; ++a)
+    if (z[a] > z[best]) // ties (and NaNs) go to the lower action
+      best = a;
+  if (actions.read == ActionSpec::Read::Threshold && !(z[best] > actions.threshold))
+    return 0;
+  return static_cast<int>(best);
+}
+
+void scoreActions(const Task &task, const Trial &trial, const double *z, TrialScore &score) {
+  const ActionSpec &spec = *task.actions;
+  const int64_t O = task.outputs;
+  std::vector<double> vars = trial.vars;
+  const size_t tv = static_cast<size_t>(task.timeVar());
+  double reward = 0;
+  int lastAnswer = -1;
+  score.choice = 0;
+  score.correct = false;
+  for (int64_t t = 0; t < trial.steps; ++t) {
+    const size_t e = trial.epochAt(t);
+    const Epoch &ep = task.epochs[e];
+    vars[tv] = static_cast<double>(t - trial.bounds[e]) * task.dtMs;
+    const int a = readAction(spec, z + t * O);
+    if (ep.answer)
+      lastAnswer = trial.answer[static_cast<size_t>(t)];
+    if (ep.fixate && a != 0) {
+      reward += task.rewards.abort.eval(vars);
+      if (spec.abortEndsTrial) {
+        score.reward = reward;
+        return;
+      }
+    } else if (ep.answer && a != 0) {
+      score.choice = a;
+      score.correct = a == trial.answer[static_cast<size_t>(t)];
+      score.reward = reward + (score.correct ? task.rewards.correct : task.rewards.fail).eval(vars);
+      return;
+    }
+  }
+  score.reward = reward + task.rewards.miss.eval(vars);
+  score.correct = lastAnswer == 0;
 }
 
 } // namespace plasticc::tasks

@@ -22,11 +22,27 @@ struct TrialScore {
   double reward = 0;  // per Task::reward
   double mse = 0;     // -R of docs/model.md: mean squared error over the scored window
   double mae = 0;     // mean absolute error over the scored window (summed over outputs)
-  int choice = -1;    // the network's response (discrete tasks), -1 if none
+  /// The network's response: the nearest choice (tasks with choices), the
+  /// first action other than fixation in a response epoch (action tasks; 0
+  /// when it never responded there); -1 if none.
+  int choice = -1;
   bool correct = false;
 };
 
 /// Scores `trial` given the outputs `z` ([T, O], row-major).
 TrialScore scoreTrial(const Task &task, const Trial &trial, const double *z);
+
+/// The action the outputs `z` (Task::outputs values) select (ActionSpec).
+int readAction(const ActionSpec &actions, const double *z);
+
+/// The reward table applied to the actions of one trial, as NeuroGym's
+/// TrialEnv.step and the tasks' _step (neurogym/core.py, envs/native): step
+/// by step, an action other than fixation in a `fixate` epoch costs `abort`
+/// (and ends the scoring if abort_ends_trial); the first one in a response
+/// epoch earns `correct` if it is the answer there, else `fail`, and ends the
+/// scoring; a trial nothing ended earns `miss` at its last step. The trial
+/// is correct when its response (0 if none) is the answer at the response
+/// (at the last response step without one). Sets reward, choice and correct.
+void scoreActions(const Task &task, const Trial &trial, const double *z, TrialScore &score);
 
 } // namespace plasticc::tasks

@@ -18,10 +18,26 @@
 namespace plasticc::tasks {
 
 int64_t Task::steps() const {
+  if (randomTiming())
+    return 0;
   int64_t n = 0;
   for (const Epoch &e : epochs)
     n += e.steps;
   return n;
+}
+
+bool Task::randomTiming() const {
+  return std::any_of(epochs.begin(), epochs.end(),
+                     [](const Epoch &e) { return e.duration.random(); });
+}
+
+std::vector<std::string> Task::variableNames() const {
+  std::vector<std::string> names = conditionNames();
+  names.push_back("dt");
+  names.push_back("t");
+  for (const Epoch &e : epochs)
+    names.push_back("dur_" + e.name);
+  return names;
 }
 
 int64_t Task::trialTypes() const {
@@ -91,15 +107,20 @@ public:
 
   void run(const toml::table &root) {
     checkKeys(root, {"name", "description", "dt", "inputs", "outputs", "reward", "choices",
-                     "conditions", "epoch", "model", "order", "correct_below"},
+                     "conditions", "epoch", "model", "order", "correct_below", "actions",
+                     "rewards"},
               "the task file");
     task_.name = string(root, "name", "").value_or("");
     task_.description = string(root, "description", "").value_or("");
     readTimingAndWidths(root);
     if (const toml::node *c = root.get("conditions"))
       readConditions(*c);
+    declareVariables(root);
+    if (const toml::node *a = root.get("actions"))
+      readActions(*a);
     readEpochs(root);
     readReward(root);
+    readActionRewards(root);
     readOrder(root);
     if (const toml::node *m = root.get("model"))
       readModelNames(*m);
@@ -231,8 +252,10 @@ private:
     }
     std::set<std::string> seen;
     int64_t total = 0; // each epoch is at most kMaxSteps: no overflow
+    epochIndex_ = 0;
     for (const toml::node &e : *arr) {
       Epoch ep = readEpoch(*e.as_table());
+      ++epochIndex_;
       if (!ep.name.empty() && !seen.insert(ep.name).second)
         diag_.error(ep.loc, "duplicate epoch name '" + ep.name + "'");
       if (total <= kMaxSteps && (total += ep.steps) > kMaxSteps)
@@ -249,11 +272,13 @@ private:
                   "trial's reward would be 0");
   }
 
-  // [[epoch]]: name, duration (ms), input = [...], input_noise, target = [...], scored
+  // [[epoch]]: name, duration (ms), input = [...], input_noise, target = [...],
+  // scored; with [actions]: fixate, answer
   Epoch readEpoch(const toml::table &t) {
     Epoch ep;
     ep.loc = locOf(t.source());
-    checkKeys(t, {"name", "duration", "input", "input_noise", "target", "scored"}, "[[epoch]]");
+    checkKeys(t, {"name", "duration", "input", "input_noise", "target", "scored", "fixate", "answer"},
+              "[[epoch]]");
     ep.name = string(t, "name", "[[epoch]]").value_or("");
     if (const toml::node *d = t.get("duration"))
       readDuration(*d, ep);
@@ -261,13 +286,11 @@ private:
       diag_.error(ep.loc, "epoch '" + ep.name + "' has no 'duration'");
     ep.input = formulas(t, "input", task_.inputs, ep.name);
     ep.target = formulas(t, "target", task_.outputs, ep.name);
+    ep.targetGiven = t.get("target") != nullptr;
+    ep.inputNoise.assign(static_cast<size_t>(task_.inputs), TaskExpr::constant(0.0));
     if (const toml::node *n = t.get("input_noise"))
-      if (auto v = number(*n, "input_noise")) {
-        if (*v < 0)
-          diag_.error(locOf(n->source()), "input_noise must be >= 0 (a standard deviation)");
-        else
-          ep.inputNoise = *v;
-      }
+      readInputNoise(t, *n, ep);
+    readActionKeys(t, ep);
     if (const toml::node *s = t.get("scored")) {
       if (auto b = s->value_exact<bool>())
         ep.mask = *b ? 1.0 : 0.0;
@@ -279,7 +302,73 @@ private:
     return ep;
   }
 
+  /// input_noise = sd (every channel) | [sd per channel] (numbers or formulas)
+  void readInputNoise(const toml::table &t, const toml::node &n, Epoch &ep) {
+    if (n.is_array()) {
+      ep.inputNoise = formulas(t, "input_noise", task_.inputs, ep.name);
+      for (const TaskExpr &f : ep.inputNoise)
+        if (f.isConstant() && f.eval({}) < 0)
+          diag_.error(locOf(n.source()), "input_noise must be >= 0 (a standard deviation)");
+      return;
+    }
+    if (n.is_string()) { // one formula for every channel
+      ep.inputNoise.assign(static_cast<size_t>(task_.inputs), formula(n, "input_noise"));
+      return;
+    }
+    if (auto v = number(n, "input_noise")) {
+      if (*v < 0)
+        diag_.error(locOf(n.source()), "input_noise must be >= 0 (a standard deviation)");
+      else
+        ep.inputNoise.assign(static_cast<size_t>(task_.inputs), TaskExpr::constant(*v));
+    }
+  }
+
+  /// fixate = true, answer = "formula": only with an [actions] table.
+  void readActionKeys(const toml::table &t, Epoch &ep) {
+    for (const char *key : {"fixate", "answer"}) {
+      const toml::node *n = t.get(key);
+      if (n && !task_.actions)
+        diag_.error(locOf(n->source()), std::string("'") + key +
+                                            "' needs an [actions] table (the actions it refers to)");
+    }
+    if (const toml::node *f = t.get("fixate")) {
+      if (auto b = f->value_exact<bool>())
+        ep.fixate = *b;
+      else
+        diag_.error(locOf(f->source()), "'fixate' must be true or false");
+    }
+    if (const toml::node *a = t.get("answer")) {
+      ep.answer = formula(*a, "answer");
+      if (ep.fixate)
+        diag_.error(locOf(a->source()), "epoch '" + ep.name +
+                                            "' cannot both require fixation and take a response");
+    }
+  }
+
+  /// One number or formula string (`what` names it in messages).
+  TaskExpr formula(const toml::node &e, const std::string &what) {
+    if (auto s = e.value_exact<std::string>()) {
+      std::string why;
+      size_t pos = 0;
+      if (auto f = TaskExpr::parse(*s, vars_, why, pos)) {
+        if (std::string at = nonFiniteAt(*f); !at.empty())
+          diag_.error(locOf(e.source()), "formula \"" + shortened(*s) + "\" is not a finite number" + at);
+        return std::move(*f);
+      }
+      Loc l = locOf(e.source());
+      l.col += static_cast<uint32_t>(1 + pos); // past the opening quote
+      diag_.error(l, "in formula \"" + shortened(*s) + "\": " + why);
+    } else if (auto v = number(e, what)) {
+      return TaskExpr::constant(*v);
+    }
+    return TaskExpr::constant(0.0);
+  }
+
   void readDuration(const toml::node &d, Epoch &ep) {
+    if (d.is_table() || d.is_string()) {
+      readRandomDuration(d, ep);
+      return;
+    }
     Loc loc = locOf(d.source());
     auto v = number(d, "duration");
     if (!v)
@@ -300,7 +389,70 @@ private:
       return;
     }
     ep.durationMs = *v;
+    ep.duration.ms = *v;
     ep.steps = static_cast<int64_t>(std::llround(steps));
+  }
+
+  // duration = { uniform = [lo, hi] } | { truncated_exponential = [mean, min, max] }
+  //          | { choice = [...] } | "formula of the conditions and earlier durations"
+  void readRandomDuration(const toml::node &d, Epoch &ep) {
+    Duration &dur = ep.duration;
+    const Loc loc = locOf(d.source());
+    if (d.is_string()) {
+      dur.kind = Duration::Kind::Formula;
+      dur.formula = formula(d, "duration");
+      const int32_t own = task_.timeVar() + 1 + static_cast<int32_t>(epochIndex_);
+      if (dur.formula.uses(task_.timeVar()))
+        diag_.error(loc, "the duration of epoch '" + ep.name + "' cannot depend on 't' (the time "
+                                                                "within an epoch)");
+      else if (dur.formula.maxVar() >= own)
+        diag_.error(loc, "the duration of epoch '" + ep.name +
+                             "' may use the durations of earlier epochs only (they are drawn in "
+                             "order)");
+      return;
+    }
+    const toml::table &t = *d.as_table();
+    checkKeys(t, {"uniform", "truncated_exponential", "choice"}, "the duration of epoch '" + ep.name + "'");
+    if (t.size() != 1) {
+      diag_.error(loc, "the duration of epoch '" + ep.name +
+                           "' must give one distribution: uniform, truncated_exponential or choice");
+      return;
+    }
+    const auto &[key, value] = *t.begin();
+    const std::string k(key.str());
+    std::vector<double> a = numbers(value, "'" + k + "'");
+    const Loc at = locOf(value.source());
+    const double maxMs = static_cast<double>(kMaxSteps) * task_.dtMs;
+    if (k == "uniform") {
+      dur.kind = Duration::Kind::Uniform;
+      if (a.size() != 2 || a[0] < 0 || !(a[0] < a[1]) || a[1] > maxMs)
+        diag_.error(at, "'uniform' must be [lo, hi] in ms with 0 <= lo < hi");
+      else
+        std::tie(dur.lo, dur.hi) = std::pair(a[0], a[1]);
+    } else if (k == "truncated_exponential") {
+      dur.kind = Duration::Kind::TruncatedExponential;
+      if (a.size() != 3)
+        diag_.error(at, "'truncated_exponential' must be [mean, min, max] in ms");
+      else if (!(a[0] > 0))
+        diag_.error(at, "the mean of a truncated exponential must be positive (got " +
+                            fmtNumber(a[0]) + " ms)");
+      else if (a[1] < 0)
+        diag_.error(at, "the minimum of a truncated exponential must be >= 0 (got " +
+                            fmtNumber(a[1]) + " ms)");
+      else if (!(a[2] > a[1]))
+        diag_.error(at, "the truncation of a truncated exponential (max " + fmtNumber(a[2]) +
+                            " ms) must be above its minimum (" + fmtNumber(a[1]) + " ms)");
+      else if (a[2] > maxMs)
+        diag_.error(at, "the truncation of a truncated exponential is more than 10^7 steps");
+      else
+        std::tie(dur.mean, dur.lo, dur.hi) = std::tuple(a[0], a[1], a[2]);
+    } else if (k == "choice") {
+      dur.kind = Duration::Kind::Choice;
+      if (a.empty() || std::any_of(a.begin(), a.end(), [&](double x) { return x < 0 || x > maxMs; }))
+        diag_.error(at, "'choice' must list durations in ms, each >= 0");
+      else
+        dur.values = a;
+    }
   }
 
   /// `key = [f0, f1, ...]` with `width` entries, each a number or a formula
@@ -326,26 +478,25 @@ private:
                                           std::to_string(width));
       return out;
     }
-    std::vector<std::string> vars = task_.conditionNames();
-    for (size_t i = 0; i < arr->size(); ++i) {
-      const toml::node &e = *arr->get(i);
-      if (auto s = e.value_exact<std::string>()) {
-        std::string why;
-        size_t pos = 0;
-        if (auto f = TaskExpr::parse(*s, vars, why, pos)) {
-          if (std::string at = nonFiniteAt(*f); !at.empty())
-            diag_.error(locOf(e.source()), "formula \"" + shortened(*s) + "\" is not a finite number" + at);
-          out[i] = std::move(*f);
-        } else {
-          Loc l = locOf(e.source());
-          l.col += static_cast<uint32_t>(1 + pos); // past the opening quote
-          diag_.error(l, "in formula \"" + shortened(*s) + "\": " + why);
-        }
-      } else if (auto v = number(e, key)) {
-        out[i] = TaskExpr::constant(*v);
-      }
-    }
+    for (size_t i = 0; i < arr->size(); ++i)
+      out[i] = formula(*arr->get(i), key);
     return out;
+  }
+
+  /// The names formulas may read (Task::variableNames()), known before the
+  /// epochs are read so that any formula may name any epoch's duration.
+  void declareVariables(const toml::table &root) {
+    vars_ = task_.conditionNames();
+    vars_.push_back("dt");
+    vars_.push_back("t");
+    if (const toml::array *arr = root.get_as<toml::array>("epoch"))
+      for (const toml::node &e : *arr)
+        if (const toml::table *t = e.as_table())
+          vars_.push_back("dur_" + (*t)["name"].value_or(std::string()));
+    for (const Condition &c : task_.conditions)
+      if (c.name == "dt" || c.name == "t" || c.name.starts_with("dur_"))
+        diag_.error(c.loc, "condition name '" + c.name +
+                               "' is reserved (formulas read dt, t and dur_EPOCH)");
   }
 
   /// Where `f` is NaN or infinite, as " (nan for c = 1, d = 0)", trying
@@ -361,7 +512,10 @@ private:
       combos = std::min(kMaxCombinations,
                         combos * std::max<int64_t>(1, candidates.back().size()));
     }
-    std::vector<double> vars(cs.size(), 0.0);
+    // dt as given, t = 0 and every duration one step: a typical point.
+    std::vector<double> vars(vars_.size(), task_.dtMs);
+    if (vars.size() > cs.size() + 1)
+      vars[cs.size() + 1] = 0.0;
     for (int64_t k = 0; k < combos; ++k) {
       int64_t rest = k;
       for (size_t i = 0; i < cs.size(); ++i) { // combination k in mixed radix
@@ -400,9 +554,96 @@ private:
       if (!task_.judged())
         diag_.error(locOf(r->source()), "reward \"correct\" needs 'choices' (the target of each "
                                         "response) or 'correct_below' (an error threshold)");
+    } else if (s && *s == "actions") {
+      task_.reward = RewardKind::Actions;
+      if (!task_.actions)
+        diag_.error(locOf(r->source()), "reward \"actions\" needs an [actions] table");
     } else
       diag_.error(locOf(r->source()),
-                  "unknown reward (known: \"neg_mse\", \"neg_mae\", \"correct\")");
+                  "unknown reward (known: \"neg_mse\", \"neg_mae\", \"correct\", \"actions\")");
+  }
+
+  // [actions]: names = [...] (one per output, fixation first), read =
+  // "argmax" | "threshold", threshold = 0.5, abort_ends_trial = false
+  void readActions(const toml::node &n) {
+    ActionSpec a;
+    a.loc = locOf(n.source());
+    const toml::table *t = n.as_table();
+    if (!t) {
+      diag_.error(a.loc, "'actions' must be a table ([actions])");
+      return;
+    }
+    checkKeys(*t, {"names", "read", "threshold", "abort_ends_trial"}, "[actions]");
+    if (const toml::node *names = t->get("names")) {
+      const toml::array *arr = names->as_array();
+      for (size_t i = 0; arr && i < arr->size(); ++i)
+        if (auto s = arr->get(i)->value_exact<std::string>())
+          a.names.push_back(*s);
+      const Loc at = locOf(names->source());
+      if (!arr || a.names.size() != arr->size())
+        diag_.error(at, "'names' must be a list of strings, one per action");
+      else if (static_cast<int64_t>(a.names.size()) != task_.outputs)
+        diag_.error(at, "[actions] names " + std::to_string(a.names.size()) +
+                            " actions but the task has outputs = " + std::to_string(task_.outputs) +
+                            ": each output must be the score of one action (fixation first)");
+      else if (a.names.size() < 2)
+        diag_.error(at, "[actions] needs at least two actions: fixation and a response");
+    } else {
+      diag_.error(a.loc, "[actions] needs 'names': one action per output, fixation first");
+    }
+    if (auto r = string(*t, "read", "[actions]")) {
+      if (*r == "threshold")
+        a.read = ActionSpec::Read::Threshold;
+      else if (*r != "argmax")
+        diag_.error(locOf(t->get("read")->source()), "unknown read (known: \"argmax\", \"threshold\")");
+    }
+    if (const toml::node *th = t->get("threshold")) {
+      if (a.read != ActionSpec::Read::Threshold)
+        diag_.error(locOf(th->source()), "'threshold' is used only with read = \"threshold\"");
+      if (auto v = number(*th, "threshold"))
+        a.threshold = *v;
+    }
+    if (const toml::node *ab = t->get("abort_ends_trial")) {
+      if (auto b = ab->value_exact<bool>())
+        a.abortEndsTrial = *b;
+      else
+        diag_.error(locOf(ab->source()), "'abort_ends_trial' must be true or false");
+    }
+    task_.actions = std::move(a);
+  }
+
+  // [rewards]: correct, fail, abort, miss (numbers or formulas)
+  void readActionRewards(const toml::table &root) {
+    const toml::node *n = root.get("rewards");
+    if (!task_.actions) {
+      if (n)
+        diag_.error(locOf(n->source()), "[rewards] is the reward table of actions; it needs an "
+                                        "[actions] table");
+      return;
+    }
+    if (const toml::node *c = root.get("choices"))
+      diag_.error(locOf(c->source()), "give either 'choices' (responses read from the mean output) "
+                                      "or [actions] (one output per action), not both");
+    if (!root.get("reward"))
+      task_.reward = RewardKind::Actions;
+    bool anyAnswer = std::any_of(task_.epochs.begin(), task_.epochs.end(),
+                                 [](const Epoch &e) { return e.answer.has_value(); });
+    if (!anyAnswer && !task_.epochs.empty())
+      diag_.error(task_.actions->loc, "an [actions] task needs a response epoch: give one epoch "
+                                      "an 'answer' (the correct action)");
+    if (!n)
+      return;
+    const toml::table *t = n->as_table();
+    if (!t) {
+      diag_.error(locOf(n->source()), "'rewards' must be a table ([rewards])");
+      return;
+    }
+    checkKeys(*t, {"correct", "fail", "abort", "miss"}, "[rewards]");
+    RewardTable &r = task_.rewards;
+    for (auto [key, into] : {std::pair{"correct", &r.correct}, std::pair{"fail", &r.fail},
+                             std::pair{"abort", &r.abort}, std::pair{"miss", &r.miss}})
+      if (const toml::node *v = t->get(key))
+        *into = formula(*v, key);
   }
 
   // correct_below = 1.0: a trial is correct when its error is below it.
@@ -584,6 +825,8 @@ private:
   std::ostream &out_;
   Task &task_;
   unsigned fileErrors_ = 0;
+  std::vector<std::string> vars_; // what formulas read (declareVariables)
+  size_t epochIndex_ = 0;         // the epoch being read
 };
 
 } // namespace

@@ -46,25 +46,78 @@ struct Condition {
   Loc loc;
 };
 
+/// How long an epoch lasts in one trial, as NeuroGym's TrialEnv.sample_time
+/// sets a period (neurogym/core.py): a fixed number of ms, a draw from a
+/// distribution (uniform on [lo, hi), an exponential of mean `mean`
+/// truncated to [lo, hi), or one of `values` with equal probability), or a
+/// formula of the conditions and of earlier epochs' durations. A drawn
+/// duration is rounded down to a multiple of dt, as NeuroGym does.
+struct Duration {
+  enum class Kind { Fixed, Uniform, TruncatedExponential, Choice, Formula };
+  Kind kind = Kind::Fixed;
+  double ms = 0;              // Fixed
+  double lo = 0, hi = 0;      // Uniform, TruncatedExponential
+  double mean = 0;            // TruncatedExponential
+  std::vector<double> values; // Choice
+  TaskExpr formula;           // Formula
+  bool random() const { return kind != Kind::Fixed; }
+};
+
 /// One epoch of a trial: what the network sees and must output, and whether
 /// the output is scored. `input` has Task::inputs formulas, `target`
-/// Task::outputs; `inputNoise` is the standard deviation of Gaussian noise
-/// added to every input channel at every step of the epoch.
+/// Task::outputs, `inputNoise` Task::inputs (the standard deviation of the
+/// Gaussian noise added to each input channel at every step of the epoch).
+/// Formulas read Task::variableNames(); `t` is the time since the epoch's
+/// start in ms.
 struct Epoch {
   std::string name;
-  double durationMs = 0;
-  int64_t steps = 0; // durationMs / dt
+  Duration duration;
+  double durationMs = 0; // fixed durations (0 when random)
+  int64_t steps = 0;     // durationMs / dt (0 when random)
   std::vector<TaskExpr> input;
   std::vector<TaskExpr> target;
-  double inputNoise = 0;
+  bool targetGiven = false; // `target` written (else, with actions, one-hot of the answer)
+  std::vector<TaskExpr> inputNoise;
   double mask = 0; // 1 where scored (`scored = true`), or the given weight
+  /// Action tasks: a response (an action other than 0) here is an abort.
+  bool fixate = false;
+  /// Action tasks: the correct action at each step of a response epoch
+  /// (a response here ends the trial's scoring); absent elsewhere.
+  std::optional<TaskExpr> answer;
   Loc loc;
+};
+
+/// Discrete actions read from the model's outputs, one output per action
+/// (action 0 is fixation), as NeuroGym's action spaces: "argmax" takes the
+/// largest output; "threshold" takes the largest of outputs 1.. when it
+/// exceeds `threshold`, else fixation (0).
+struct ActionSpec {
+  std::vector<std::string> names;
+  enum class Read { Argmax, Threshold } read = Read::Argmax;
+  double threshold = 0.5;
+  /// NeuroGym's `abort` flag: a response during a `fixate` epoch ends the
+  /// trial's scoring (false: it costs `abort` every step and goes on).
+  bool abortEndsTrial = false;
+  Loc loc;
+};
+
+/// NeuroGym's reward table (each a formula of Task::variableNames(), `t`
+/// the time since the start of the epoch the event happens in): `correct`
+/// and `fail` for the first response in a response epoch, `abort` for each
+/// response in a fixate epoch, `miss` at the trial's end when nothing ended
+/// it (NeuroGym's r_tmax).
+struct RewardTable {
+  TaskExpr correct = TaskExpr::constant(1.0);
+  TaskExpr fail = TaskExpr::constant(0.0);
+  TaskExpr abort = TaskExpr::constant(-0.1);
+  TaskExpr miss = TaskExpr::constant(0.0);
 };
 
 /// How the runtime scores a trial from the model's output (docs/model.md
 /// "One trial k"): minus the mean squared or the mean absolute error over the
-/// scored window, or 1/0 for a correct/incorrect trial.
-enum class RewardKind { NegMSE, NegMAE, Correct };
+/// scored window, 1/0 for a correct/incorrect trial, or the sum of the
+/// reward table's entries over the trial's actions (NeuroGym's rewards).
+enum class RewardKind { NegMSE, NegMAE, Correct, Actions };
 
 /// How the trials of a lifetime pick their conditions: drawn at random per
 /// trial, or every combination of the (discrete) conditions in turn, trial k
@@ -100,6 +153,10 @@ struct Task {
   /// squared otherwise) is below this; NaN: correct means the nearest choice.
   double correctBelow = std::numeric_limits<double>::quiet_NaN();
   TrialOrder order = TrialOrder::Random;
+  /// Action tasks (an `[actions]` table): how outputs become actions, and
+  /// the reward of each; RewardKind::Actions scores by them.
+  std::optional<ActionSpec> actions;
+  RewardTable rewards;
   TaskBindingNames names;
 
   /// The file, kept for located messages about it later (e.g. when its
@@ -107,12 +164,21 @@ struct Task {
   std::shared_ptr<SourceFile> file;
   Loc inputsLoc, outputsLoc, dtLoc, modelLoc;
 
-  /// Time steps per trial at the task's own timing: sum of epoch steps.
+  /// Time steps per trial at the task's own timing: sum of epoch steps
+  /// (0 when an epoch's duration is random: each trial has its own).
   int64_t steps() const;
+  /// Whether some epoch's duration is drawn per trial.
+  bool randomTiming() const;
   bool discrete() const { return !choices.empty(); }
-  /// Whether a trial is correct or not: the task has choices or a
+  /// Whether a trial is correct or not: the task has choices, actions or a
   /// correct_below threshold.
-  bool judged() const { return discrete() || !std::isnan(correctBelow); }
+  bool judged() const { return discrete() || actions.has_value() || !std::isnan(correctBelow); }
+  /// The variables formulas read, in this order: the conditions, `dt` (ms),
+  /// `t` (ms since the current epoch's start), then `dur_NAME` (ms) for each
+  /// epoch NAME. Trial::vars holds their values.
+  std::vector<std::string> variableNames() const;
+  /// Index of `t` in variableNames(); the durations follow it.
+  int32_t timeVar() const { return static_cast<int32_t>(conditions.size()) + 1; }
   /// Number of trial types: the product of the discrete conditions' value
   /// counts (1 without conditions); 0 if a condition is continuous.
   int64_t trialTypes() const;

@@ -152,6 +152,8 @@ private:
       for (size_t i = 0; i < vars_.size(); ++i)
         if (vars_[i] == name)
           return add({TaskExpr::Op::Var, 0, static_cast<int32_t>(i)});
+      if (name == "pi")
+        return add({TaskExpr::Op::Const, M_PI});
       fail(start, "unknown variable '" + name + "'" + knownVariables());
       return 0;
     }
@@ -180,7 +182,10 @@ private:
       int arity;
     } fns[] = {{"select", TaskExpr::Op::Select, 3}, {"abs", TaskExpr::Op::Abs, 1},
                {"sign", TaskExpr::Op::Sign, 1},     {"min", TaskExpr::Op::Min, 2},
-               {"max", TaskExpr::Op::Max, 2}};
+               {"max", TaskExpr::Op::Max, 2},       {"sqrt", TaskExpr::Op::Sqrt, 1},
+               {"floor", TaskExpr::Op::Floor, 1},   {"exp", TaskExpr::Op::Exp, 1},
+               {"log", TaskExpr::Op::Log, 1},       {"cos", TaskExpr::Op::Cos, 1},
+               {"sin", TaskExpr::Op::Sin, 1}};
     for (const auto &f : fns) {
       if (name != f.name)
         continue;
@@ -199,14 +204,15 @@ private:
       args.resize(3, -1);
       return add({f.op, 0, -1, args[0], args[1], args[2]});
     }
-    fail(start, "unknown function '" + name + "' (known: select, abs, sign, min, max)");
+    fail(start, "unknown function '" + name +
+                    "' (known: select, abs, sign, min, max, sqrt, floor, exp, log, cos, sin)");
     return 0;
   }
 
   std::string knownVariables() const {
     if (vars_.empty())
       return " (the task declares no [conditions])";
-    std::string s = " (conditions: ";
+    std::string s = " (known: ";
     for (size_t i = 0; i < vars_.size(); ++i)
       s += (i ? ", " : "") + vars_[i];
     return s + ")";
@@ -287,6 +293,21 @@ bool TaskExpr::isConstant() const {
   return true;
 }
 
+bool TaskExpr::uses(int32_t var) const {
+  for (const Node &n : nodes_)
+    if (n.op == Op::Var && n.var == var)
+      return true;
+  return false;
+}
+
+int32_t TaskExpr::maxVar() const {
+  int32_t m = -1;
+  for (const Node &n : nodes_)
+    if (n.op == Op::Var)
+      m = std::max(m, n.var);
+  return m;
+}
+
 double TaskExpr::evalNode(int32_t i, const std::vector<double> &vars) const {
   const Node &n = nodes_[i];
   auto A = [&] { return evalNode(n.a, vars); };
@@ -314,6 +335,12 @@ double TaskExpr::evalNode(int32_t i, const std::vector<double> &vars) const {
   }
   case Op::Min: return std::min(A(), B());
   case Op::Max: return std::max(A(), B());
+  case Op::Sqrt: return std::sqrt(A());
+  case Op::Floor: return std::floor(A());
+  case Op::Exp: return std::exp(A());
+  case Op::Log: return std::log(A());
+  case Op::Cos: return std::cos(A());
+  case Op::Sin: return std::sin(A());
   }
   return 0.0;
 }

@@ -37,6 +37,8 @@ public:
   ///   power      ::= primary ('^' unary)?
   ///   primary    ::= NUMBER | IDENT | IDENT '(' expr (',' expr)* ')' | '(' expr ')'
   ///   functions: select(c, a, b) abs(x) sign(x) min(a, b) max(a, b)
+  ///              sqrt(x) floor(x) exp(x) log(x) cos(x) sin(x)
+  ///   constant:  pi (unless a variable of that name shadows it)
   static std::optional<TaskExpr> parse(std::string_view text, const std::vector<std::string> &vars,
                                        std::string &error, size_t &errorPos);
 
@@ -45,13 +47,17 @@ public:
 
   /// True if the formula uses no variable (its value is the same every trial).
   bool isConstant() const;
+  /// True if the formula reads variable `var` (an index into `vars`).
+  bool uses(int32_t var) const;
+  /// The highest variable index the formula reads, or -1.
+  int32_t maxVar() const;
 
   /// The source text ("" for constants built in C++), for messages.
   const std::string &text() const { return text_; }
 
   enum class Op : uint8_t {
     Const, Var, Neg, Add, Sub, Mul, Div, Pow, Lt, Le, Gt, Ge, Eq, Ne,
-    Select, Abs, Sign, Min, Max
+    Select, Abs, Sign, Min, Max, Sqrt, Floor, Exp, Log, Cos, Sin
   };
   /// One node of the tree; children are indices into the node list.
   struct Node {

@@ -10,8 +10,10 @@ namespace plasticc::tasks {
 
 namespace {
 // Streams of the trial's counter-based draws: one per condition variable
-// (stream = its index), and the input noise, far from them.
+// (stream = its index), one per random epoch duration, and the input
+// noise, far from them.
 constexpr uint64_t kInputNoiseStream = 1u << 20;
+constexpr uint64_t kDurationStream = 1u << 19;
 
 uint64_t trialSeed(uint64_t seed, uint64_t trial) {
   return random::bits(seed, trial, 0x7a5c0de5ULL);
@@ -64,11 +66,53 @@ int64_t drawConditions(const Task &task, uint64_t trial, uint64_t s, std::vector
   }
   return type;
 }
+/// A duration in ms for uniform `u` in [0, 1), before rounding to dt
+/// (neurogym/core.py sample_time; the truncated exponential by inverting
+/// its CDF on [lo, hi), the distribution neurogym's trunc_exp samples by
+/// rejection).
+double drawMs(const Duration &d, double u, const std::vector<double> &vars) {
+  switch (d.kind) {
+  case Duration::Kind::Fixed: return d.ms;
+  case Duration::Kind::Uniform: return d.lo + (d.hi - d.lo) * u;
+  case Duration::Kind::TruncatedExponential:
+    return d.lo - d.mean * std::log1p(-u * -std::expm1(-(d.hi - d.lo) / d.mean));
+  case Duration::Kind::Choice: {
+    size_t n = d.values.size();
+    return d.values[std::min(n - 1, static_cast<size_t>(u * static_cast<double>(n)))];
+  }
+  case Duration::Kind::Formula: return d.formula.eval(vars);
+  }
+  return 0;
+}
+
+/// Whole steps of a drawn duration: rounded down (NeuroGym's t // dt), and
+/// kept in [0, kMaxSteps] (a formula may give a negative or huge value).
+int64_t durationSteps(double ms, double dt) {
+  double steps = std::floor(ms / dt);
+  if (!(steps > 0))
+    return 0;
+  return static_cast<int64_t>(std::min(steps, static_cast<double>(kMaxSteps)));
+}
+/// The most steps a duration can draw (1 for a formula: unknown, not none).
+int64_t longestSteps(const Duration &d, double dt) {
+  switch (d.kind) {
+  case Duration::Kind::Fixed: return durationSteps(d.ms, dt);
+  case Duration::Kind::Choice:
+    return durationSteps(*std::max_element(d.values.begin(), d.values.end()), dt);
+  case Duration::Kind::Formula: return 1;
+  default: return durationSteps(d.hi, dt);
+  }
+}
 } // namespace
+
+size_t Trial::epochAt(int64_t t) const {
+  auto it = std::upper_bound(bounds.begin(), bounds.end(), t);
+  return static_cast<size_t>(std::max<std::ptrdiff_t>(it - bounds.begin() - 1, 0));
+}
 
 TaskGenerator::TaskGenerator(const Task &task, int64_t steps) : task_(task) {
   int64_t natural = task.steps();
-  steps_ = steps > 0 ? steps : natural;
+  steps_ = steps > 0 && !task.randomTiming() ? steps : natural;
   bounds_.push_back(0);
   int64_t cum = 0;
   for (const Epoch &e : task.epochs) {
@@ -83,9 +127,15 @@ TaskGenerator::TaskGenerator(const Task &task, int64_t steps) : task_(task) {
 
 int64_t TaskGenerator::scoredSteps() const {
   int64_t n = 0;
-  for (size_t e = 0; e < task_.epochs.size(); ++e)
-    if (task_.epochs[e].mask != 0)
+  for (size_t e = 0; e < task_.epochs.size(); ++e) {
+    const Epoch &ep = task_.epochs[e];
+    if (ep.mask == 0)
+      continue;
+    if (!task_.randomTiming())
       n += bounds_[e + 1] - bounds_[e];
+    else
+      n += longestSteps(ep.duration, task_.dtMs);
+  }
   return n;
 }
 
@@ -100,38 +150,26 @@ int64_t TaskGenerator::naturalScoredStart() const {
 }
 
 void TaskGenerator::generate(uint64_t seed, uint64_t trial, Trial &out) const {
-  const int64_t T = steps_, I = task_.inputs, O = task_.outputs;
   uint64_t s = trialSeed(seed, trial);
-  out.steps = T;
   out.index = static_cast<int64_t>(trial);
   out.conditions.resize(task_.conditions.size());
   out.type = drawConditions(task_, trial, s, out.conditions);
+  drawTiming(s, out);
+  const int64_t T = out.steps, I = task_.inputs, O = task_.outputs;
   out.u.assign(static_cast<size_t>(T * I), 0.0);
   out.y.assign(static_cast<size_t>(T * O), 0.0);
   out.m.assign(static_cast<size_t>(T), 0.0);
-
-  std::vector<double> in(I), tgt(O);
-  for (size_t e = 0; e < task_.epochs.size(); ++e) {
-    const Epoch &ep = task_.epochs[e];
-    for (int64_t i = 0; i < I; ++i)
-      in[i] = ep.input[i].eval(out.conditions);
-    for (int64_t o = 0; o < O; ++o)
-      tgt[o] = ep.target[o].eval(out.conditions);
-    for (int64_t t = bounds_[e]; t < bounds_[e + 1]; ++t) {
-      for (int64_t i = 0; i < I; ++i) {
-        double noise = ep.inputNoise > 0
-                           ? random::normal(s, kInputNoiseStream, static_cast<uint64_t>(t * I + i),
-                                            0.0, ep.inputNoise * ep.inputNoise)
-                           : 0.0;
-        out.u[t * I + i] = in[i] + noise;
-      }
-      for (int64_t o = 0; o < O; ++o)
-        out.y[t * O + o] = tgt[o];
-      out.m[t] = ep.mask;
-    }
-  }
+  out.answer.assign(task_.actions ? static_cast<size_t>(T) : 0, 0);
+  for (size_t e = 0; e < task_.epochs.size(); ++e)
+    fillEpoch(e, s, out);
 
   out.choice = -1;
+  if (task_.actions) {
+    for (size_t e = 0; e < task_.epochs.size() && out.choice < 0; ++e)
+      if (task_.epochs[e].answer && out.bounds[e] < out.bounds[e + 1])
+        out.choice = out.answer[static_cast<size_t>(out.bounds[e])];
+    return;
+  }
   if (!task_.discrete())
     return;
   std::vector<double> mean(O, 0.0);
@@ -145,6 +183,67 @@ void TaskGenerator::generate(uint64_t seed, uint64_t trial, Trial &out) const {
     for (double &v : mean)
       v /= w;
     out.choice = nearestChoice(task_.choices, mean.data());
+  }
+}
+
+/// The trial's epoch boundaries and the variables formulas read: fixed (and
+/// possibly rescaled) timing, or each epoch's duration drawn in order from
+/// its own stream, so that a formula may use the durations before it.
+void TaskGenerator::drawTiming(uint64_t s, Trial &out) const {
+  const size_t C = task_.conditions.size(), E = task_.epochs.size();
+  out.vars.assign(C + 2 + E, 0.0);
+  std::copy(out.conditions.begin(), out.conditions.end(), out.vars.begin());
+  out.vars[C] = task_.dtMs;
+  if (!task_.randomTiming()) {
+    out.bounds = bounds_;
+    for (size_t e = 0; e < E; ++e)
+      out.vars[C + 2 + e] = task_.epochs[e].durationMs;
+    out.steps = steps_;
+    return;
+  }
+  out.bounds.assign(E + 1, 0);
+  for (size_t e = 0; e < E; ++e) {
+    const Duration &d = task_.epochs[e].duration;
+    double u = d.random() ? random::unit(s, kDurationStream + e, 0) : 0.0;
+    int64_t n = durationSteps(drawMs(d, u, out.vars), task_.dtMs);
+    out.vars[C + 2 + e] = static_cast<double>(n) * task_.dtMs;
+    out.bounds[e + 1] = out.bounds[e] + n;
+  }
+  out.steps = out.bounds[E];
+}
+
+/// Inputs (with their noise), target, mask and answer of epoch e's steps.
+/// A formula that reads `t` is evaluated at every step, others once.
+void TaskGenerator::fillEpoch(size_t e, uint64_t s, Trial &out) const {
+  const Epoch &ep = task_.epochs[e];
+  const int64_t I = task_.inputs, O = task_.outputs;
+  const int32_t tv = task_.timeVar();
+  std::vector<double> vars = out.vars;
+  auto at = [&](const TaskExpr &f, int64_t t, double &cached, bool first) {
+    if (first || f.uses(tv)) {
+      vars[static_cast<size_t>(tv)] = static_cast<double>(t - out.bounds[e]) * task_.dtMs;
+      cached = f.eval(vars);
+    }
+    return cached;
+  };
+  std::vector<double> in(I), sd(I), tgt(O);
+  double answer = 0;
+  const bool oneHot = task_.actions && !ep.targetGiven;
+  for (int64_t t = out.bounds[e]; t < out.bounds[e + 1]; ++t) {
+    const bool first = t == out.bounds[e];
+    for (int64_t i = 0; i < I; ++i) {
+      double noise = at(ep.inputNoise[i], t, sd[i], first);
+      noise = noise > 0 ? random::normal(s, kInputNoiseStream, static_cast<uint64_t>(t * I + i), 0.0,
+                                         noise * noise)
+                        : 0.0;
+      out.u[t * I + i] = at(ep.input[i], t, in[i], first) + noise;
+    }
+    if (ep.answer)
+      out.answer[static_cast<size_t>(t)] = static_cast<int>(std::lround(at(*ep.answer, t, answer, first)));
+    for (int64_t o = 0; o < O; ++o)
+      out.y[t * O + o] = oneHot ? (o == (ep.answer ? out.answer[static_cast<size_t>(t)] : 0) ? 1.0 : 0.0)
+                                : at(ep.target[o], t, tgt[o], first);
+    out.m[t] = ep.mask;
   }
 }
 

@@ -419,7 +419,9 @@ private:
     if (!o_.quiet)
       std::cerr << kTool << ": " << session_.pool().info().name << " (P = "
                 << count(session_.binding().metaScalars(), "meta scalar") << ", " << session_.model().backendName()
-                << ") on " << session_.task().name << " (T = " << count(session_.generator().steps(), "step")
+                << ") on " << session_.task().name << " (T = "
+                << (session_.task().randomTiming() ? std::string("drawn per trial")
+                                                    : count(session_.generator().steps(), "step"))
                 << "): " << count(o_.iters, "meta-iteration") << " of B = "
                 << count(o_.batch, "network") << " x K = " << count(o_.trials, "trial")
                 << (o_.curriculum > 0 ? " (from " + std::to_string(o_.curriculum) +

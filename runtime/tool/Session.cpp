@@ -1,6 +1,8 @@
 //===- runtime/tool/Session.cpp - load, check and bind a model and a task -===//
 #include "runtime/tool/Session.h"
 
+#include "runtime/tool/TaskFit.h"
+
 #include "runtime/meta/ParallelFor.h"
 #include "runtime/meta/Seeds.h"
 #include "runtime/tool/MetaRun.h"
@@ -60,9 +62,11 @@ bool checkTimeStep(const meta::ModelBinding &b, const tasks::Task &task, const v
   double want = task.dtMs * 1e-3; // the model stores SI seconds
   if (std::fabs(v - want) <= 1e-9 * std::max(std::fabs(v), want))
     return true;
-  char text[160];
-  std::snprintf(text, sizeof text, "task time step dt = %g ms but model '%s' has param dt = %g ms",
-                task.dtMs, b.info().name.c_str(), v * 1e3);
+  char text[320];
+  std::snprintf(text, sizeof text,
+                "task time step dt = %g ms but model '%s' has param dt = %g ms (set it with "
+                "-D dt=%gms, and its time constants with it)",
+                task.dtMs, b.info().name.c_str(), v * 1e3, task.dtMs);
   err = task.locatedError(task.dtLoc, text); // no `dt` key: about the whole file
   return false;
 }
@@ -83,11 +87,14 @@ std::string resolveTask(const std::string &name, std::string &err) {
   std::error_code ec;
   // A path (with '/' or ending in .toml) is a file; a bare name is always a
   // shipped task, even when a file of that name is in the current directory
-  // (./NAME reads that file).
+  // (./NAME reads that file). A shipped task may sit in a subdirectory of
+  // the task directory (neurogym/go_nogo), so a name with '/' that is not a
+  // file, has no .toml and no '.' is looked up there too.
   bool looksLikeFile = name.find('/') != std::string::npos || name.ends_with(".toml");
   if (looksLikeFile && fs::is_regular_file(name, ec))
     return name;
-  if (looksLikeFile) {
+  bool shippedName = !name.empty() && name.find('.') == std::string::npos && name[0] != '/';
+  if (looksLikeFile && !shippedName) {
     err = "cannot read task file '" + name + "'" + (fs::exists(name, ec) ? "" : ": no such file");
     return "";
   }
@@ -96,9 +103,9 @@ std::string resolveTask(const std::string &name, std::string &err) {
     std::string p = dir + "/" + name + ".toml";
     if (fs::is_regular_file(p, ec))
       return p;
-    for (const auto &e : fs::directory_iterator(dir, ec))
+    for (const auto &e : fs::recursive_directory_iterator(dir, ec))
       if (e.path().extension() == ".toml")
-        known.insert(e.path().stem().string());
+        known.insert(fs::relative(e.path(), dir, ec).replace_extension().string());
   }
   err = "unknown task '" + name + "' (shipped tasks:";
   for (const std::string &k : known)
@@ -136,6 +143,27 @@ int Session::loadTaskFile() {
   return task_ ? -1 : fail(ExitUsage, err_);
 }
 
+/// The user's -D plus the dims that size a .plast source to the task
+/// (TaskFit.h), said once on stderr so a reader knows the model changed.
+std::vector<std::string> Session::definesForTask(const std::string &model) const {
+  std::vector<std::string> defines = config_.defines;
+  if (!model.ends_with(".plast"))
+    return defines;
+  std::string err;
+  auto file = SourceFile::read(model, err);
+  if (!file)
+    return defines; // the load reports it
+  std::vector<std::string> fit = taskDims(model, file->text(), *task_, config_.defines);
+  if (fit.empty())
+    return defines;
+  std::string said;
+  for (const std::string &d : fit)
+    said += " -D " + d;
+  std::cerr << "plasticc-meta: sized to task " << task_->name << ":" << said << '\n';
+  defines.insert(defines.begin(), fit.begin(), fit.end());
+  return defines;
+}
+
 int Session::loadModelFile() {
   const std::string &m = config_.model;
   std::error_code ec;
@@ -145,7 +173,7 @@ int Session::loadModelFile() {
     return fail(ExitUsage, "cannot read model '" + m + "': it is a directory");
   if (::access(m.c_str(), R_OK) != 0)
     return fail(ExitUsage, "cannot read model '" + m + "': " + std::strerror(errno));
-  model_ = loadModel(m, {config_.interpret, config_.estimator, config_.defines}, err_);
+  model_ = loadModel(m, {config_.interpret, config_.estimator, definesForTask(m)}, err_);
   if (!model_)
     return fail(ExitUsage, err_);
   threads_ = config_.threads > 0 ? config_.threads : meta::defaultThreads();
@@ -192,6 +220,9 @@ int Session::bind() {
   binding_ = meta::ModelBinding::make(pool_->info(), *task_, err_);
   if (!binding_)
     return fail(ExitUsage, err_);
+  if (config_.steps > 0 && task_->randomTiming())
+    return fail(ExitUsage, "--steps rescales a task's fixed epochs; the task " + task_->name +
+                               " draws its epoch durations per trial (leave --steps out)");
   gen_ = std::make_unique<tasks::TaskGenerator>(*task_, config_.steps);
   if (gen_->scoredSteps() == 0)
     return fail(ExitUsage, noScoredStep());

@@ -63,6 +63,7 @@ public:
 private:
   int loadTaskFile();
   int loadModelFile();
+  std::vector<std::string> definesForTask(const std::string &model) const;
   int bind();
   bool checkMemory(std::string &err) const;
   std::string noScoredStep() const;

@@ -75,7 +75,7 @@ TEST(TaskExpr, ErrorsSayWhereAndWhy) {
   std::string why;
   size_t pos = 0;
   EXPECT_FALSE(TaskExpr::parse("c == cue", vars, why, pos));
-  EXPECT_EQ(why, "unknown variable 'cue' (conditions: c)");
+  EXPECT_EQ(why, "unknown variable 'cue' (known: c)");
   EXPECT_EQ(pos, 5u);
   EXPECT_FALSE(TaskExpr::parse("select(c, 1)", vars, why, pos));
   EXPECT_EQ(why, "select takes 3 argument(s), got 2");
@@ -402,7 +402,7 @@ scored = true
 )");
   // Column of 'cue': `input = ["` is 10 characters, then "c == " is 5.
   EXPECT_NE(err.find("bad.toml:9:16: error: in formula \"c == cue\": unknown variable 'cue' "
-                     "(conditions: c)"),
+                     "(known: c, dt, t, dur_a)"),
             std::string::npos)
       << err;
 }

@@ -339,6 +339,14 @@ private:
     }
     if (const toml::node *a = t.get("answer")) {
       ep.answer = formula(*a, "answer");
+      const double actions = static_cast<double>(task_.outputs);
+      std::string at = valueWhere(*ep.answer, [&](double v) {
+        return std::isfinite(v) && (v != std::round(v) || v < 0 || v >= actions);
+      });
+      if (task_.actions && !at.empty())
+        diag_.error(locOf(a->source()), "the answer of epoch '" + ep.name +
+                                            "' must be an action: 0 to " +
+                                            std::to_string(task_.outputs - 1) + at);
       if (ep.fixate)
         diag_.error(locOf(a->source()), "epoch '" + ep.name +
                                             "' cannot both require fixation and take a response");
@@ -503,6 +511,14 @@ private:
   /// every combination of the discrete conditions' values and the ends of
   /// the continuous ones (at most kMaxCombinations); "" if nowhere.
   std::string nonFiniteAt(const TaskExpr &f) const {
+    return valueWhere(f, [](double v) { return !std::isfinite(v); });
+  }
+
+  /// The first value of `f` for which `bad` holds, as " (VALUE for c = 1,
+  /// d = 0)", trying every combination of the discrete conditions' values
+  /// and the ends of the continuous ones (at most kMaxCombinations), with dt
+  /// as given, t = 0 and every duration one step; "" if none.
+  template <typename Bad> std::string valueWhere(const TaskExpr &f, Bad bad) const {
     constexpr int64_t kMaxCombinations = 4096;
     const std::vector<Condition> &cs = task_.conditions;
     std::vector<std::vector<double>> candidates;
@@ -512,7 +528,6 @@ private:
       combos = std::min(kMaxCombinations,
                         combos * std::max<int64_t>(1, candidates.back().size()));
     }
-    // dt as given, t = 0 and every duration one step: a typical point.
     std::vector<double> vars(vars_.size(), task_.dtMs);
     if (vars.size() > cs.size() + 1)
       vars[cs.size() + 1] = 0.0;
@@ -526,16 +541,17 @@ private:
         rest /= static_cast<int64_t>(v.size());
       }
       double value = f.eval(vars);
-      if (std::isfinite(value))
+      if (!bad(value))
         continue;
       std::ostringstream at;
-      at << " (" << (std::isnan(value) ? "nan" : value > 0 ? "inf" : "-inf");
+      at << " (" << (std::isnan(value) ? "nan" : std::isinf(value) ? (value > 0 ? "inf" : "-inf") : fmtNumber(value));
       for (size_t i = 0; i < cs.size(); ++i)
         at << (i ? ", " : " for ") << cs[i].name << " = " << vars[i];
       return at.str() + ")";
     }
     return "";
   }
+
 
   void readReward(const toml::table &root) {
     if (const toml::node *c = root.get("choices"))

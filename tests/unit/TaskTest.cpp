@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 #include <set>
 
 using namespace plasticc::tasks;
@@ -664,4 +665,107 @@ scored = true
     EXPECT_EQ(trial.type, static_cast<int64_t>(k % 3)) << "trial " << k;
     EXPECT_EQ(trial.conditions[0], values[k % 3]);
   }
+}
+
+// The functions NeuroGym's channel formulas need, against <cmath>.
+TEST(TaskExpr, MathFunctionsAndPi) {
+  std::vector<std::string> vars{"x"};
+  std::string why;
+  size_t pos = 0;
+  auto eval = [&](const char *text, double x) {
+    auto e = TaskExpr::parse(text, vars, why, pos);
+    EXPECT_TRUE(e) << text << ": " << why;
+    return e ? e->eval({x}) : NAN;
+  };
+  EXPECT_EQ(eval("sqrt(x)", 2.25), 1.5);
+  EXPECT_EQ(eval("floor(x)", -1.5), -2);
+  EXPECT_EQ(eval("exp(x)", 0.3), std::exp(0.3));
+  EXPECT_EQ(eval("log(x)", 7), std::log(7.0));
+  EXPECT_EQ(eval("cos(x * pi)", 1), -1);
+  EXPECT_EQ(eval("sin(x)", 0.25), std::sin(0.25));
+  std::vector<std::string> shadow{"pi"};
+  auto e = TaskExpr::parse("pi", shadow, why, pos);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->eval({3}), 3); // a variable named pi wins
+}
+
+// Formulas read dt, t (ms since the epoch's start) and earlier epochs'
+// durations; per-channel noise; a duration drawn from a choice.
+TEST(TaskGenerator, FormulasReadTimeAndDurations) {
+  std::string err;
+  auto task = parseTask(R"(dt = 10
+inputs = 2
+outputs = 1
+[[epoch]]
+name = "a"
+duration = { choice = [20, 40] }
+[[epoch]]
+name = "b"
+duration = "dur_a + 10"
+input = ["t / dt", "dur_a"]
+input_noise = [0, 0.5]
+scored = true
+)",
+                        "t.toml", err);
+  ASSERT_TRUE(task) << err;
+  EXPECT_TRUE(task->randomTiming());
+  TaskGenerator gen(*task);
+  Trial tr;
+  std::map<int64_t, int> lengths;
+  double noiseSq = 0, n = 0;
+  for (int k = 0; k < 2000; ++k) {
+    gen.generate(3, k, tr);
+    int64_t a = tr.bounds[1];
+    ASSERT_TRUE(a == 2 || a == 4) << a;
+    ASSERT_EQ(tr.steps, a + a + 1); // dur_b = dur_a + 10 ms
+    lengths[a] += 1;
+    for (int64_t t = 0; t < tr.steps; ++t) {
+      if (t < a) {
+        EXPECT_EQ(tr.u[t * 2], 0.0);
+        EXPECT_EQ(tr.u[t * 2 + 1], 0.0); // no noise outside epoch b
+        continue;
+      }
+      EXPECT_EQ(tr.u[t * 2], static_cast<double>(t - a)); // t / dt within b
+      double d = tr.u[t * 2 + 1] - 10.0 * a;               // dur_a plus noise
+      noiseSq += d * d;
+      n += 1;
+    }
+  }
+  EXPECT_NEAR(lengths[2] / 2000.0, 0.5, 5 * std::sqrt(0.25 / 2000));
+  EXPECT_NEAR(std::sqrt(noiseSq / n), 0.5, 5 * 0.5 / std::sqrt(2 * n));
+}
+
+// What an actions task needs, each a located error.
+TEST(TaskErrors, ActionKeysNeedActions) {
+  std::string err = errorsOf(R"(dt = 1
+inputs = 1
+outputs = 2
+reward = "actions"
+[rewards]
+correct = 2
+[[epoch]]
+name = "a"
+duration = 3
+fixate = true
+scored = true
+)");
+  EXPECT_NE(err.find("bad.toml:4:10: error: reward \"actions\" needs an [actions] table"),
+            std::string::npos) << err;
+  EXPECT_NE(err.find("bad.toml:5:1: error: [rewards] is the reward table of actions; it needs an "
+                     "[actions] table"),
+            std::string::npos) << err;
+  EXPECT_NE(err.find("bad.toml:10:10: error: 'fixate' needs an [actions] table"), std::string::npos)
+      << err;
+  err = errorsOf(R"(dt = 1
+inputs = 1
+outputs = 2
+[actions]
+names = ["fixate", "go"]
+[[epoch]]
+name = "a"
+duration = 3
+scored = true
+)");
+  EXPECT_NE(err.find("bad.toml:4:1: error: an [actions] task needs a response epoch"),
+            std::string::npos) << err;
 }

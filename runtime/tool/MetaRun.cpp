@@ -249,7 +249,8 @@ private:
     if (o_.estimator != "score" && o_.scoreBaseline != "batch")
       return fail(ExitUsage, "--score-baseline applies only with --estimator score");
     if (int code = session_.open({o_.model, o_.task, o_.steps, o_.interpret, o_.threads,
-                                  o_.estimator == "score" ? "score" : "pathwise", o_.defines});
+                                  o_.estimator == "score" ? "score" : "pathwise", o_.defines,
+                                  o_.quiet});
         code >= 0)
       return code;
     if (o_.estimator != "pathwise" && session_.binding().metaScalars() == 0)
@@ -526,7 +527,7 @@ private:
       return tooManyRanks(ranks_.size(), "--networks", o_.eval.seeds, "held-out network",
                           " or more --networks");
     if (int code = session_.open(
-            {o_.model, o_.task, o_.steps, o_.interpret, o_.threads, "", o_.defines});
+            {o_.model, o_.task, o_.steps, o_.interpret, o_.threads, "", o_.defines, o_.quiet});
         code >= 0)
       return code;
     std::vector<double> defaults;

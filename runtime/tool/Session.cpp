@@ -159,7 +159,8 @@ std::vector<std::string> Session::definesForTask(const std::string &model) const
   std::string said;
   for (const std::string &d : fit)
     said += " -D " + d;
-  std::cerr << "plasticc-meta: sized to task " << task_->name << ":" << said << '\n';
+  if (!config_.quiet)
+    std::cerr << "plasticc-meta: sized to task " << task_->name << ":" << said << '\n';
   defines.insert(defines.begin(), fit.begin(), fit.end());
   return defines;
 }

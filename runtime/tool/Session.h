@@ -39,6 +39,7 @@ struct SessionConfig {
   int threads = 0;   // 0: the hardware's
   std::string estimator = "pathwise"; // LoadOptions::estimator
   std::vector<std::string> defines;   // LoadOptions::defines (-D NAME=VALUE)
+  bool quiet = false;                 // -q: no note of the dims set from the task
 };
 
 /// A loaded, bound model and task (see file comment).

@@ -206,6 +206,7 @@ void TaskGenerator::drawTiming(uint64_t s, Trial &out) const {
     const Duration &d = task_.epochs[e].duration;
     double u = d.random() ? random::unit(s, kDurationStream + e, 0) : 0.0;
     int64_t n = durationSteps(drawMs(d, u, out.vars), task_.dtMs);
+    n = std::min(n, kMaxSteps - out.bounds[e]); // a trial is at most kMaxSteps long
     out.vars[C + 2 + e] = static_cast<double>(n) * task_.dtMs;
     out.bounds[e + 1] = out.bounds[e] + n;
   }

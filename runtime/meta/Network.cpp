@@ -21,6 +21,8 @@ std::string Divergence::describe() const {
     s << " is " << (value > 0 ? "+Inf" : "-Inf");
   else
     s << " = " << value << " exceeds the weight bound " << bound << " (--weight-bound)";
+  if (over > 1 && !std::isnan(value) && !std::isinf(value))
+    s << ", the largest of " << over << " of its " << elements << " elements past it";
   return s.str();
 }
 
@@ -199,12 +201,20 @@ std::optional<Divergence> NetworkRunner::check(const void *state, double R,
     const int64_t n = q->numElements();
     const double *v = reinterpret_cast<const double *>(base + q->offset);
     bool isWeight = q->kind == "weight";
+    // A non-finite element is named at once; past the bound, the largest
+    // |w| is named with the count (see Divergence::over), whatever its index.
+    int64_t over = 0, largest = -1;
     for (int64_t k = 0; k < n; ++k) {
       if (!std::isfinite(v[k]))
         return Divergence{trial, elementName(q->name, q->shape, k), v[k], 0};
-      if (isWeight && std::fabs(v[k]) > bound)
-        return Divergence{trial, elementName(q->name, q->shape, k), v[k], bound};
+      if (isWeight && std::fabs(v[k]) > bound) {
+        ++over;
+        if (largest < 0 || std::fabs(v[k]) > std::fabs(v[largest]))
+          largest = k;
+      }
     }
+    if (over > 0)
+      return Divergence{trial, elementName(q->name, q->shape, largest), v[largest], bound, over, n};
     if (!dR || q->tangentOffset < 0)
       continue;
     const double *d = reinterpret_cast<const double *>(base + q->tangentOffset);

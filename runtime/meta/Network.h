@@ -34,7 +34,14 @@ struct Divergence {
   std::string what;
   double value = 0;
   double bound = 0; // > 0 when the value exceeded the weight bound
-  /// "trial 17: W[3,17] is NaN" / "trial 4: W[0,1] = 2.1e+03 exceeds the weight bound 1000".
+  /// With a bound: how many of the quantity's `elements` are past it; `what`
+  /// names the largest |w| of them, not the first in row-major order (a
+  /// runaway update is nearly rank one, post[i] * pre[j] with saturated
+  /// pre-synaptic rates, so whole rows cross the bound together and the
+  /// first element in memory order is almost always in column 0).
+  int64_t over = 0, elements = 0;
+  /// "trial 17: W[3,17] is NaN" / "trial 4: W[0,1] = 2.1e+03 exceeds the weight bound 1000"
+  /// (plus ", the largest of 37 of its 1024 elements past it" when more than one is).
   std::string describe() const;
 };
 

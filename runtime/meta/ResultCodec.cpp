@@ -110,6 +110,8 @@ void encodeResult(const NetworkResult &n, std::string &out) {
     w.put(n.divergence->what);
     w.put(n.divergence->value);
     w.put(n.divergence->bound);
+    w.put(n.divergence->over);
+    w.put(n.divergence->elements);
   }
 }
 
@@ -135,7 +137,8 @@ bool decodeResult(const std::string &bytes, size_t &pos, NetworkResult &n) {
   if (!diverged)
     return true;
   Divergence d;
-  if (!r.get(d.trial) || !r.get(d.what) || !r.get(d.value) || !r.get(d.bound))
+  if (!r.get(d.trial) || !r.get(d.what) || !r.get(d.value) || !r.get(d.bound) ||
+      !r.get(d.over) || !r.get(d.elements))
     return false;
   n.divergence = std::move(d);
   return true;

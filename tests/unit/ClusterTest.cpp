@@ -115,7 +115,7 @@ NetworkResult awkwardResult() {
   n.meanPenalty = std::numeric_limits<double>::infinity();
   n.meanTaskReward = nanWithPayload(99);
   n.grad = {1e-17, -3.0, 0.0};
-  n.divergence = Divergence{2, "dW[3,17]/dtheta[1,1]", nanWithPayload(1), 1e3};
+  n.divergence = Divergence{2, "dW[3,17]/dtheta[1,1]", nanWithPayload(1), 1e3, 37, 1024};
   return n;
 }
 
@@ -144,6 +144,8 @@ void expectSame(const NetworkResult &a, const NetworkResult &b) {
     EXPECT_EQ(a.divergence->what, b.divergence->what);
     EXPECT_TRUE(sameBits(a.divergence->value, b.divergence->value));
     EXPECT_TRUE(sameBits(a.divergence->bound, b.divergence->bound));
+    EXPECT_EQ(a.divergence->over, b.divergence->over);
+    EXPECT_EQ(a.divergence->elements, b.divergence->elements);
   }
 }
 

@@ -43,6 +43,7 @@ struct QuadraticOptions {
   uint64_t badSeed = 0;       // network that goes wrong (0: none)
   int64_t badTrial = -1;      // after this trial (0-based)
   bool nan = true;            // NaN into W[1]; else W[0] = 1e6
+  double runaway1 = 0;        // with nan = false and this != 0: also W[1] = runaway1
   bool rewardFromEta = false; // z = eta * sum(theta), R = -(z - 0.3)^2 (evaluation tests)
   /// A rule-dependent divergence: after trial badTrial, a network with an
   /// odd seed gets W[0] = 1e6 when theta[1] exceeds this.
@@ -120,8 +121,11 @@ public:
     if (o_.badSeed && seed == o_.badSeed && trial == o_.badTrial) {
       if (o_.nan)
         at(s, 136) = std::numeric_limits<double>::quiet_NaN();
-      else
+      else {
         at(s, 128) = 1e6;
+        if (o_.runaway1 != 0)
+          at(s, 136) = o_.runaway1;
+      }
     }
     steps_ = 0;
     return R;

@@ -425,6 +425,32 @@ TEST(MetaLearner, EvolutionStrategiesIsExactOnAQuadraticAndUnbiased) {
   }
 }
 
+TEST(NetworkRunner, NamesTheLargestWeightPastTheBoundNotTheFirstInMemory) {
+  // A runaway update is nearly rank one with saturated presynaptic rates, so
+  // whole rows of W cross the bound in the same trial; naming the first
+  // element in row-major order named column 0 (presynaptic unit 0) almost
+  // every time. W[0] = 1e6 comes first in memory, W[1] = -3e6 is larger.
+  QuadraticBackend::Options o;
+  o.badSeed = 4242;
+  o.badTrial = 1;
+  o.nan = false;
+  o.runaway1 = -3e6;
+  Rig rig(loadShipped("cue_delay_response"), quadratic(o), 10);
+  auto ws = rig.runner.workspace(0);
+  const double meta[2] = {0.1, 0.1};
+  NetworkOptions opt;
+  opt.trials = 3;
+  NetworkResult res = rig.runner.run(4242, meta, opt, *ws);
+  ASSERT_TRUE(res.divergence);
+  EXPECT_EQ(res.divergence->trial, 1);
+  EXPECT_EQ(res.divergence->what, "W[1]");
+  EXPECT_EQ(res.divergence->value, -3e6);
+  EXPECT_EQ(res.divergence->over, 2);
+  EXPECT_EQ(res.divergence->describe(),
+            "trial 2: W[1] = -3e+06 exceeds the weight bound 1000 (--weight-bound), the largest of "
+            "2 of its 2 elements past it");
+}
+
 TEST(MetaLearner, StopPolicyEndsBeforeTheUpdate) {
   QuadraticBackend::Options o;
   o.badSeed = networkSeed(1234, SeedDomain::Training, 1, 0);

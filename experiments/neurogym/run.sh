@@ -27,13 +27,24 @@ else
 fi
 tasks=(perceptual_decision_making delay_match_sample go_nogo context_decision_making
        delay_comparison ready_set_go)
+dirs=()
 for t in "${tasks[@]}"; do
   dt=100; [ "$t" = ready_set_go ] && dt=80
+  model=(examples/rnn_actions.plast --task "neurogym/$t" -D dt=${dt}ms -D tau=$((2 * dt))ms)
   echo "neurogym: $t (dt = $dt ms)"
   SECONDS=0
-  "$meta" examples/rnn_actions.plast --task "neurogym/$t" -D dt=${dt}ms -D tau=$((2 * dt))ms \
-    --estimator score --reward task --lr 0.005 --freeze 'theta[0,*],theta[*,0]' \
-    "${plots[@]}" -q "${settings[@]}" --out "$out/$t"
+  # A run whose every network diverges stops (exit 3) with the rule it had
+  # reached; that rule is then evaluated on its own, at the same settings.
+  if "$meta" "${model[@]}" --estimator score --reward task --lr 0.005 \
+       --freeze 'theta[0,*],theta[*,0]' "${plots[@]}" -q "${settings[@]}" --out "$out/$t"; then
+    dirs+=("$out/$t")
+  else
+    echo "neurogym: $t: meta-training stopped; evaluating the rule it reached"
+    n=32; trials=50; [ $quick = 1 ] && n=3 && trials=3
+    "$meta" evaluate "${model[@]}" --rule "learned:$out/$t/rule.json" --networks $n \
+      --trials $trials "${plots[@]}" -q --out "$out/$t-stopped"
+    dirs+=("$out/$t-stopped")
+  fi
   echo "neurogym: $t took $SECONDS s"
 done
 
@@ -42,8 +53,6 @@ done
   echo
   echo "Learned rule against no plasticity, then against node perturbation (mean task reward):"
   echo
-  dirs=()
-  for t in "${tasks[@]}"; do dirs+=("$out/$t"); done
   python3 "$here/../summarize.py" learned "no plasticity" "${dirs[@]}"
   echo
   python3 "$here/../summarize.py" learned "node perturbation" "${dirs[@]}"

@@ -40,6 +40,7 @@ private:
   void skipBlockComment();
   Token lexIdentifier();
   Token lexNumber();
+  Token lexString();
   Token lexPunctuation();
   Token lexInvalid();
   Token make(TokenKind kind, size_t begin, Loc beginLoc);

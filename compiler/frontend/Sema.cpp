@@ -11,7 +11,7 @@
 // end's documentation and the H1 report):
 //
 //  1. Keywords (model dim meta param input noise state weight trace baseline
-//     output step reward on plastic) are reserved; builtin function names and
+//     output step reward extern on plastic) are reserved; builtin function names and
 //     the unit names ms, s, Hz are not (`exp(` is always the call, a number
 //     followed by `s` always the unit).
 //  2. Blocks and the reward expression see every declared quantity wherever
@@ -116,6 +116,8 @@ std::string describe(const Symbol &s) {
     return "index " + quote(s.name);
   case SymbolKind::Reward:
     return "reward " + quote(s.name);
+  case SymbolKind::Helper:
+    return "helper value " + quote(s.name);
   }
   return quote(s.name);
 }
@@ -266,6 +268,10 @@ std::string Checker::guessRewardName(const BlockDecl &event, SourceRange &firstU
         bound.erase(v.name);
       return;
     }
+    case ExprKind::HelperCall:
+      for (auto &a : static_cast<const HelperCallExpr &>(e).args)
+        self(self, *a);
+      return;
     case ExprKind::Number:
       return;
     }
@@ -912,6 +918,7 @@ void Checker::checkStmt(AssignStmt &s) {
 bool Checker::run() {
   skippedNames_.insert(m_.skippedNames.begin(), m_.skippedNames.end());
   declareGlobals();
+  importExterns();
   checkStructure();
   for (auto &d : m_.decls) {
     if (diag_.atLimit())

@@ -180,7 +180,9 @@ std::unique_ptr<clang::ASTUnit> parseCpp(const std::string &path, Locator &locat
   ForwardErrors forward(locator, diag, importAt);
   // The file's own directory first for "..." includes (Clang's rule too),
   // Clang's resource directory for the headers <cmath> needs.
+  // -xc++: whatever the file's extension (.cc, .hpp, none), it is C++.
   std::vector<std::string> args = {
+      "-xc++",
       "-std=c++17",
       "-resource-dir=" PLASTICC_CLANG_RESOURCE_DIR,
       "-I" + std::filesystem::path(path).parent_path().string(),
@@ -593,9 +595,9 @@ void BodyLifter::run() {
 ExprPtr BodyLifter::runFrom(const Cont *k, Env env) {
   for (;;) {
     if (!k) {
-      auto *body = llvm::cast<clang::CompoundStmt>(fn_.getBody());
-      failAt(body->getRBracLoc(), "control reaches the end of " + quote(fn_.getNameAsString()) +
-                                      " without a return");
+      auto *body = llvm::dyn_cast<clang::CompoundStmt>(fn_.getBody());
+      failAt(body ? body->getRBracLoc() : fn_.getBody()->getEndLoc(),
+             "control reaches the end of " + quote(fn_.getNameAsString()) + " without a return");
     }
     const Cont &c = *k;
     k = c.next;

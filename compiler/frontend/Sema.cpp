@@ -3,7 +3,8 @@
 // The declaration- and statement-level half of Sema (SemaExpr.cpp checks
 // expressions). checkModule runs three phases: declare every global name
 // (dims, quantities, the reward R) so that duplicates and uses before a
-// declaration are reported precisely; check the declarations in source order
+// declaration are reported precisely, and lift the C++ helpers of every
+// extern (SemaHelpers.cpp); check the declarations in source order
 // (dims, shapes, initialisers); then check the reward expression and the
 // step and on-reward blocks statement by statement.
 //

@@ -113,6 +113,8 @@ bool Checker::checkHelperCall(HelperCallExpr &e) {
   const Helper &h = *e.helper;
   if (!checkHelperArity(e, h))
     return false;
+  if (inlinedNodes_ > kMaxInlinedNodes)
+    return false; // reported once, at the call that crossed the bound
   bool ok = true;
   std::vector<Expr *> args;
   for (auto &a : e.args) {

@@ -15,6 +15,11 @@
 // the product of an i-vector and a j-vector is `outer`, so per-neuron work
 // stays per neuron.
 //
+// A call of a C++ helper (HelperCallExpr) is inlined: Sema gave it its own
+// instance of the helper's body, whose names stand for the call's arguments
+// and the body's locals (Symbol::bound), so it lowers through the same memo
+// as any expression.
+//
 //===----------------------------------------------------------------------===//
 #include "compiler/lowering/LowerToDialect.h"
 

@@ -48,7 +48,6 @@
 #include <map>
 #include <optional>
 #include <unordered_map>
-#include <unordered_set>
 
 #ifndef PLASTICC_CLANG_RESOURCE_DIR
 #error "PLASTICC_CLANG_RESOURCE_DIR must name Clang's resource directory (cmake/Modules.cmake)"
@@ -365,7 +364,6 @@ public:
   /// LiftError if it cannot be lifted (or calls itself).
   const Helper &liftCallee(const clang::FunctionDecl &fn, const clang::CallExpr &call);
 
-  clang::ASTContext &ctx() { return ctx_; }
   const clang::SourceManager &sm() { return ctx_.getSourceManager(); }
   Locator &locator() { return locator_; }
   /// Reports an error at `at` in the C++ file with the note at the extern.

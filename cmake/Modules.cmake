@@ -1,15 +1,27 @@
 # The modules of plasticc and how they depend on each other; one line each.
 # (plasticc_library globs DIR/*.cpp; tools and their mains are listed last.)
+separate_arguments(PLASTICC_LLVM_DEFS NATIVE_COMMAND ${LLVM_DEFINITIONS})
 plasticc_library(plasticc_support support CLI11::CLI11)
 plasticc_library(plasticc_dialect dialect plasticc_support)
 plasticc_library(plasticc_transforms compiler/transforms plasticc_dialect)
 plasticc_library(plasticc_frontend compiler/frontend plasticc_support)
+# C++ helpers (`extern`, compiler/frontend/CppImport.cpp, the one file that
+# includes Clang) are parsed by Clang in-process: libclang-cpp (Debian's
+# libclang-cpp19-dev), and Clang's resource directory for <cmath>.
+find_library(PLASTICC_CLANG_CPP clang-cpp PATHS ${LLVM_LIBRARY_DIR} NO_DEFAULT_PATH REQUIRED)
+set(PLASTICC_CLANG_RESOURCE_DIR ${LLVM_LIBRARY_DIR}/clang/${LLVM_VERSION_MAJOR})
+if(NOT EXISTS ${PLASTICC_CLANG_RESOURCE_DIR}/include/stddef.h)
+  message(FATAL_ERROR "plasticc: no Clang resource directory at ${PLASTICC_CLANG_RESOURCE_DIR} (libclang-common-19-dev)")
+endif()
+target_link_libraries(plasticc_frontend PRIVATE ${PLASTICC_CLANG_CPP} LLVM)
+target_include_directories(plasticc_frontend SYSTEM PRIVATE ${LLVM_INCLUDE_DIRS})
+target_compile_definitions(plasticc_frontend PRIVATE ${PLASTICC_LLVM_DEFS}
+                           PLASTICC_CLANG_RESOURCE_DIR="${PLASTICC_CLANG_RESOURCE_DIR}")
 plasticc_library(plasticc_lowering compiler/lowering plasticc_frontend plasticc_dialect)
 plasticc_library(plasticc_runtime runtime plasticc_dialect Eigen3::Eigen)
 plasticc_library(plasticc_reference bench/reference Eigen3::Eigen)
 plasticc_library(plasticc_codegen compiler/codegen plasticc_dialect LLVM)
 target_include_directories(plasticc_codegen SYSTEM PUBLIC ${LLVM_INCLUDE_DIRS} PUBLIC ${PROJECT_SOURCE_DIR}/include)
-separate_arguments(PLASTICC_LLVM_DEFS NATIVE_COMMAND ${LLVM_DEFINITIONS})
 target_compile_definitions(plasticc_codegen PUBLIC ${PLASTICC_LLVM_DEFS})
 plasticc_library(plasticc_jit runtime/jit plasticc_codegen plasticc_runtime ${CMAKE_DL_LIBS})
 plasticc_library(plasticc_tasks runtime/tasks plasticc_support tomlplusplus::tomlplusplus)

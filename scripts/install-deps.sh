@@ -6,7 +6,7 @@ set -euo pipefail
 
 PACKAGES=(
   cmake ninja-build make g++ ccache pkg-config
-  llvm-19-dev llvm-19-tools clang-19 libclang-19-dev libclang-rt-19-dev lld-19
+  llvm-19-dev llvm-19-tools clang-19 libclang-19-dev libclang-cpp19-dev libclang-rt-19-dev lld-19
   libzstd-dev zlib1g-dev libedit-dev libxml2-dev libffi-dev libncurses-dev
   libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libfmt-dev nlohmann-json3-dev libtomlplusplus-dev

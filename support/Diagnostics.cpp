@@ -55,7 +55,17 @@ void DiagnosticEngine::note(SourceRange range, std::string message) {
 // most this many bytes around the caret, with non-printable bytes as '?'.
 static constexpr size_t kMaxShown = 160;
 
-void DiagnosticEngine::emit(Severity severity, SourceRange range, std::string message) {
+void DiagnosticEngine::error(std::shared_ptr<const SourceFile> in, SourceRange range,
+                             std::string message) {
+  emit(Severity::Error, range, std::move(message), std::move(in));
+}
+void DiagnosticEngine::note(std::shared_ptr<const SourceFile> in, SourceRange range,
+                            std::string message) {
+  emit(Severity::Note, range, std::move(message), std::move(in));
+}
+
+void DiagnosticEngine::emit(Severity severity, SourceRange range, std::string message,
+                            std::shared_ptr<const SourceFile> in) {
   if (severity == Severity::Error) {
     if (errors_ >= limit_) {
       suppressNotes_ = true;
@@ -69,14 +79,15 @@ void DiagnosticEngine::emit(Severity severity, SourceRange range, std::string me
     return;
   }
   PLASTICC_INTERNAL_ASSERT(range.begin.valid(), "diagnostic without a location: " + message);
-  diags_.push_back({severity, range, message});
+  const SourceFile &file = in ? *in : *file_;
+  diags_.push_back({severity, range, message, std::move(in)});
   const char *kind = severity == Severity::Error     ? "error"
                      : severity == Severity::Warning ? "warning"
                                                      : "note";
-  out_ << file_->path() << ':' << range.begin.line << ':' << range.begin.col << ": " << kind
+  out_ << file.path() << ':' << range.begin.line << ':' << range.begin.col << ": " << kind
        << ": " << message << '\n';
 
-  std::string_view text = file_->line(range.begin.line);
+  std::string_view text = file.line(range.begin.line);
   size_t col = range.begin.col ? range.begin.col - 1 : 0;
   size_t from = col > kMaxShown / 2 ? col - kMaxShown / 2 : 0;
   std::string shown;

@@ -58,6 +58,9 @@ struct Diagnostic {
   Severity severity;
   SourceRange range;
   std::string message;
+  /// The file the range is in, when it is not the engine's own (a C++ file
+  /// a model imports helpers from).
+  std::shared_ptr<const SourceFile> file = nullptr;
 };
 
 /// Collects diagnostics for one source file and renders them like clang:
@@ -78,6 +81,10 @@ public:
   void note(SourceRange range, std::string message);
   void error(Loc loc, std::string message) { error({loc, loc}, std::move(message)); }
   void note(Loc loc, std::string message) { note({loc, loc}, std::move(message)); }
+  /// The same, at a range in another file (a C++ file of imported helpers):
+  /// counted and limited with this engine's errors, rendered alike.
+  void error(std::shared_ptr<const SourceFile> in, SourceRange range, std::string message);
+  void note(std::shared_ptr<const SourceFile> in, SourceRange range, std::string message);
 
   unsigned errorCount() const { return errors_; }
   bool hasErrors() const { return errors_ != 0; }
@@ -88,7 +95,8 @@ public:
   const SourceFile &file() const { return *file_; }
 
 private:
-  void emit(Severity severity, SourceRange range, std::string message);
+  void emit(Severity severity, SourceRange range, std::string message,
+            std::shared_ptr<const SourceFile> in = nullptr);
 
   std::shared_ptr<SourceFile> file_;
   std::ostream &out_;

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/driver/Driver.h"
 
+#include "compiler/frontend/CppImport.h"
 #include "compiler/frontend/Defines.h"
 #include "compiler/frontend/Parser.h"
 #include "compiler/frontend/Sema.h"
@@ -60,7 +61,8 @@ DiagnosticEngine &Compilation::diag() {
 }
 
 std::string Compilation::hashedSource() const {
-  return Defines(options_.defines).hashedSource(file_->text());
+  std::string text = ast_ ? withImportedSources(file_->text(), *ast_) : file_->text();
+  return Defines(options_.defines).hashedSource(text);
 }
 
 ast::Module *Compilation::parsedAST() {

@@ -66,7 +66,8 @@ public:
   /// The diagnostics engine of the loaded file (load() must have succeeded).
   DiagnosticEngine &diag();
   const SourceFile &source() const { return *file_; }
-  /// The text the model's source hash covers: the file and its -D defines.
+  /// The text the model's source hash covers: the file, the C++ files it
+  /// imports (once checked) and its -D defines.
   std::string hashedSource() const;
 
   /// The parsed tree before Sema, or nullptr after syntax errors.

@@ -78,6 +78,7 @@ struct DimDecl;
 struct QuantityDecl;
 struct RewardDecl;
 struct AssignStmt;
+struct Expr;
 
 /// What a name refers to.
 enum class SymbolKind : uint8_t {
@@ -87,6 +88,7 @@ enum class SymbolKind : uint8_t {
   StmtIndex, // an index bound by an indexed statement's target (e[i, j] = ...)
   SumIndex,  // an index of an index sum (sum(a, b) ...)
   Reward,    // the R of `reward R = expr`
+  Helper,    // a parameter or local of one inlined call of a C++ helper
 };
 
 /// One named entity after name resolution.
@@ -103,13 +105,16 @@ struct Symbol {
   int axis = -1;        // StmtIndex: 0 (post, i) or 1 (pre, j)
   int64_t extent = 0;   // StmtIndex, SumIndex: number of values (0 .. extent-1)
   int64_t value = 0;    // Dim: its value
+  /// Helper: the value the name stands for in its call (an argument, or
+  /// the expression of a local of the C++ body); lowering inlines it.
+  const Expr *bound = nullptr;
 };
 
 //===----------------------------------------------------------------------===//
 // Expressions
 //===----------------------------------------------------------------------===//
 
-enum class ExprKind : uint8_t { Number, Name, Index, Unary, Binary, Call, IndexSum };
+enum class ExprKind : uint8_t { Number, Name, Index, Unary, Binary, Call, IndexSum, HelperCall };
 
 /// Binary operators, lowest precedence first in the comments' order:
 /// comparisons < additive < multiplicative (incl. @) < power.
@@ -249,6 +254,53 @@ struct IndexSumExpr : Expr {
   ExprPtr body;
 };
 
+struct Helper;
+
+/// One local of a C++ helper's body, bound once (a variable assigned twice
+/// is two locals, `y` and `y.1`; a variable set on both sides of an `if`
+/// is a select of the two).
+struct HelperLet {
+  std::string name;
+  ExprPtr value;
+  const Symbol *symbol = nullptr; // Sema, in a call's instance
+};
+
+/// `rate(x, gain)`: a call of a C++ function imported by `extern`
+/// (CppImport.h). Elementwise, like a built-in. Sema finds the helper and
+/// instantiates its body for this call (`lets` and `result`, whose names
+/// are Symbols of kind Helper bound to the arguments and the lets), so
+/// each call is checked with its own shapes and lowering inlines it.
+struct HelperCallExpr : Expr {
+  static constexpr ExprKind Kind = ExprKind::HelperCall;
+  HelperCallExpr(SourceRange r, std::string name, SourceRange nameRange, std::vector<ExprPtr> args)
+      : Expr(Kind, r), name(std::move(name)), nameRange(nameRange), args(std::move(args)) {}
+  std::string name;
+  SourceRange nameRange;
+  std::vector<ExprPtr> args;
+  /// Set by CppImport for a call inside a helper's body, by Sema otherwise.
+  const Helper *helper = nullptr;
+  // --- filled by Sema: this call's instance of the body ---
+  std::vector<HelperLet> lets;
+  ExprPtr result;
+};
+
+/// A C++ function lifted by CppImport: named parameters, the locals of
+/// its body in order, and the result, as expressions of the language
+/// (numbers, names of parameters and lets, arithmetic, comparisons, the
+/// elementwise built-ins, select, and calls of other helpers). The
+/// expressions' ranges are in the C++ file; a call's instance takes the
+/// call's range instead, so that nothing later points into the wrong file.
+struct Helper {
+  std::string name;
+  std::shared_ptr<const SourceFile> file; // the C++ file
+  SourceRange range;                      // the function's name there
+  std::vector<std::string> params;
+  std::vector<HelperLet> lets;
+  ExprPtr result;
+  /// False for a function the imported ones call but the model did not name.
+  bool imported = false;
+};
+
 /// Downcast by kind: `if (auto *n = dyn<NameExpr>(e)) ...` (nullptr if not).
 template <class T, class Base> T *dyn(Base *node) {
   return node && node->kind == T::Kind ? static_cast<T *>(node) : nullptr;
@@ -301,7 +353,7 @@ using StmtPtr = std::unique_ptr<AssignStmt>;
 // Declarations
 //===----------------------------------------------------------------------===//
 
-enum class DeclKind : uint8_t { Dim, Quantity, Step, Reward, Event };
+enum class DeclKind : uint8_t { Dim, Quantity, Step, Reward, Event, Extern };
 
 /// Base of the top-level declarations, kept in source order.
 struct Decl {
@@ -396,6 +448,26 @@ struct RewardDecl : Decl {
   const Symbol *symbol = nullptr; // Sema
 };
 
+/// One name in the list of an `extern`.
+struct ImportedName {
+  std::string name;
+  SourceRange range;
+};
+
+/// `extern "helpers.cpp" { rate, soft_threshold }`: C++ functions the model
+/// calls like built-ins (docs/language.md "Imports"). The path is relative
+/// to the directory of the .plast file.
+struct ExternDecl : Decl {
+  static constexpr DeclKind Kind = DeclKind::Extern;
+  ExternDecl(SourceRange r, std::string path, SourceRange pathRange, std::vector<ImportedName> names)
+      : Decl(Kind, r), path(std::move(path)), pathRange(pathRange), names(std::move(names)) {}
+  std::string path; // as written, without the quotes
+  SourceRange pathRange;
+  std::vector<ImportedName> names;
+  /// Sema: the helpers lifted from the file (callees before callers).
+  std::vector<const Helper *> lifted;
+};
+
 /// A whole `.plast` file: `model NAME` and its declarations in source order.
 struct Module {
   std::string name;
@@ -405,6 +477,12 @@ struct Module {
   std::vector<std::unique_ptr<Symbol>> symbols;
   /// True once Sema has run without errors (lowering requires it).
   bool checked = false;
+  /// The helpers lifted from the files of `extern` declarations (Sema),
+  /// each file's in order, callees before their callers.
+  std::vector<std::unique_ptr<Helper>> helpers;
+  /// The imported C++ files, in the order of the externs (the source hash
+  /// covers them).
+  std::vector<std::shared_ptr<const SourceFile>> importedFiles;
   /// Set by the parser when it skipped broken text. Sema still checks the
   /// rest, but stays quiet about what the skipped text may have defined: the
   /// names in skippedNames (targets and declared names of broken statements

@@ -37,6 +37,7 @@ private:
   void annotations(const Expr &e);
   void decl(const Decl &d);
   void stmt(const AssignStmt &s, int indent);
+  void helper(const Helper &h);
 
   std::ostream &out_;
   bool checked_;
@@ -94,6 +95,9 @@ void Printer::expr(const Expr &e, int indent) {
   case ExprKind::Call:
     out_ << "Call " << builtinName(static_cast<const CallExpr &>(e).callee);
     break;
+  case ExprKind::HelperCall:
+    out_ << "HelperCall " << static_cast<const HelperCallExpr &>(e).name;
+    break;
   case ExprKind::IndexSum: {
     auto &s = static_cast<const IndexSumExpr &>(e);
     out_ << "IndexSum";
@@ -120,6 +124,10 @@ void Printer::expr(const Expr &e, int indent) {
     break;
   case ExprKind::Call:
     for (auto &a : static_cast<const CallExpr &>(e).args)
+      expr(*a, indent + 1);
+    break;
+  case ExprKind::HelperCall:
+    for (auto &a : static_cast<const HelperCallExpr &>(e).args)
       expr(*a, indent + 1);
     break;
   case ExprKind::IndexSum:
@@ -206,6 +214,17 @@ void Printer::decl(const Decl &d) {
       stmt(*s, 2);
     return;
   }
+  case DeclKind::Extern: {
+    auto &x = static_cast<const ExternDecl &>(d);
+    out_ << "Extern \"" << x.path << "\"";
+    for (size_t k = 0; k < x.names.size(); ++k)
+      out_ << (k ? ", " : " ") << x.names[k].name;
+    loc(out_, d.range);
+    out_ << '\n';
+    for (const Helper *h : x.lifted)
+      helper(*h);
+    return;
+  }
   case DeclKind::Reward: {
     auto &r = static_cast<const RewardDecl &>(d);
     out_ << "Reward " << r.name;
@@ -216,6 +235,28 @@ void Printer::decl(const Decl &d) {
     return;
   }
   }
+}
+
+// A lifted helper as CppImport built it: its locals and result, located
+// in the C++ file, without shapes (each call has its own).
+void Printer::helper(const Helper &h) {
+  line(2);
+  out_ << "Helper " << h.name << '(';
+  for (size_t k = 0; k < h.params.size(); ++k)
+    out_ << (k ? ", " : "") << h.params[k];
+  out_ << ") " << (h.imported ? "" : "(called by a helper) ") << "@" << h.file->path() << ':'
+       << h.range.begin.line << ':' << h.range.begin.col << '\n';
+  bool checked = checked_;
+  checked_ = false;
+  for (const HelperLet &let : h.lets) {
+    line(3);
+    out_ << "Let " << let.name << '\n';
+    expr(*let.value, 4);
+  }
+  line(3);
+  out_ << "Result\n";
+  expr(*h.result, 4);
+  checked_ = checked;
 }
 
 void Printer::module(const Module &m) {

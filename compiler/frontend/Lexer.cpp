@@ -26,6 +26,7 @@ constexpr Keyword kKeywords[] = {
     {"trace", TokenKind::KwTrace},     {"baseline", TokenKind::KwBaseline},
     {"output", TokenKind::KwOutput},   {"step", TokenKind::KwStep},
     {"reward", TokenKind::KwReward},   {"on", TokenKind::KwOn},
+    {"extern", TokenKind::KwExtern},
     {"plastic", TokenKind::KwPlastic},
 };
 
@@ -53,6 +54,7 @@ const char *tokenKindName(TokenKind kind) {
   case TokenKind::Eof: return "end of file";
   case TokenKind::Ident: return "identifier";
   case TokenKind::Number: return "number";
+  case TokenKind::String: return "string";
   case TokenKind::KwModel: return "'model'";
   case TokenKind::KwDim: return "'dim'";
   case TokenKind::KwMeta: return "'meta'";
@@ -66,6 +68,7 @@ const char *tokenKindName(TokenKind kind) {
   case TokenKind::KwOutput: return "'output'";
   case TokenKind::KwStep: return "'step'";
   case TokenKind::KwReward: return "'reward'";
+  case TokenKind::KwExtern: return "'extern'";
   case TokenKind::KwOn: return "'on'";
   case TokenKind::KwPlastic: return "'plastic'";
   case TokenKind::LParen: return "'('";
@@ -195,6 +198,22 @@ Token Lexer::lexNumber() {
   return make(TokenKind::Number, begin, loc);
 }
 
+// A string is a file path: it ends at the next '"' on the same line and has
+// no escapes. The token's text keeps the quotes.
+Token Lexer::lexString() {
+  size_t begin = pos_;
+  Loc loc = here();
+  advance(); // '"'
+  while (pos_ < text_.size() && peek() != '"' && peek() != '\n')
+    advance();
+  if (peek() != '"') {
+    diag_.error({loc, here()}, "unterminated string: a '\"' without its closing '\"' on the same line");
+    return make(TokenKind::Invalid, begin, loc);
+  }
+  advance();
+  return make(TokenKind::String, begin, loc);
+}
+
 Token Lexer::lexPunctuation() {
   size_t begin = pos_;
   Loc loc = here();
@@ -283,6 +302,8 @@ Token Lexer::next() {
     return lexIdentifier();
   if (isDigit(c) || (c == '.' && isDigit(peek(1))))
     return lexNumber();
+  if (c == '"')
+    return lexString();
   return lexPunctuation();
 }
 

@@ -8,6 +8,9 @@
 // skip it quietly. The lexer
 // never fails: it always ends with an Eof token.
 //
+// A string ("helpers.cpp", the path of an extern) ends at the next '"' on
+// its line and has no escapes.
+//
 // Numbers are scanned here but converted (and range-checked) by the parser:
 // digits ('.' digits?)? exponent? | '.' digits exponent?, exponent ::=
 // [eE] [+-]? digits.
@@ -40,6 +43,7 @@ private:
   void skipBlockComment();
   Token lexIdentifier();
   Token lexNumber();
+  Token lexString();
   Token lexPunctuation();
   Token lexInvalid();
   Token make(TokenKind kind, size_t begin, Loc beginLoc);

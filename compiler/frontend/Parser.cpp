@@ -162,6 +162,8 @@ private:
   bool parseShape(std::vector<DimRef> &dims);
   DeclPtr parseBlock(DeclKind kind, Loc begin, const char *what);
   DeclPtr parseRewardDecl();
+  DeclPtr parseExternDecl();
+  bool parseImportedName(std::vector<ImportedName> &names);
   StmtPtr parseStmt();
 
   // --- expressions ---
@@ -174,6 +176,8 @@ private:
   ExprPtr parsePrimary();
   ExprPtr parseNumber();
   ExprPtr parseCall(Builtin fn);
+  ExprPtr parseHelperCall();
+  bool parseArguments(std::vector<ExprPtr> &args);
   void reportUnknownFunction(const Token &name);
   ExprPtr parseIndexSum(Loc begin, std::vector<ExprPtr> args);
   bool parseIndexArg(IndexArg &arg);
@@ -209,6 +213,8 @@ private:
   /// Names declared or assigned so far: `x (1 - b)` with a known x is a
   /// missing operator, not a call of an unknown function.
   std::unordered_set<std::string> knownNames_;
+  /// Functions named by the externs so far: `rate(` calls a C++ helper.
+  std::unordered_set<std::string> helperNames_;
 };
 
 //===----------------------------------------------------------------------===//
@@ -414,6 +420,7 @@ std::unique_ptr<Module> Parser::parseFile() {
 }
 
 /// decl ::= dimdecl | quantitydecl | 'step' block | rewarddecl | 'on' 'reward' block
+///        | externdecl
 DeclPtr Parser::parseDecl() {
   const Token &t = tok();
   if (t.is(TokenKind::KwDim))
@@ -427,6 +434,8 @@ DeclPtr Parser::parseDecl() {
   }
   if (t.is(TokenKind::KwReward))
     return parseRewardDecl();
+  if (t.is(TokenKind::KwExtern))
+    return parseExternDecl();
   if (t.is(TokenKind::KwOn)) {
     Loc begin = t.range.begin;
     consume();
@@ -668,6 +677,59 @@ DeclPtr Parser::parseRewardDecl() {
   return reward;
 }
 
+/// externdecl ::= 'extern' STRING '{' IDENT (',' IDENT)* ','? '}'
+/// (newlines inside the braces are free, as inside brackets)
+DeclPtr Parser::parseExternDecl() {
+  Loc begin = tok().range.begin;
+  consume(); // 'extern'
+  if (!tok().is(TokenKind::String)) {
+    errorAt(tok(), "expected the path of a C++ file after 'extern', as in extern \"helpers.cpp\" "
+                   "{ rate }, found " + describe(tok()));
+    return nullptr;
+  }
+  const Token path = tok();
+  consume();
+  if (path.text.size() <= 2) {
+    errorAt(path, "the path of an extern is empty");
+    return nullptr;
+  }
+  std::vector<ImportedName> names;
+  {
+    BracketGuard bracket(*this);
+    if (!expect(TokenKind::LBrace, "after the path of an extern (the list of its functions)"))
+      return nullptr;
+    do {
+      if (tok().is(TokenKind::RBrace) && !names.empty())
+        break; // a trailing comma
+      if (!parseImportedName(names))
+        return nullptr;
+    } while (accept(TokenKind::Comma));
+    if (!expect(TokenKind::RBrace, "to close the list of an extern"))
+      return nullptr;
+  }
+  std::string file(path.text.substr(1, path.text.size() - 2));
+  return std::make_unique<ExternDecl>(from(begin), std::move(file), path.range, std::move(names));
+}
+
+// One function name of an extern's list. A builtin's name cannot be a
+// helper's: `tanh(` must keep one meaning.
+bool Parser::parseImportedName(std::vector<ImportedName> &names) {
+  const Token &t = tok();
+  if (!t.is(TokenKind::Ident)) {
+    errorAt(t, "expected the name of a C++ function in the list of an extern, found " + describe(t));
+    return false;
+  }
+  Builtin fn;
+  if (builtinFromName(t.text, fn)) {
+    errorAt(t, quote(t.text) + " is a built-in function; a C++ helper needs a name of its own");
+    return false;
+  }
+  names.push_back({std::string(t.text), t.range});
+  helperNames_.insert(std::string(t.text));
+  consume();
+  return true;
+}
+
 /// stmt   ::= target ('=' | '+=' | '-=' | '*=' | '/=') expr
 /// target ::= IDENT | IDENT '[' IDENT ']' | IDENT '[' IDENT ',' IDENT ']'
 ///          | IDENT '[' INT ']' | IDENT '[' INT ',' INT ']'
@@ -891,7 +953,7 @@ ExprPtr Parser::parsePostfix() {
                                      std::move(indices));
 }
 
-/// primary ::= NUMBER UNIT? | IDENT | '(' expr ')' | call | indexsum
+/// primary ::= NUMBER UNIT? | IDENT | '(' expr ')' | call | helpercall | indexsum
 ExprPtr Parser::parsePrimary() {
   const Token &t = tok();
   switch (t.kind) {
@@ -902,6 +964,8 @@ ExprPtr Parser::parsePrimary() {
     bool isCall = lookahead().is(TokenKind::LParen);
     if (isCall && builtinFromName(t.text, fn))
       return parseCall(fn);
+    if (isCall && helperNames_.count(std::string(t.text)))
+      return parseHelperCall();
     if (isCall) {
       reportUnknownFunction(t);
       return nullptr;
@@ -935,6 +999,8 @@ void Parser::reportUnknownFunction(const Token &t) {
   ClosestName builtin(name);
   for (int k = 0; k <= static_cast<int>(Builtin::Bernoulli); ++k)
     builtin.consider(builtinName(static_cast<Builtin>(k)));
+  for (const std::string &helper : helperNames_)
+    builtin.consider(helper);
   if (!builtin.best().empty())
     errorAt(t, "unknown function " + quote(name) + "; did you mean '" + builtin.best() + "'?");
   else
@@ -979,20 +1045,8 @@ ExprPtr Parser::parseCall(Builtin fn) {
   SourceRange nameRange = tok().range;
   consume(); // name
   std::vector<ExprPtr> args;
-  {
-    BracketGuard bracket(*this);
-    consume(); // '('
-    if (!tok().is(TokenKind::RParen)) {
-      do {
-        ExprPtr arg = parseExpr();
-        if (!arg)
-          return nullptr;
-        args.push_back(std::move(arg));
-      } while (accept(TokenKind::Comma));
-    }
-    if (!expect(TokenKind::RParen, "to close the argument list"))
-      return nullptr;
-  }
+  if (!parseArguments(args))
+    return nullptr;
   bool termFollows = !atBreak() && (tok().is(TokenKind::Ident) || tok().is(TokenKind::Number) ||
                                     tok().is(TokenKind::LParen));
   if (fn == Builtin::Sum && termFollows)
@@ -1001,6 +1055,40 @@ ExprPtr Parser::parseCall(Builtin fn) {
   for (auto &a : args)
     h = std::max(h, a->height + 1);
   auto call = std::make_unique<CallExpr>(from(nameRange.begin), fn, nameRange, std::move(args));
+  call->height = h;
+  if (!checkHeight(*call))
+    return nullptr;
+  return call;
+}
+
+/// args ::= '(' (expr (',' expr)*)? ')'
+bool Parser::parseArguments(std::vector<ExprPtr> &args) {
+  BracketGuard bracket(*this);
+  consume(); // '('
+  if (!tok().is(TokenKind::RParen)) {
+    do {
+      ExprPtr arg = parseExpr();
+      if (!arg)
+        return false;
+      args.push_back(std::move(arg));
+    } while (accept(TokenKind::Comma));
+  }
+  return expect(TokenKind::RParen, "to close the argument list");
+}
+
+/// helpercall ::= HELPER args      (HELPER: a name listed by an extern above)
+ExprPtr Parser::parseHelperCall() {
+  SourceRange nameRange = tok().range;
+  std::string name(tok().text);
+  consume();
+  std::vector<ExprPtr> args;
+  if (!parseArguments(args))
+    return nullptr;
+  uint32_t h = 1;
+  for (auto &a : args)
+    h = std::max(h, a->height + 1);
+  auto call = std::make_unique<HelperCallExpr>(from(nameRange.begin), std::move(name), nameRange,
+                                               std::move(args));
   call->height = h;
   if (!checkHeight(*call))
     return nullptr;

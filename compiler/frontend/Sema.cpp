@@ -3,7 +3,8 @@
 // The declaration- and statement-level half of Sema (SemaExpr.cpp checks
 // expressions). checkModule runs three phases: declare every global name
 // (dims, quantities, the reward R) so that duplicates and uses before a
-// declaration are reported precisely; check the declarations in source order
+// declaration are reported precisely, and lift the C++ helpers of every
+// extern (SemaHelpers.cpp); check the declarations in source order
 // (dims, shapes, initialisers); then check the reward expression and the
 // step and on-reward blocks statement by statement.
 //
@@ -11,7 +12,7 @@
 // end's documentation and the H1 report):
 //
 //  1. Keywords (model dim meta param input noise state weight trace baseline
-//     output step reward on plastic) are reserved; builtin function names and
+//     output step reward extern on plastic) are reserved; builtin function names and
 //     the unit names ms, s, Hz are not (`exp(` is always the call, a number
 //     followed by `s` always the unit).
 //  2. Blocks and the reward expression see every declared quantity wherever
@@ -116,6 +117,8 @@ std::string describe(const Symbol &s) {
     return "index " + quote(s.name);
   case SymbolKind::Reward:
     return "reward " + quote(s.name);
+  case SymbolKind::Helper:
+    return "helper value " + quote(s.name);
   }
   return quote(s.name);
 }
@@ -266,6 +269,10 @@ std::string Checker::guessRewardName(const BlockDecl &event, SourceRange &firstU
         bound.erase(v.name);
       return;
     }
+    case ExprKind::HelperCall:
+      for (auto &a : static_cast<const HelperCallExpr &>(e).args)
+        self(self, *a);
+      return;
     case ExprKind::Number:
       return;
     }
@@ -912,6 +919,7 @@ void Checker::checkStmt(AssignStmt &s) {
 bool Checker::run() {
   skippedNames_.insert(m_.skippedNames.begin(), m_.skippedNames.end());
   declareGlobals();
+  importExterns();
   checkStructure();
   for (auto &d : m_.decls) {
     if (diag_.atLimit())

@@ -239,6 +239,11 @@ void Checker::noteShapeOrigin(const Expr &e) {
         if (a->shape == e.shape)
           self(self, *a);
       return;
+    case ExprKind::HelperCall:
+      for (auto &a : static_cast<const HelperCallExpr &>(x).args)
+        if (a->shape == e.shape)
+          self(self, *a);
+      return;
     case ExprKind::IndexSum:
       self(self, *static_cast<const IndexSumExpr &>(x).body);
       return;
@@ -315,6 +320,15 @@ bool Checker::integerConstant(const Expr &e, int64_t &n) {
 //===----------------------------------------------------------------------===//
 
 bool Checker::checkName(NameExpr &e) {
+  if (e.symbol && e.symbol->kind == SymbolKind::Helper) {
+    // A parameter or local of a helper call's instance: bound when the
+    // instance was made, and checked before this use.
+    const Expr &bound = *e.symbol->bound;
+    e.shape = bound.shape;
+    e.unit = bound.unit;
+    e.axes = bound.axes;
+    return true;
+  }
   const Symbol *s = lookup(e.name, e.range);
   if (!s)
     return false;
@@ -776,6 +790,8 @@ bool Checker::check(Expr &e) {
     return checkCall(static_cast<CallExpr &>(e));
   case ExprKind::IndexSum:
     return checkIndexSum(static_cast<IndexSumExpr &>(e));
+  case ExprKind::HelperCall:
+    return checkHelperCall(static_cast<HelperCallExpr &>(e));
   }
   return false;
 }

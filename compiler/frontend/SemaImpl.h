@@ -101,6 +101,19 @@ private:
   bool checkReduction(CallExpr &e);
   bool checkFunctionUnits(CallExpr &e, const std::vector<Expr *> &args);
   bool checkIndexSum(IndexSumExpr &e);
+
+  // --- SemaHelpers.cpp: C++ helpers (`extern`) ---
+  /// Lifts the helpers of every extern (CppImport.h) and makes the names
+  /// it lists callable; a name that did not lift stays known, so that its
+  /// calls are skipped quietly.
+  void importExterns();
+  bool checkHelperCall(HelperCallExpr &e);
+  bool checkHelperArity(const HelperCallExpr &e, const Helper &h);
+  /// Gives `e` its own copy of `h`'s body, with names bound to this
+  /// call's arguments and ranges at the call.
+  void instantiate(HelperCallExpr &e, const Helper &h);
+  ExprPtr cloneForCall(const Expr &body, const std::unordered_map<std::string, const Symbol *> &names,
+                       SourceRange at);
   /// Elementwise combination: equal shapes or scalars; reports at `at`.
   bool combineShapes(Expr &result, const std::vector<Expr *> &operands, SourceRange at,
                      const std::string &what);
@@ -156,6 +169,10 @@ private:
   const BlockDecl *namelessRewardEvent_ = nullptr; // 'on reward' after `reward = ...`
   /// The current block's locals by defining statement (uses before definition).
   const std::unordered_map<std::string, const AssignStmt *> *later_ = nullptr;
+
+  std::unordered_map<std::string, const Helper *> helpers_; // imported, by name
+  std::unordered_set<std::string> failedHelpers_;            // named, but not lifted
+  size_t inlinedNodes_ = 0; // expression nodes of every helper call's instance
 
   Where where_ = Where::Init;
   const QuantityDecl *initOf_ = nullptr; // Where::Init: whose initialiser

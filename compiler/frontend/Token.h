@@ -19,9 +19,10 @@ enum class TokenKind : uint8_t {
   Eof,
   Ident,
   Number,
+  String, // "helpers.cpp": one line, no escapes (the path of an extern)
   // keywords
   KwModel, KwDim, KwMeta, KwParam, KwInput, KwNoise, KwState, KwWeight, KwTrace,
-  KwBaseline, KwOutput, KwStep, KwReward, KwOn, KwPlastic,
+  KwBaseline, KwOutput, KwStep, KwReward, KwExtern, KwOn, KwPlastic,
   // punctuation
   LParen, RParen, LBracket, RBracket, LBrace, RBrace, Comma, Semicolon,
   Assign, PlusAssign, MinusAssign, StarAssign, SlashAssign,

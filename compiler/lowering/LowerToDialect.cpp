@@ -15,6 +15,11 @@
 // the product of an i-vector and a j-vector is `outer`, so per-neuron work
 // stays per neuron.
 //
+// A call of a C++ helper (HelperCallExpr) is inlined: Sema gave it its own
+// instance of the helper's body, whose names stand for the call's arguments
+// and the body's locals (Symbol::bound), so it lowers through the same memo
+// as any expression.
+//
 //===----------------------------------------------------------------------===//
 #include "compiler/lowering/LowerToDialect.h"
 
@@ -123,6 +128,8 @@ private:
   ir::Op *lowerBinary(const BinaryExpr &e);
   ir::Op *lowerCall(const CallExpr &e);
   ir::Op *lowerIndexSum(const IndexSumExpr &e);
+  ir::Op *lowerHelperCall(const HelperCallExpr &e);
+  ir::Op *fitToCall(ir::Op *v, uint8_t axes, const HelperCallExpr &e);
   ir::Op *power(ir::Op *base, const Expr &exponent);
   ir::Op *promote(ir::Op *v, uint8_t from, uint8_t to);
   ir::Op *toType(ir::Op *v, uint8_t axes, const ir::Type &type);
@@ -383,9 +390,14 @@ const std::vector<const Symbol *> &Lowerer::freeSumIndices(const Expr &e) {
   switch (e.kind) {
   case ExprKind::Number:
     break;
-  case ExprKind::Name:
-    add(static_cast<const NameExpr &>(e).symbol);
+  case ExprKind::Name: {
+    const Symbol *s = static_cast<const NameExpr &>(e).symbol;
+    if (s->kind == SymbolKind::Helper)
+      addAll(*s->bound); // an argument (or local) of a helper call stands for its value
+    else
+      add(s);
     break;
+  }
   case ExprKind::Index:
     for (auto &a : static_cast<const IndexExpr &>(e).indices)
       add(a.symbol);
@@ -399,6 +411,10 @@ const std::vector<const Symbol *> &Lowerer::freeSumIndices(const Expr &e) {
     break;
   case ExprKind::Call:
     for (auto &a : static_cast<const CallExpr &>(e).args)
+      addAll(*a);
+    break;
+  case ExprKind::HelperCall:
+    for (auto &a : static_cast<const HelperCallExpr &>(e).args)
       addAll(*a);
     break;
   case ExprKind::IndexSum: {
@@ -458,6 +474,8 @@ ir::Op *Lowerer::lowerUncached(const Expr &e) {
     case SymbolKind::Reward:
       PLASTICC_INTERNAL_ASSERT(reward_ != nullptr, "R used outside the reward region");
       return reward_;
+    case SymbolKind::Helper:
+      return lower(*s.bound);
     case SymbolKind::StmtIndex:
       break;
     }
@@ -476,6 +494,8 @@ ir::Op *Lowerer::lowerUncached(const Expr &e) {
     return lowerCall(static_cast<const CallExpr &>(e));
   case ExprKind::IndexSum:
     return lowerIndexSum(static_cast<const IndexSumExpr &>(e));
+  case ExprKind::HelperCall:
+    return lowerHelperCall(static_cast<const HelperCallExpr &>(e));
   }
   PLASTICC_INTERNAL_ASSERT(false, "unknown expression kind");
 }
@@ -600,6 +620,40 @@ ir::Op *Lowerer::lowerIndexSum(const IndexSumExpr &e) {
       }
     }
   }
+}
+
+// Inlined: the locals in order (each once, through the memo, so a chain of
+// unrolled loop trips never recurses deeply), then the result. A local's
+// op is named after the helper and the C++ variable (%rate.t), so the
+// lifted helper can be read in --emit=ir.
+ir::Op *Lowerer::lowerHelperCall(const HelperCallExpr &e) {
+  for (const HelperLet &let : e.lets) {
+    ir::Op *v = lower(*let.value);
+    if (v->name.empty() && let.value->kind != ExprKind::Name)
+      v->name = e.name + "." + let.name;
+  }
+  return fitToCall(lower(*e.result), e.result->axes, e);
+}
+
+// A helper's result that does not depend on every argument (return 0, or a
+// function of a scalar argument only) is still the call's value at every
+// element: broadcast it to the call's shape, as a built-in's would be.
+ir::Op *Lowerer::fitToCall(ir::Op *v, uint8_t axes, const HelperCallExpr &e) {
+  if (axes != e.axes) {
+    at(e);
+    if (axes == 0) {
+      ir::Type type = e.axes == 3   ? ir::Type::matrix(extents_[0], extents_[1])
+                      : e.axes == 1 ? ir::Type::vector(extents_[0])
+                                    : ir::Type::vector(extents_[1]);
+      return b_.bcast(v, type);
+    }
+    return promote(v, axes, e.axes);
+  }
+  if (e.axes == 0 && !(v->type == irType(e.shape))) {
+    at(e);
+    return b_.bcast(v, irType(e.shape));
+  }
+  return v;
 }
 
 std::unique_ptr<ir::Module> Lowerer::run() {

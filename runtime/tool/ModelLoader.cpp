@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/tool/ModelLoader.h"
 
+#include "compiler/frontend/CppImport.h"
 #include "compiler/frontend/Defines.h"
 
 #include "compiler/frontend/Parser.h"
@@ -108,7 +109,7 @@ bool checkCompiled(const runtime::NativeModel &m, const std::string &path, std::
 /// or .plir file, or nullptr with every diagnostic in `err`.
 std::unique_ptr<ir::Module> compileToDialect(const SourceFile &file, bool isPlir,
                                              ir::Estimator estimator, const Defines &defines,
-                                             std::string &err) {
+                                             std::string &hashed, std::string &err) {
   std::ostringstream out;
   DiagnosticEngine diag(std::make_shared<SourceFile>(file), out);
   DiagnosticEngine cmd(defines.commandLine(), out);
@@ -121,6 +122,8 @@ std::unique_ptr<ir::Module> compileToDialect(const SourceFile &file, bool isPlir
     // in `plasticc`, so one run lists every independent error.
     bool ok = ast && defines.apply(*ast, cmd, diag) && checkModule(*ast, diag) &&
               !diag.hasErrors();
+    if (ast)
+      hashed = withImportedSources(hashed, *ast);
     if (ok) {
       module = lowerToDialect(*ast);
       std::vector<ir::VerifierError> errors = ir::verify(*module);
@@ -162,15 +165,16 @@ std::unique_ptr<LoadedModel> loadSource(const std::string &path, bool isPlir,
     err = "-D sets dims and params of a .plast model, not of the dialect module '" + path + "'";
     return nullptr;
   }
-  std::unique_ptr<ir::Module> module = compileToDialect(*file, isPlir, estimator, defines, err);
+  std::string hashed = file->text(); // and the C++ files it imports
+  std::unique_ptr<ir::Module> module = compileToDialect(*file, isPlir, estimator, defines, hashed, err);
   if (!module)
     return nullptr;
   if (options.interpret)
     return std::make_unique<InterpretedModel>(std::move(module),
-                                              meta::textHash(defines.hashedSource(file->text())));
+                                              meta::textHash(defines.hashedSource(hashed)));
   codegen::NativeOptions native; // host CPU, f64, optimised
   std::unique_ptr<runtime::NativeModel> jit =
-      runtime::jitCompile(*module, defines.hashedSource(file->text()), native, err);
+      runtime::jitCompile(*module, defines.hashedSource(hashed), native, err);
   if (!jit) {
     err = "cannot JIT-compile '" + path + "': " + err + " (--interpret runs it interpreted)";
     return nullptr;

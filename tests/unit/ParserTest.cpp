@@ -81,6 +81,13 @@ std::string paren(const Expr &e) {
       s += (k ? ", " : "") + paren(*c.args[k]);
     return s + ")";
   }
+  case ExprKind::HelperCall: {
+    auto &c = static_cast<const HelperCallExpr &>(e);
+    std::string s = c.name + "(";
+    for (size_t k = 0; k < c.args.size(); ++k)
+      s += (k ? ", " : "") + paren(*c.args[k]);
+    return s + ")";
+  }
   case ExprKind::IndexSum: {
     auto &x = static_cast<const IndexSumExpr &>(e);
     std::string s = "sum<";

@@ -30,9 +30,10 @@ struct Checked {
   bool ok = false;
 };
 
-Checked check(std::string text) {
+/// `path` matters to a model that imports C++ helpers (relative to it).
+Checked check(std::string text, std::string path = "t.plast") {
   Checked c;
-  c.file = std::make_shared<SourceFile>("t.plast", std::move(text));
+  c.file = std::make_shared<SourceFile>(std::move(path), std::move(text));
   std::ostringstream msgs;
   DiagnosticEngine diag(c.file, msgs);
   c.module = parseSource(*c.file, diag);
@@ -164,7 +165,7 @@ TEST(SemaTest, EveryExampleChecksLowersAndVerifies) {
     if (entry.path().extension() != ".plast")
       continue;
     ++n;
-    Checked c = check(readFile(entry.path()));
+    Checked c = check(readFile(entry.path()), entry.path().string());
     ASSERT_TRUE(c.ok) << entry.path() << "\n" << c.messages;
     std::unique_ptr<ir::Module> m = lowerToDialect(*c.module);
     std::vector<ir::VerifierError> errors = ir::verify(*m);

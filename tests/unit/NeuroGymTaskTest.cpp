@@ -372,3 +372,43 @@ TEST(NeuroGymTasks, ActionsAreReadByArgmaxOrThreshold) {
   EXPECT_EQ(readAction(a, z2), 0);
   EXPECT_EQ(readAction(a, z3), 2); // the fixation output is not read
 }
+
+// abort_ends_trial: the first break of fixation costs `abort` and ends the
+// scoring (a later correct response earns nothing); without it, each step
+// of broken fixation costs `abort` and the trial goes on.
+TEST(NeuroGymTasks, AbortEndsTheTrialOnlyWhenAsked) {
+  auto make = [](bool ends) {
+    std::string err;
+    auto t = parseTask(std::string(R"(dt = 100
+inputs = 1
+outputs = 2
+[actions]
+names = ["fixate", "go"]
+abort_ends_trial = )") + (ends ? "true" : "false") + R"(
+[[epoch]]
+name = "fixation"
+duration = 300
+fixate = true
+[[epoch]]
+name = "decision"
+duration = 200
+answer = 1
+scored = true
+)",
+                       "abort.toml", err);
+    EXPECT_TRUE(t) << err;
+    return std::move(*t);
+  };
+  for (bool ends : {false, true}) {
+    Task task = make(ends);
+    TaskGenerator gen(task);
+    Trial tr;
+    gen.generate(1, 0, tr);
+    std::vector<double> z = respond(tr, 2, 3, 1); // the correct go at the decision
+    z[0] = 0, z[1] = 1;                           // breaks fixation at steps 0 and 1
+    z[2] = 0, z[3] = 1;
+    TrialScore s = scoreTrial(task, tr, z.data());
+    EXPECT_DOUBLE_EQ(s.reward, ends ? -0.1 : -0.2 + 1.0) << "abort_ends_trial = " << ends;
+    EXPECT_EQ(s.correct, !ends);
+  }
+}

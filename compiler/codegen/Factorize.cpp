@@ -34,6 +34,8 @@ using Sum = std::vector<Term>;
 
 /// More terms than this: the expansion is not worth it (or blows up).
 constexpr size_t kMaxTerms = 512;
+/// Deepest operand chain an expansion follows.
+constexpr int kMaxExpandDepth = 128;
 
 class Factorizer {
 public:
@@ -49,6 +51,7 @@ public:
           op->operands[0]->type.rank == 2)
         roots.insert(op->operands[0]);
     versions();
+    number();
     ir::Builder b(scratch_, out_);
     b_ = &b;
     for (auto &op : in_.ops) {
@@ -86,24 +89,39 @@ private:
     }
   }
 
-  /// A structural key: equal keys compute equal values (duplicated ops of
-  /// the lowering, e.g. one powi per term, compare equal).
+  /// Structural value numbers as keys: equal keys compute equal values
+  /// (duplicated ops of the lowering, e.g. one powi per term, compare
+  /// equal). Operands come before their uses in a region, so one forward
+  /// pass numbers every op from its operands' numbers: keys of constant
+  /// size and no recursion, however long a chain of ops (an unrolled C++
+  /// helper loop made the former recursive string keys quadratic and deep
+  /// enough to overflow the stack).
+  void number() {
+    std::map<std::string, size_t> ids;
+    for (auto &op : in_.ops) {
+      std::string k = std::string(ir::mnemonic(op->kind)) + ":" + op->type.str();
+      if (op->quantity)
+        k += "@" + op->quantity->name + "#" + std::to_string(version_[op.get()]);
+      if (op->kind == OpKind::Const)
+        k += "=" + std::to_string(op->attrs.value) + "/" +
+             std::to_string(std::hash<double>()(op->attrs.value));
+      for (int64_t v : op->attrs.ints)
+        k += "," + std::to_string(v);
+      k += "(";
+      for (const Op *o : op->operands)
+        k += key(o) + ";";
+      k += ")";
+      auto [it, fresh] = ids.emplace(std::move(k), ids.size());
+      keys_[op.get()] = "v" + std::to_string(it->second);
+    }
+  }
+
+  /// The key of `op` (number()); an op from outside the region is its own.
   const std::string &key(const Op *op) {
     auto it = keys_.find(op);
     if (it != keys_.end())
       return it->second;
-    std::string k = std::string(ir::mnemonic(op->kind)) + ":" + op->type.str();
-    if (op->quantity)
-      k += "@" + op->quantity->name + "#" + std::to_string(version_[op]);
-    if (op->kind == OpKind::Const)
-      k += "=" + std::to_string(op->attrs.value) + "/" + std::to_string(std::hash<double>()(op->attrs.value));
-    for (int64_t v : op->attrs.ints)
-      k += "," + std::to_string(v);
-    k += "(";
-    for (const Op *o : op->operands)
-      k += key(o) + ";";
-    k += ")";
-    return keys_[op] = k;
+    return keys_[op] = "p" + std::to_string(reinterpret_cast<uintptr_t>(op));
   }
 
   // ---- expansion into sums of products -----------------------------------
@@ -140,12 +158,16 @@ private:
   /// Expands `op` used in the role `role` (its rank: 0 Scalar, 1 Row or
   /// Col, 2 Full). Sums and products of the same rank are expanded; an
   /// outer product or broadcast splits a matrix into row and column factors.
-  std::optional<Sum> expand(const Op *op, Role role) {
+  std::optional<Sum> expand(const Op *op, Role role, int depth = 0) {
     if (op->type.rank == 0 && op->kind != OpKind::Const)
       return atom(op, Role::Scalar);
+    // Deeper than this, the op is kept whole (always valid): a long chain
+    // of vector ops (an unrolled helper loop) must not overflow the stack.
+    if (depth > kMaxExpandDepth)
+      return atom(op, role);
     auto operand = [&](size_t k) {
       const Op *o = op->operands[k];
-      return expand(o, o->type.rank == 0 ? Role::Scalar : role);
+      return expand(o, o->type.rank == 0 ? Role::Scalar : role, depth + 1);
     };
     switch (op->kind) {
     case OpKind::Const:
@@ -168,14 +190,15 @@ private:
       break;
     case OpKind::Outer:
       if (role == Role::Full)
-        return product(expand(op->operands[0], Role::Row), expand(op->operands[1], Role::Col));
+        return product(expand(op->operands[0], Role::Row, depth + 1),
+                       expand(op->operands[1], Role::Col, depth + 1));
       break;
     case OpKind::Bcast: {
       const Op *x = op->operands[0];
       if (x->type.rank == 0)
-        return expand(x, Role::Scalar);
+        return expand(x, Role::Scalar, depth + 1);
       if (role == Role::Full && x->type.rank == 1)
-        return expand(x, op->attrs.ints[0] == 0 ? Role::Row : Role::Col);
+        return expand(x, op->attrs.ints[0] == 0 ? Role::Row : Role::Col, depth + 1);
       break;
     }
     default:

@@ -275,8 +275,23 @@ bool isDouble(clang::QualType t) {
   return t.getCanonicalType()->isSpecificBuiltinType(clang::BuiltinType::Double);
 }
 bool isBool(clang::QualType t) { return t.getCanonicalType()->isBooleanType(); }
+/// The integer types a helper may use: signed int, long and long long,
+/// whose arithmetic plasticc folds exactly (in double, to 2^53). Unsigned
+/// and narrow types wrap or convert, which it does not model: refused.
 bool isInteger(clang::QualType t) {
-  return t.getCanonicalType()->isIntegerType() && !isBool(t);
+  const clang::Type *c = t.getCanonicalType().getTypePtr();
+  return c->isSpecificBuiltinType(clang::BuiltinType::Int) ||
+         c->isSpecificBuiltinType(clang::BuiltinType::Long) ||
+         c->isSpecificBuiltinType(clang::BuiltinType::LongLong);
+}
+
+/// Whether the integer `v` is a value of type `t` (int: 32 bits; long and
+/// long long: as far as a double holds integers exactly, 2^53).
+bool fitsInteger(double v, clang::QualType t) {
+  double limit = t.getCanonicalType()->isSpecificBuiltinType(clang::BuiltinType::Int)
+                     ? 2147483647.0
+                     : 9007199254740992.0;
+  return v >= -limit - 1 && v <= limit;
 }
 
 class Lifter;
@@ -559,7 +574,7 @@ void BodyLifter::checkType(clang::QualType t, const clang::Stmt *at, const std::
                      : t->isReferenceType() ? "a reference"
                      : t->isArrayType()     ? "an array"
                                             : "of type '" + t.getAsString() + "'";
-  fail(at, what + " is " + kind + "; a helper computes with double (and integer and bool "
+  fail(at, what + " is " + kind + "; a helper computes with double (and int, long and bool "
                                   "constants) only");
 }
 
@@ -824,6 +839,9 @@ void BodyLifter::assign(const clang::VarDecl *v, const clang::Expr *valueExpr, c
       default: fail(at, "this compound assignment is outside the subset");
       }
     }
+    if (!fitsInteger(x, v->getType()))
+      fail(at, "the value of " + quote(v->getNameAsString()) + " overflows '" +
+                   v->getType().getAsString() + "' (undefined in C++)");
     env[v] = Value{Value::Number, x, {}};
     return;
   }
@@ -869,6 +887,9 @@ void BodyLifter::effect(const clang::Expr *e, Env &env) {
     if (isInteger(v->getType())) {
       if (old.kind != Value::Number)
         fail(e, "integer " + quote(v->getNameAsString()) + " is not known here");
+      if (!fitsInteger(old.number + step, v->getType()))
+        fail(e, "the value of " + quote(v->getNameAsString()) + " overflows '" +
+                    v->getType().getAsString() + "' (undefined in C++)");
       env[v] = Value{Value::Number, old.number + step, {}};
       return;
     }
@@ -990,10 +1011,16 @@ std::optional<double> BodyLifter::constantBinary(const clang::BinaryOperator *b,
   if (!x || !y || b->isAssignmentOp() || op == BO_Comma)
     return std::nullopt;
   bool integral = isInteger(b->getType());
+  auto checked = [&](double r) -> std::optional<double> {
+    if (integral && !fitsInteger(r, b->getType()))
+      fail(b, "this integer arithmetic overflows '" + b->getType().getAsString() +
+                  "' (undefined in C++)");
+    return r;
+  };
   switch (op) {
-  case BO_Add: return *x + *y;
-  case BO_Sub: return *x - *y;
-  case BO_Mul: return *x * *y;
+  case BO_Add: return checked(*x + *y);
+  case BO_Sub: return checked(*x - *y);
+  case BO_Mul: return checked(*x * *y);
   case BO_Div:
     if (integral)
       return *y == 0 ? std::nullopt : std::optional<double>(std::trunc(*x / *y));

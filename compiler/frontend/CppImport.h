@@ -23,7 +23,7 @@ namespace plasticc {
 /// Most statements' worth of lifted expression nodes in one helper (loops
 /// are unrolled, branches if-converted, so this bounds what a short C++
 /// function can grow into).
-inline constexpr size_t kMaxHelperNodes = 100000;
+inline constexpr size_t kMaxHelperNodes = 10000;
 /// Most iterations of one loop of a helper (each is unrolled).
 inline constexpr int64_t kMaxLoopTrips = 4096;
 

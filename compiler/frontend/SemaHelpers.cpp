@@ -23,7 +23,7 @@ namespace {
 /// Most expression nodes all helper calls of a model inline to together
 /// (nested calls multiply): beyond it the model is refused, not compiled
 /// for minutes.
-constexpr size_t kMaxInlinedNodes = 1000000;
+constexpr size_t kMaxInlinedNodes = 100000;
 
 size_t countNodes(const Expr &e) {
   switch (e.kind) {

@@ -62,7 +62,7 @@ void scoreActions(const Task &task, const Trial &trial, const double *z, TrialSc
   std::vector<double> vars = trial.vars;
   const size_t tv = static_cast<size_t>(task.timeVar());
   double reward = 0;
-  int lastAnswer = -1;
+  bool anyResponseEpoch = false, answerAlwaysFixate = true;
   score.choice = 0;
   score.correct = false;
   for (int64_t t = 0; t < trial.steps; ++t) {
@@ -70,8 +70,10 @@ void scoreActions(const Task &task, const Trial &trial, const double *z, TrialSc
     const Epoch &ep = task.epochs[e];
     vars[tv] = static_cast<double>(t - trial.bounds[e]) * task.dtMs;
     const int a = readAction(spec, z + t * O);
-    if (ep.answer)
-      lastAnswer = trial.answer[static_cast<size_t>(t)];
+    if (ep.answer) {
+      anyResponseEpoch = true;
+      answerAlwaysFixate &= trial.answer[static_cast<size_t>(t)] == 0;
+    }
     if (ep.fixate && a != 0) {
       reward += task.rewards.abort.eval(vars);
       if (spec.abortEndsTrial) {
@@ -86,7 +88,10 @@ void scoreActions(const Task &task, const Trial &trial, const double *z, TrialSc
     }
   }
   score.reward = reward + task.rewards.miss.eval(vars);
-  score.correct = lastAnswer == 0;
+  // Withholding is correct only where fixation is the answer throughout
+  // (a no-go trial); NeuroGym's performance is 0 for a trial without a
+  // response otherwise (ReadySetGo: a go was due).
+  score.correct = anyResponseEpoch && answerAlwaysFixate;
 }
 
 } // namespace plasticc::tasks

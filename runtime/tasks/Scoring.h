@@ -41,8 +41,9 @@ int readAction(const ActionSpec &actions, const double *z);
 /// (and ends the scoring if abort_ends_trial); the first one in a response
 /// epoch earns `correct` if it is the answer there, else `fail`, and ends the
 /// scoring; a trial nothing ended earns `miss` at its last step. The trial
-/// is correct when its response (0 if none) is the answer at the response
-/// (at the last response step without one). Sets reward, choice and correct.
+/// is correct when its response is the answer at that step; a trial
+/// without one, when the answer is fixation (0) at every step of every
+/// response epoch (a withheld no-go). Sets reward, choice and correct.
 void scoreActions(const Task &task, const Trial &trial, const double *z, TrialScore &score);
 
 } // namespace plasticc::tasks

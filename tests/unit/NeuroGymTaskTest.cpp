@@ -412,3 +412,18 @@ scored = true
     EXPECT_EQ(s.correct, !ends);
   }
 }
+
+// A trial without a response is correct only where fixation is the answer
+// throughout (GoNogo's no-go); in ReadySetGo a go was due, so silence is
+// wrong, as NeuroGym's performance stays 0 (found by a review).
+TEST(NeuroGymTasks, SilenceIsCorrectOnlyWhereFixationIsTheAnswer) {
+  Task rsg = load("ready_set_go");
+  TaskGenerator gen(rsg);
+  Trial tr;
+  for (int k = 0; k < 20; ++k) {
+    gen.generate(kSeed, k, tr);
+    TrialScore s = scoreTrial(rsg, tr, respond(tr, 2, -1, 0).data());
+    EXPECT_FALSE(s.correct) << "trial " << k;
+    EXPECT_DOUBLE_EQ(s.reward, 0.0);
+  }
+}

@@ -1,5 +1,5 @@
 // Input of ../../import-too-large.plast: each f<k> calls f<k-1> twice, so
-// f24 inlines to 2^24 calls of f0 (the model's bound is 10^6 operations).
+// f24 inlines to 2^24 calls of f0 (the model's bound is 10^5 operations).
 double f0(double x) { return x * 1.5; }
 double f1(double x) { return f0(x) + f0(x + 1); }
 double f2(double x) { return f1(x) + f1(x + 1); }

@@ -304,15 +304,16 @@ private:
 
   /// input_noise = sd (every channel) | [sd per channel] (numbers or formulas)
   void readInputNoise(const toml::table &t, const toml::node &n, Epoch &ep) {
-    if (n.is_array()) {
-      ep.inputNoise = formulas(t, "input_noise", task_.inputs, ep.name);
+    if (n.is_array() || n.is_string()) { // per channel, or one formula for all
+      if (n.is_array())
+        ep.inputNoise = formulas(t, "input_noise", task_.inputs, ep.name);
+      else
+        ep.inputNoise.assign(static_cast<size_t>(task_.inputs), formula(n, "input_noise"));
       for (const TaskExpr &f : ep.inputNoise)
-        if (f.isConstant() && f.eval({}) < 0)
-          diag_.error(locOf(n.source()), "input_noise must be >= 0 (a standard deviation)");
-      return;
-    }
-    if (n.is_string()) { // one formula for every channel
-      ep.inputNoise.assign(static_cast<size_t>(task_.inputs), formula(n, "input_noise"));
+        if (std::string at = valueWhere(f, [](double v) { return v < 0; }); !at.empty()) {
+          diag_.error(locOf(n.source()), "input_noise must be >= 0 (a standard deviation)" + at);
+          break;
+        }
       return;
     }
     if (auto v = number(n, "input_noise")) {
@@ -340,9 +341,14 @@ private:
     if (const toml::node *a = t.get("answer")) {
       ep.answer = formula(*a, "answer");
       const double actions = static_cast<double>(task_.outputs);
-      std::string at = valueWhere(*ep.answer, [&](double v) {
+      auto notAction = [&](double v) {
         return std::isfinite(v) && (v != std::round(v) || v < 0 || v >= actions);
-      });
+      };
+      // An answer that reads t is checked at every step of a fixed epoch.
+      const int64_t steps = ep.answer->uses(task_.timeVar()) && !ep.duration.random() ? ep.steps : 1;
+      std::string at;
+      for (int64_t k = 0; k < steps && at.empty() && k < 100000; ++k)
+        at = valueWhere(*ep.answer, notAction, static_cast<double>(k) * task_.dtMs);
       if (task_.actions && !at.empty())
         diag_.error(locOf(a->source()), "the answer of epoch '" + ep.name +
                                             "' must be an action: 0 to " +
@@ -478,7 +484,7 @@ private:
       return out;
     }
     if (static_cast<int64_t>(arr->size()) != width) {
-      const char *what = std::string(key) == "input" ? "inputs" : "outputs";
+      const char *what = std::string(key) == "target" ? "outputs" : "inputs";
       diag_.error(locOf(n->source()), std::string("'") + key + "' of epoch '" + epoch +
                                           "' has " + std::to_string(arr->size()) +
                                           (arr->size() == 1 ? " entry" : " entries") +
@@ -518,7 +524,8 @@ private:
   /// d = 0)", trying every combination of the discrete conditions' values
   /// and the ends of the continuous ones (at most kMaxCombinations), with dt
   /// as given, t = 0 and every duration one step; "" if none.
-  template <typename Bad> std::string valueWhere(const TaskExpr &f, Bad bad) const {
+  template <typename Bad>
+  std::string valueWhere(const TaskExpr &f, Bad bad, double t = 0.0) const {
     constexpr int64_t kMaxCombinations = 4096;
     const std::vector<Condition> &cs = task_.conditions;
     std::vector<std::vector<double>> candidates;
@@ -530,7 +537,7 @@ private:
     }
     std::vector<double> vars(vars_.size(), task_.dtMs);
     if (vars.size() > cs.size() + 1)
-      vars[cs.size() + 1] = 0.0;
+      vars[cs.size() + 1] = t;
     for (int64_t k = 0; k < combos; ++k) {
       int64_t rest = k;
       for (size_t i = 0; i < cs.size(); ++i) { // combination k in mixed radix
@@ -547,6 +554,8 @@ private:
       at << " (" << (std::isnan(value) ? "nan" : std::isinf(value) ? (value > 0 ? "inf" : "-inf") : fmtNumber(value));
       for (size_t i = 0; i < cs.size(); ++i)
         at << (i ? ", " : " for ") << cs[i].name << " = " << vars[i];
+      if (t != 0)
+        at << (cs.empty() ? " for " : ", ") << "t = " << t;
       return at.str() + ")";
     }
     return "";

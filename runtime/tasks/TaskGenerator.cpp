@@ -196,8 +196,8 @@ void TaskGenerator::drawTiming(uint64_t s, Trial &out) const {
   out.vars[C] = task_.dtMs;
   if (!task_.randomTiming()) {
     out.bounds = bounds_;
-    for (size_t e = 0; e < E; ++e)
-      out.vars[C + 2 + e] = task_.epochs[e].durationMs;
+    for (size_t e = 0; e < E; ++e) // as rescaled by --steps, in the task's dt
+      out.vars[C + 2 + e] = static_cast<double>(bounds_[e + 1] - bounds_[e]) * task_.dtMs;
     out.steps = steps_;
     return;
   }

@@ -77,7 +77,7 @@ std::string verdict(const std::vector<RuleResult> &results) {
   for (const RuleResult &cand : results) {
     if (!cand.rule.candidate)
       continue;
-    const RuleResult *best = nullptr;
+    const RuleResult *best = nullptr, *bestLoss = nullptr;
     std::string ties, losses;
     for (const RuleResult &r : results) {
       if (r.rule.candidate)
@@ -86,21 +86,30 @@ std::string verdict(const std::vector<RuleResult> &results) {
         best = &r;
       MeanSem d = pairedDifference(cand.perNetwork, r.perNetwork);
       std::string item = r.rule.name + " (" + num(r.meanReward.mean) + ")";
-      if (!(std::fabs(d.mean) > 2 * d.sem)) // also when the error is unknown (< 2 networks)
+      if (!(std::fabs(d.mean) > 2 * d.sem)) { // also when the error is unknown (< 2 networks)
         ties += (ties.empty() ? "" : ", ") + item;
-      else if (d.mean < 0)
+      } else if (d.mean < 0) {
         losses += (losses.empty() ? "" : ", ") + item;
+        if (!bestLoss || r.meanReward.mean > bestLoss->meanReward.mean)
+          bestLoss = &r;
+      }
     }
     if (!best)
       return "";
-    MeanSem d = pairedDifference(cand.perNetwork, best->perNetwork);
+    // The figures are those of the comparison the verdict leads with: the
+    // best baseline it loses to, if any (the best baseline overall may be a
+    // tie, whose figures would read as contradicting "worse").
+    const RuleResult *ref = bestLoss && bestLoss != best ? bestLoss : best;
+    MeanSem d = pairedDifference(cand.perNetwork, ref->perNetwork);
     std::string detail = "mean reward during learning " + num(cand.meanReward.mean) + " vs " +
-                         num(best->meanReward.mean) + " for the best baseline, " +
-                         best->rule.name + ": difference " + num(d.mean) + ", standard error " +
+                         num(ref->meanReward.mean) +
+                         (ref == best ? " for the best baseline, " : " for the best baseline it loses to, ") +
+                         ref->rule.name + ": difference " + num(d.mean) + ", standard error " +
                          num(d.sem) + " over " + plural(d.n, "held-out network");
     out += "verdict: " + cand.rule.name;
     if (!losses.empty())
-      out += " does not beat " + losses + " (worse by more than 2 standard errors); ";
+      out += " does not beat " + losses + " (worse by more than 2 standard errors)" +
+             (ties.empty() ? "" : " and ties with " + ties) + "; ";
     else if (!ties.empty())
       out += " ties with " + ties + " (difference within 2 standard errors); ";
     else

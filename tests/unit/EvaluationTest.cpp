@@ -308,6 +308,18 @@ TEST(Report, VerdictIsPairedOverAllNetworks) {
                        "standard errors)",
                        0),
             0u);
+  // Worse than B, tied with C whose mean is higher but noisy: the figures
+  // are those of B, the comparison the verdict leads with (a review found
+  // "worse by more than 2 standard errors" followed by C's 1.4 s.e.).
+  std::string mixed = verdict({withPerNetwork("learned", {-0.7, -0.7, -0.75}, true),
+                               withPerNetwork("B", {-0.6, -0.6, -0.6}, false),
+                               withPerNetwork("C", {0.0, -1.2, -0.2}, false)});
+  EXPECT_EQ(mixed.rfind("verdict: learned does not beat B (-0.6) (worse by more than 2 standard "
+                        "errors) and ties with C (-0.4667); mean reward during learning -0.7167 "
+                        "vs -0.6 for the best baseline it loses to, B: difference -0.1167",
+                        0),
+            0u)
+      << mixed;
   // Two candidates, one line each; no baseline: no verdict.
   std::string two = verdict({withPerNetwork("learned", {-0.4, -0.5}, true),
                              withPerNetwork("learned, eta tuned", {-0.4, -0.5}, true),

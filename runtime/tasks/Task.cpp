@@ -258,6 +258,9 @@ private:
       ++epochIndex_;
       if (!ep.name.empty() && !seen.insert(ep.name).second)
         diag_.error(ep.loc, "duplicate epoch name '" + ep.name + "'");
+      if (!ep.name.empty() && !validIdentifier(ep.name))
+        diag_.error(ep.loc, "epoch name '" + ep.name + "' is not an identifier (formulas name its "
+                            "duration dur_" + ep.name + ")");
       if (total <= kMaxSteps && (total += ep.steps) > kMaxSteps)
         diag_.error(ep.loc, "the trial is more than 10^7 steps long by the end of epoch '" +
                                 ep.name + "'");
@@ -613,6 +616,8 @@ private:
                             ": each output must be the score of one action (fixation first)");
       else if (a.names.size() < 2)
         diag_.error(at, "[actions] needs at least two actions: fixation and a response");
+      else if (std::set<std::string>(a.names.begin(), a.names.end()).size() != a.names.size())
+        diag_.error(at, "[actions] names an action twice; each output is its own action");
     } else {
       diag_.error(a.loc, "[actions] needs 'names': one action per output, fixation first");
     }
@@ -649,6 +654,9 @@ private:
     if (const toml::node *c = root.get("choices"))
       diag_.error(locOf(c->source()), "give either 'choices' (responses read from the mean output) "
                                       "or [actions] (one output per action), not both");
+    if (const toml::node *c = root.get("correct_below"))
+      diag_.error(locOf(c->source()), "give either 'correct_below' (an error threshold) or "
+                                      "[actions] (whose answers judge a trial), not both");
     if (!root.get("reward"))
       task_.reward = RewardKind::Actions;
     bool anyAnswer = std::any_of(task_.epochs.begin(), task_.epochs.end(),

@@ -769,3 +769,26 @@ scored = true
   EXPECT_NE(err.find("bad.toml:4:1: error: an [actions] task needs a response epoch"),
             std::string::npos) << err;
 }
+
+// Found by a review: duplicate action names, an epoch name formulas cannot
+// spell, and correct_below beside [actions] were accepted.
+TEST(TaskErrors, ActionNamesEpochNamesAndJudgesAreChecked) {
+  std::string err = errorsOf(R"(dt = 1
+inputs = 1
+outputs = 3
+correct_below = 1
+[actions]
+names = ["fixate", "a", "a"]
+[[epoch]]
+name = "the decision"
+duration = 3
+answer = 1
+scored = true
+)");
+  EXPECT_NE(err.find("bad.toml:6:9: error: [actions] names an action twice"), std::string::npos)
+      << err;
+  EXPECT_NE(err.find("bad.toml:4:17: error: give either 'correct_below'"), std::string::npos) << err;
+  EXPECT_NE(err.find("bad.toml:7:1: error: epoch name 'the decision' is not an identifier"),
+            std::string::npos)
+      << err;
+}

@@ -319,6 +319,15 @@ bool Checker::integerConstant(const Expr &e, int64_t &n) {
 // Leaves
 //===----------------------------------------------------------------------===//
 
+bool Checker::checkArguments(std::vector<ExprPtr> &args, std::vector<Expr *> &out) {
+  bool ok = true;
+  for (auto &a : args) {
+    ok = check(*a) && ok;
+    out.push_back(a.get());
+  }
+  return ok;
+}
+
 bool Checker::checkName(NameExpr &e) {
   if (e.symbol && e.symbol->kind == SymbolKind::Helper) {
     // A parameter or local of a helper call's instance: bound when the
@@ -649,13 +658,8 @@ bool Checker::checkCall(CallExpr &e) {
   }
   if (e.callee == Builtin::Sum || e.callee == Builtin::Count || e.callee == Builtin::Mean)
     return checkReduction(e);
-  bool ok = true;
   std::vector<Expr *> args;
-  for (auto &a : e.args) {
-    ok = check(*a) && ok;
-    args.push_back(a.get());
-  }
-  if (!ok)
+  if (!checkArguments(e.args, args))
     return false;
   std::string what = std::string(fn) + "(...)";
   if (!combineShapes(e, args, e.nameRange, what))

@@ -115,13 +115,8 @@ bool Checker::checkHelperCall(HelperCallExpr &e) {
     return false;
   if (inlinedNodes_ > kMaxInlinedNodes)
     return false; // reported once, at the call that crossed the bound
-  bool ok = true;
   std::vector<Expr *> args;
-  for (auto &a : e.args) {
-    ok = check(*a) && ok;
-    args.push_back(a.get());
-  }
-  if (!ok)
+  if (!checkArguments(e.args, args))
     return false;
   for (Expr *a : args)
     if (!a->unit.dimensionless()) {

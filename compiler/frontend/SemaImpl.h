@@ -87,6 +87,9 @@ public:
   bool check(Expr &e);
 
 private:
+  /// Checks every argument of a call (all of them, so each error is
+  /// reported) and lists them in `out`; false if any failed.
+  bool checkArguments(std::vector<ExprPtr> &args, std::vector<Expr *> &out);
   bool checkName(NameExpr &e);
   bool checkIndex(IndexExpr &e);
   bool checkIndexArg(IndexExpr &e, IndexArg &arg, int axis, const Symbol &array);

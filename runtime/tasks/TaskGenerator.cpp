@@ -214,36 +214,50 @@ void TaskGenerator::drawTiming(uint64_t s, Trial &out) const {
 }
 
 /// Inputs (with their noise), target, mask and answer of epoch e's steps.
-/// A formula that reads `t` is evaluated at every step, others once.
+/// A formula that reads `t` is evaluated at every step, others once (which
+/// formulas read it is found once per epoch, not at every step).
 void TaskGenerator::fillEpoch(size_t e, uint64_t s, Trial &out) const {
   const Epoch &ep = task_.epochs[e];
   const int64_t I = task_.inputs, O = task_.outputs;
   const int32_t tv = task_.timeVar();
   std::vector<double> vars = out.vars;
-  auto at = [&](const TaskExpr &f, int64_t t, double &cached, bool first) {
-    if (first || f.uses(tv)) {
-      vars[static_cast<size_t>(tv)] = static_cast<double>(t - out.bounds[e]) * task_.dtMs;
-      cached = f.eval(vars);
-    }
-    return cached;
+  /// One formula of the epoch: its value, re-evaluated each step if it reads t.
+  struct Channel {
+    const TaskExpr *f = nullptr;
+    bool perStep = false;
+    double value = 0;
   };
-  std::vector<double> in(I), sd(I), tgt(O);
-  double answer = 0;
+  auto channels = [&](const std::vector<TaskExpr> &fs) {
+    std::vector<Channel> cs;
+    for (const TaskExpr &f : fs)
+      cs.push_back({&f, f.uses(tv), 0.0});
+    return cs;
+  };
+  auto at = [&](Channel &c, int64_t t, bool first) {
+    if (first || c.perStep) {
+      vars[static_cast<size_t>(tv)] = static_cast<double>(t - out.bounds[e]) * task_.dtMs;
+      c.value = c.f->eval(vars);
+    }
+    return c.value;
+  };
+  std::vector<Channel> in = channels(ep.input), sd = channels(ep.inputNoise),
+                       tgt = channels(ep.target);
+  Channel answer{ep.answer ? &*ep.answer : nullptr, ep.answer && ep.answer->uses(tv), 0.0};
   const bool oneHot = task_.actions && !ep.targetGiven;
   for (int64_t t = out.bounds[e]; t < out.bounds[e + 1]; ++t) {
     const bool first = t == out.bounds[e];
     for (int64_t i = 0; i < I; ++i) {
-      double noise = at(ep.inputNoise[i], t, sd[i], first);
+      double noise = at(sd[i], t, first);
       noise = noise > 0 ? random::normal(s, kInputNoiseStream, static_cast<uint64_t>(t * I + i), 0.0,
                                          noise * noise)
                         : 0.0;
-      out.u[t * I + i] = at(ep.input[i], t, in[i], first) + noise;
+      out.u[t * I + i] = at(in[i], t, first) + noise;
     }
     if (ep.answer)
-      out.answer[static_cast<size_t>(t)] = static_cast<int>(std::lround(at(*ep.answer, t, answer, first)));
+      out.answer[static_cast<size_t>(t)] = static_cast<int>(std::lround(at(answer, t, first)));
     for (int64_t o = 0; o < O; ++o)
       out.y[t * O + o] = oneHot ? (o == (ep.answer ? out.answer[static_cast<size_t>(t)] : 0) ? 1.0 : 0.0)
-                                : at(ep.target[o], t, tgt[o], first);
+                                : at(tgt[o], t, first);
     out.m[t] = ep.mask;
   }
 }

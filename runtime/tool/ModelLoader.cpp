@@ -62,6 +62,7 @@ public:
   explicit SharedBackend(std::shared_ptr<runtime::Backend> b) : b_(std::move(b)) {}
   const runtime::ModelInfo &info() const override { return b_->info(); }
   void init(void *s, const double *meta, uint64_t seed) override { b_->init(s, meta, seed); }
+  void setTrialStart(void *s) override { b_->setTrialStart(s); }
   void beginTrial(void *s) override { b_->beginTrial(s); }
   void step(void *s, const double *in, const double *xi) override { b_->step(s, in, xi); }
   void stepPrimal(void *s, const double *in, const double *xi) override {

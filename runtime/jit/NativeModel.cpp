@@ -180,14 +180,17 @@ bool sameDescriptor(const ModelInfo &e, const ModelInfo &a, std::string &error) 
 
 std::unique_ptr<NativeModel> NativeModel::create(EntryPoints e, std::shared_ptr<void> owner,
                                                  const ModelInfo *expected, std::string &error) {
-  if (!e.info || !e.init || !e.setTrialStart || !e.beginTrial || !e.step || !e.stepPrimal || !e.endTrial) {
+  std::unique_ptr<NativeModel> m(new NativeModel(e, std::move(owner)));
+  // The descriptor first: a library of another ABI version may lack an
+  // entry point of this one (plasticc_set_trial_start came with ABI 4).
+  if (e.info && !readDescriptor(e.info(), m->info_, error))
+    return nullptr;
+  if (!e.info || !e.init || !e.setTrialStart || !e.beginTrial || !e.step || !e.stepPrimal ||
+      !e.endTrial) {
     error = "not a plasticc model: an entry point (plasticc_info, plasticc_init, ...) is missing";
     return nullptr;
   }
-  std::unique_ptr<NativeModel> m(new NativeModel(e, std::move(owner)));
   const plasticc_model_info *c = e.info();
-  if (!readDescriptor(c, m->info_, error))
-    return nullptr;
   m->elem_ = c->elem;
   m->lanes_ = c->tangent_lanes;
   if (expected && !sameDescriptor(*expected, m->info_, error))

@@ -9,7 +9,8 @@
 #       the model linked in (static) and as a shared library.
 # Neither sees the source or build tree (PATH has no build/bin). Last, the
 # installed plasticc-meta runs one meta-iteration on a task named without a
-# path (found in PREFIX/share/plasticc). Prints "install test: ok".
+# path (found in PREFIX/share/plasticc), and the Python package, if built,
+# imports from PREFIX. Prints "install test: ok".
 set -euo pipefail
 build=$(realpath "$1"); src=$(realpath "$2"); work=$3; cc=$4
 
@@ -51,4 +52,13 @@ cmake --build "$work/project" > "$work/project-build.log"
 # The installed plasticc-meta finds its task files in the prefix.
 "$prefix/bin/plasticc-meta" "$examples/oja.plast" --task go_no_go --iters 1 --batch 1 \
   --trials 1 --threads 1 --no-plots -q --out "$work/meta" > "$work/meta.log"
+# The Python package, when the build has it, imports from the prefix.
+site=$(find "$prefix" -type d -path '*site-packages/plasticc' -printf '%h\n' | head -1)
+if [ -n "$site" ]; then
+  PYTHONPATH=$site /usr/bin/python3 -c "
+import plasticc, sys
+net = plasticc.compile('$examples/rnn_poly.plast', defines={'N': 4}).network(1)
+assert plasticc.__file__.startswith('$prefix'), plasticc.__file__
+print('python: plasticc from', plasticc.__file__)"
+fi
 echo "install test: ok"

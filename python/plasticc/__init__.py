@@ -13,8 +13,10 @@ plasticc._plasticc (python/src).
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Dict, List, Mapping, Optional, Sequence, Union
 
 import numpy as np
@@ -24,8 +26,8 @@ from . import _plasticc
 ABI_VERSION = _plasticc.ABI_VERSION
 Quantity = _plasticc.Quantity
 
-__all__ = ["compile", "Model", "Network", "Trial", "CompileError", "Diagnostic", "Quantity",
-           "ABI_VERSION"]
+__all__ = ["compile", "Model", "Network", "Trial", "Task", "TaskTrial", "CompileError", "TaskError",
+           "Diagnostic", "Quantity", "ABI_VERSION"]
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,96 @@ class CompileError(Exception):
         self.diagnostics: List[Diagnostic] = [
             Diagnostic(m[1], int(m[2]), int(m[3]), m[4], m[5])
             for m in (_LOCATED.match(line) for line in text.splitlines()) if m]
+
+
+class TaskError(CompileError):
+    """A task file that does not load, or a task name that names none;
+    .diagnostics as for CompileError."""
+
+
+def _task_dirs() -> List[Path]:
+    """Where a task named without a path is looked for: $PLASTICC_TASKS_DIR,
+    then PREFIX/share/plasticc/examples/tasks of an installed package, then
+    the source tree of the build."""
+    dirs = [Path(os.environ["PLASTICC_TASKS_DIR"])] if os.environ.get("PLASTICC_TASKS_DIR") else []
+    for parent in Path(__file__).resolve().parents:
+        if (parent / "share" / "plasticc" / "examples" / "tasks").is_dir():
+            dirs.append(parent / "share" / "plasticc" / "examples" / "tasks")
+            break
+    dirs.append(Path(_plasticc.SOURCE_DIR) / "examples" / "tasks")
+    return dirs
+
+
+def _task_path(name) -> Path:
+    """As plasticc-meta's --task: a path (with '/' or ending in .toml) that
+    is a file is that file; a name without '.' (neurogym/go_nogo included)
+    is a shipped task."""
+    text = str(name)
+    looks_like_file = "/" in text or text.endswith(".toml")
+    if looks_like_file and Path(text).is_file():
+        return Path(text)
+    if looks_like_file and ("." in text or text.startswith("/")):
+        return Path(text)  # the loader says it cannot open it
+    known = set()
+    for d in _task_dirs():
+        if (d / f"{text}.toml").is_file():
+            return d / f"{text}.toml"
+        known |= {str(p.relative_to(d).with_suffix("")) for p in d.rglob("*.toml")}
+    raise TaskError(f"unknown task '{text}' (shipped tasks: {' '.join(sorted(known)) or 'none found'})")
+
+
+class Task:
+    """A task file (docs/runtime.md "Task files"): a shipped task by name
+    ("go_no_go", "neurogym/go_nogo") or a path. steps > 0 rescales every
+    trial to that many steps, as plasticc-meta's --steps. Raises TaskError."""
+
+    def __init__(self, name_or_path, steps: int = 0):
+        try:
+            self._core = _plasticc.Task(str(_task_path(name_or_path)), int(steps))
+        except _plasticc.TaskFailure as e:
+            raise TaskError(str(e)) from None
+
+    name = property(lambda self: self._core.name)
+    description = property(lambda self: self._core.description)
+    dt_ms = property(lambda self: self._core.dt_ms)
+    inputs = property(lambda self: self._core.inputs, doc="I: input channels")
+    outputs = property(lambda self: self._core.outputs, doc="O: target channels")
+    steps = property(lambda self: self._core.steps, doc="T of every trial; 0 when drawn per trial")
+    trial_types = property(lambda self: self._core.trial_types)
+    condition_names = property(lambda self: self._core.condition_names)
+
+    def trial(self, seed: int, k: int) -> "TaskTrial":
+        """Trial k of the stream `seed`: a pure function of (seed, k). (The
+        seeds plasticc-meta gives its networks' trials are derived from its
+        own --seed; this is not a replay of them.)"""
+        return TaskTrial(self, self._core.trial(int(seed), int(k)))
+
+    def __repr__(self):
+        return f"<plasticc.Task {self.name}: I = {self.inputs}, O = {self.outputs}>"
+
+
+class TaskTrial:
+    """One trial of a task: u [T, I], y [T, O], m [T], the condition values,
+    the trial type and the correct choice; Network.run_trial takes it."""
+
+    def __init__(self, task: Task, core):
+        self.task = task
+        self._core = core
+
+    steps = property(lambda self: self._core.steps)
+    index = property(lambda self: self._core.index)
+    type = property(lambda self: self._core.type)
+    choice = property(lambda self: self._core.choice)
+    conditions = property(lambda self: dict(zip(self.task.condition_names, self._core.conditions)))
+    u = property(lambda self: self._core.u)
+    y = property(lambda self: self._core.y)
+    m = property(lambda self: self._core.m)
+
+    def inputs_for(self, model: "Model") -> np.ndarray:
+        """The model's inputs [T, input_length] as plasticc-meta lays them out
+        (u, y, m, and a one-hot `condition` and the index `trial` when the
+        model declares them); ValueError when model and task do not fit."""
+        return self.task._core.inputs_for(model._core, self._core)
 
 
 def compile(path, defines: Optional[Mapping[str, object]] = None, *, interpret: bool = False,
@@ -203,12 +295,14 @@ class Network:
     def run_trial(self, inputs: Union[np.ndarray, Mapping[str, object]], noise=None,
                   record: Sequence[str] = (), tangents: bool = True) -> Trial:
         """One trial (begin_trial, a step per row of inputs, end_trial).
-        inputs: a float64 C-contiguous array [T, input_length], or a dict of
-        the model's inputs by name. noise: [T, noise_length] (required when
+        inputs: a float64 C-contiguous array [T, input_length], a dict of
+        the model's inputs by name, or a TaskTrial (Task(name).trial(seed, k)). noise: [T, noise_length] (required when
         the model has noise; draw_noise draws it). record: names of the
         quantities whose values are kept after every step. tangents=False
         runs the primal step only (dR is None)."""
-        if isinstance(inputs, Mapping):
+        if isinstance(inputs, TaskTrial):
+            inputs = inputs.inputs_for(self.model)
+        elif isinstance(inputs, Mapping):
             steps = len(next(iter(inputs.values()))) if inputs else 0
             inputs = self.pack_inputs(inputs, steps)
         for what, a in (("inputs", inputs), ("noise", noise)):

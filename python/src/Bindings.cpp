@@ -9,6 +9,7 @@
 #include "Arrays.h"
 #include "Model.h"
 #include "Network.h"
+#include "Task.h"
 #include "plasticc/abi.h"
 
 #include <pybind11/stl.h>
@@ -156,17 +157,59 @@ void bindNetwork(py::module_ &m) {
            py::arg("tangents"));
 }
 
+py::array copyOf(const std::vector<double> &v, std::vector<py::ssize_t> shape) {
+  py::array_t<double> a(shape);
+  std::copy(v.begin(), v.end(), a.mutable_data());
+  return a;
+}
+
+/// `v` as `steps` rows (a trial's u or y: [T, width]).
+py::array rows(const std::vector<double> &v, int64_t steps) {
+  int64_t width = steps > 0 ? static_cast<int64_t>(v.size()) / steps : 0;
+  return copyOf(v, {steps, width});
+}
+
+void bindTask(py::module_ &m) {
+  py::class_<tasks::Trial>(m, "TaskTrial", "one trial of a task: inputs, target, mask, conditions")
+      .def_readonly("steps", &tasks::Trial::steps)
+      .def_readonly("index", &tasks::Trial::index)
+      .def_readonly("type", &tasks::Trial::type)
+      .def_readonly("choice", &tasks::Trial::choice)
+      .def_readonly("conditions", &tasks::Trial::conditions)
+      .def_readonly("bounds", &tasks::Trial::bounds)
+      .def_property_readonly("u", [](const tasks::Trial &tr) { return rows(tr.u, tr.steps); })
+      .def_property_readonly("y", [](const tasks::Trial &tr) { return rows(tr.y, tr.steps); })
+      .def_property_readonly("m", [](const tasks::Trial &tr) { return copyOf(tr.m, {tr.steps}); });
+  py::class_<Task, std::shared_ptr<Task>>(m, "Task", "a task file and its trials")
+      .def(py::init<const std::string &, int64_t>(), py::arg("path"), py::arg("steps"))
+      .def_property_readonly("name", [](const Task &t) { return t.task().name; })
+      .def_property_readonly("description", [](const Task &t) { return t.task().description; })
+      .def_property_readonly("dt_ms", [](const Task &t) { return t.task().dtMs; })
+      .def_property_readonly("inputs", [](const Task &t) { return t.task().inputs; })
+      .def_property_readonly("outputs", [](const Task &t) { return t.task().outputs; })
+      .def_property_readonly("steps", [](const Task &t) { return t.generator().steps(); })
+      .def_property_readonly("trial_types", [](const Task &t) { return t.task().trialTypes(); })
+      .def_property_readonly("condition_names", [](const Task &t) { return t.task().conditionNames(); })
+      .def("trial", &Task::trial, py::arg("seed"), py::arg("k"))
+      .def("inputs_for", [](const Task &t, const Model &model, const tasks::Trial &trial) {
+        return copyOf(t.inputsFor(model.info(), trial), {trial.steps, model.info().inputLength});
+      });
+}
+
 } // namespace
 
 PYBIND11_MODULE(_plasticc, m) {
   m.doc() = "plasticc's extension module; use the package plasticc";
   static py::exception<CompileFailure> failure(m, "CompileFailure");
+  static py::exception<TaskFailure> taskFailure(m, "TaskFailure");
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p)
         std::rethrow_exception(p);
     } catch (const CompileFailure &e) {
       failure(e.what());
+    } catch (const TaskFailure &e) {
+      taskFailure(e.what());
     } catch (const UnknownQuantity &e) {
       PyErr_SetString(PyExc_KeyError, e.what());
     }
@@ -175,4 +218,6 @@ PYBIND11_MODULE(_plasticc, m) {
   bindQuantity(m);
   bindModel(m);
   bindNetwork(m);
+  bindTask(m);
+  m.attr("SOURCE_DIR") = PLASTICC_SOURCE_DIR;
 }

@@ -125,7 +125,10 @@ void plasticc_init(void *state, const double *meta, uint64_t seed);
  *  from their current values (and the params'); then every state's value
  *  is copied to its trial-start copy. Other states (initialised by a
  *  constant, a draw, or params alone) keep the values the caller wrote.
- *  Tangents are not touched. */
+ *  It takes every state's current value: after a trial those are the
+ *  trial's end values, so to change one state only, first copy the other
+ *  states' trial-start copies back into their values (as the Python
+ *  package's Network.set does). Tangents are not touched. */
 void plasticc_set_trial_start(void *state);
 /** Starts a trial: restores states, resets traces, zeroes the tangents of
  *  states, traces and outputs (weights and baselines keep theirs). */

@@ -274,6 +274,20 @@ class Network:
             out[:, q.offset:q.offset + n] = block
         return out
 
+    @property
+    def seed(self) -> int:
+        return self._core.seed
+
+    def meta_trial(self, task: "Task", k: int) -> "TaskTrial":
+        """Trial k of `task` as plasticc-meta gives it to the network of this
+        seed (the seed column of networks.csv: model.network(int(s, 16)))."""
+        return task.trial(_plasticc.task_seed(self.seed), k)
+
+    def meta_noise(self, k: int, steps: int) -> np.ndarray:
+        """The exploration noise [steps, noise_length] plasticc-meta draws for
+        trial k of the network of this seed."""
+        return self._core.meta_noise(int(k), int(steps))
+
     def pack_inputs(self, inputs: Mapping[str, object], steps: int) -> np.ndarray:
         """The flat inputs [T, input_length] from a dict of the model's
         inputs by name, each [T, *shape] (or a scalar input [T]); inputs not

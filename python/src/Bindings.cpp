@@ -11,6 +11,7 @@
 #include "Network.h"
 #include "Task.h"
 #include "plasticc/abi.h"
+#include "runtime/meta/Seeds.h"
 
 #include <pybind11/stl.h>
 
@@ -146,6 +147,12 @@ py::tuple runTrial(Network &n, const py::array &inputs, std::optional<py::array>
   return py::make_tuple(got.reward, dR, recorded);
 }
 
+py::array copyOf(const std::vector<double> &v, std::vector<py::ssize_t> shape) {
+  py::array_t<double> a(shape);
+  std::copy(v.begin(), v.end(), a.mutable_data());
+  return a;
+}
+
 void bindNetwork(py::module_ &m) {
   py::class_<Network>(m, "Network", "one network of a model, in a state buffer it owns")
       .def(py::init(&makeNetwork), py::arg("model"), py::arg("seed"), py::arg("meta") = py::none())
@@ -153,15 +160,18 @@ void bindNetwork(py::module_ &m) {
       .def("start", &startView, py::arg("name"))
       .def("tangent", &tangentView, py::arg("name"))
       .def("set", &setQuantity, py::arg("name"), py::arg("values"))
+      .def_property_readonly("seed", &Network::seed)
+      .def("meta_noise",
+           [](const Network &n, uint64_t k, int64_t steps) {
+             if (steps < 0)
+               throw py::value_error("steps must be >= 0");
+             return copyOf(n.metaNoise(k, steps), {steps, n.model().info().noiseLength});
+           },
+           py::arg("k"), py::arg("steps"))
       .def("run_trial", &runTrial, py::arg("inputs"), py::arg("noise"), py::arg("record"),
            py::arg("tangents"));
 }
 
-py::array copyOf(const std::vector<double> &v, std::vector<py::ssize_t> shape) {
-  py::array_t<double> a(shape);
-  std::copy(v.begin(), v.end(), a.mutable_data());
-  return a;
-}
 
 /// `v` as `steps` rows (a trial's u or y: [T, width]).
 py::array rows(const std::vector<double> &v, int64_t steps) {
@@ -220,4 +230,6 @@ PYBIND11_MODULE(_plasticc, m) {
   bindNetwork(m);
   bindTask(m);
   m.attr("SOURCE_DIR") = PLASTICC_SOURCE_DIR;
+  m.def("task_seed", &meta::taskSeed, py::arg("network_seed"),
+        "the seed of the task trials plasticc-meta gives the network of this seed");
 }

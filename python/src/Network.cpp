@@ -1,6 +1,9 @@
 //===- python/src/Network.cpp - one network's state, for Python -----------===//
 #include "Network.h"
 
+#include "runtime/Noise.h"
+#include "runtime/meta/Seeds.h"
+
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
@@ -8,7 +11,8 @@
 namespace plasticc::python {
 
 Network::Network(std::shared_ptr<const Model> model, uint64_t seed, const double *meta)
-    : model_(std::move(model)), backend_(model_->makeBackend()), state_(model_->info()) {
+    : model_(std::move(model)), seed_(seed), backend_(model_->makeBackend()),
+      state_(model_->info()) {
   backend_->init(state_.data(), meta, seed);
 }
 
@@ -22,6 +26,15 @@ double *Network::startCopy(const runtime::QuantityInfo &q) {
 
 double *Network::tangent(const runtime::QuantityInfo &q) {
   return reinterpret_cast<double *>(static_cast<char *>(state_.data()) + q.tangentOffset);
+}
+
+std::vector<double> Network::metaNoise(uint64_t k, int64_t steps) const {
+  const runtime::ModelInfo &info = model_->info();
+  runtime::NoiseSampler sampler(info);
+  std::vector<double> out(steps * info.noiseLength);
+  for (int64_t t = 0; t < steps; ++t)
+    sampler.fill(meta::noiseSeed(seed_), k, t, false, out.data() + t * info.noiseLength);
+  return out;
 }
 
 bool Network::writableInPlace(const runtime::QuantityInfo &q) {

@@ -8,7 +8,8 @@
 // values it now has (states restored to their trial-start values, the one
 // set written, plasticc_set_trial_start, so that derived states such as
 // xbar = x follow). runTrial runs one trial on caller-given inputs and
-// noise and records chosen quantities after every step.
+// noise and records chosen quantities after every step; metaNoise is the
+// noise plasticc-meta gives the network of the same seed, for replays.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -43,6 +44,11 @@ public:
   Network(std::shared_ptr<const Model> model, uint64_t seed, const double *meta);
 
   const Model &model() const { return *model_; }
+  uint64_t seed() const { return seed_; }
+  /// The exploration noise plasticc-meta draws for trial k of the network
+  /// of this seed (meta::noiseSeed, runtime::NoiseSampler): steps x noise
+  /// length, row-major.
+  std::vector<double> metaNoise(uint64_t k, int64_t steps) const;
   /// Start of quantity q's value, trial-start copy (states) or tangent lanes.
   double *value(const runtime::QuantityInfo &q);
   double *startCopy(const runtime::QuantityInfo &q);
@@ -62,6 +68,7 @@ private:
   void restoreStates();
 
   std::shared_ptr<const Model> model_;
+  uint64_t seed_;
   std::unique_ptr<runtime::Backend> backend_;
   runtime::StateBuffer state_;
 };

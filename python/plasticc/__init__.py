@@ -147,16 +147,20 @@ class TaskTrial:
         return self.task._core.inputs_for(model._core, self._core)
 
 
-def compile(path, defines: Optional[Mapping[str, object]] = None, *, interpret: bool = False,
-            estimator: str = "pathwise") -> "Model":
+def compile(path_or_source, defines: Optional[Mapping[str, object]] = None, *,
+            interpret: bool = False, estimator: str = "pathwise", name: str = "<source>") -> "Model":
     """Compiles a .plast (or .plir) model in-process (JIT, or the reference
     interpreter with interpret=True), or loads a library built by
-    `plasticc FILE -o model.so`. defines sets dims and params as -D does
-    ({"N": 256, "tau": "20ms"}); estimator is "pathwise" or "score".
-    Raises CompileError."""
-    flags = [f"{name}={value}" for name, value in (defines or {}).items()]
+    `plasticc FILE -o model.so`. A str with a newline in it is .plast
+    source text, named `name` in diagnostics (an `extern` file is then
+    relative to the current directory); anything else is a path. defines
+    sets dims and params as -D does ({"N": 256, "tau": "20ms"}); estimator
+    is "pathwise" or "score". Raises CompileError."""
+    flags = [f"{key}={value}" for key, value in (defines or {}).items()]
+    text = path_or_source if isinstance(path_or_source, str) and "\n" in path_or_source else None
+    path = name if text is not None else str(path_or_source)
     try:
-        return Model(_plasticc.Model(str(path), flags, interpret, estimator))
+        return Model(_plasticc.Model(path, flags, interpret, estimator, text))
     except _plasticc.CompileFailure as e:
         raise CompileError(str(e)) from None
 

@@ -62,8 +62,10 @@ void bindQuantity(py::module_ &m) {
 
 void bindModel(py::module_ &m) {
   py::class_<Model, std::shared_ptr<Model>>(m, "Model", "a compiled model and its descriptor")
-      .def(py::init<const std::string &, const std::vector<std::string> &, bool, const std::string &>(),
-           py::arg("path"), py::arg("defines"), py::arg("interpret"), py::arg("estimator"))
+      .def(py::init<const std::string &, const std::vector<std::string> &, bool, const std::string &,
+                    const std::optional<std::string> &>(),
+           py::arg("path"), py::arg("defines"), py::arg("interpret"), py::arg("estimator"),
+           py::arg("text") = py::none())
       .def_property_readonly("name", [](const Model &md) { return md.info().name; })
       .def_property_readonly("source_sha256", [](const Model &md) { return md.info().sourceHash; })
       .def_property_readonly("num_meta", [](const Model &md) { return md.info().metaScalars; })

@@ -4,7 +4,7 @@
 namespace plasticc::python {
 
 Model::Model(const std::string &path, const std::vector<std::string> &defines, bool interpret,
-             const std::string &estimator) {
+             const std::string &estimator, const std::optional<std::string> &text) {
   if (estimator != "pathwise" && estimator != "score")
     throw std::invalid_argument("estimator must be 'pathwise' or 'score', not '" + estimator + "'");
   tool::LoadOptions options;
@@ -12,7 +12,7 @@ Model::Model(const std::string &path, const std::vector<std::string> &defines, b
   options.estimator = estimator;
   options.defines = defines;
   std::string err;
-  loaded_ = tool::loadModel(path, options, err);
+  loaded_ = text ? tool::loadModelText(*text, path, options, err) : tool::loadModel(path, options, err);
   if (!loaded_)
     throw CompileFailure(err);
   info_ = loaded_->makeBackend()->info();

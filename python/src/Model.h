@@ -13,6 +13,7 @@
 #include "runtime/tool/ModelLoader.h"
 
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -32,9 +33,11 @@ struct UnknownQuantity : std::out_of_range {
 /// A loaded model and its descriptor.
 class Model {
 public:
-  /// Loads `path` (see file comment); throws CompileFailure.
+  /// Loads `path` (see file comment), or, when `text` is given, compiles
+  /// that .plast source with `path` as its name in diagnostics; throws
+  /// CompileFailure.
   Model(const std::string &path, const std::vector<std::string> &defines, bool interpret,
-        const std::string &estimator);
+        const std::string &estimator, const std::optional<std::string> &text);
 
   const runtime::ModelInfo &info() const { return info_; }
   /// "JIT", "interpreter" or "shared library".

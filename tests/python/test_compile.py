@@ -95,3 +95,14 @@ def test_a_shared_library_built_by_plasticc_loads_with_the_same_descriptor(rnn, 
     assert loaded.source_sha256 == rnn.source_sha256
     assert {n: (q.kind, q.shape, q.offset) for n, q in loaded.quantities.items()} == \
         {n: (q.kind, q.shape, q.offset) for n, q in rnn.quantities.items()}
+
+
+def test_source_text_compiles_and_its_errors_carry_the_name_given():
+    text = (EXAMPLES / "oja.plast").read_text()
+    model = plasticc.compile(text, defines={"N": 4})
+    assert (model.name, model.quantity("W").shape) == ("oja", (4, 4))
+    assert model.source_sha256 == plasticc.compile(EXAMPLES / "oja.plast", defines={"N": 4}).source_sha256
+    with pytest.raises(plasticc.CompileError) as caught:
+        plasticc.compile("model m\ndim N = 2\nstate x[N] = y\n", name="cell 3")
+    undeclared = [d for d in caught.value.diagnostics if "undeclared name 'y'" in d.message]
+    assert [(d.path, d.line, d.column) for d in undeclared] == [("cell 3", 3, 14)]

@@ -6,7 +6,7 @@ JOBS ?= 2
 CXX_COMPILER ?= clang++-19
 C_COMPILER ?= clang-19
 
-.PHONY: deps configure build check demo bench fuzz sanitize-configure sanitize sanitize-quick clean
+.PHONY: deps configure build check demo install bench fuzz sanitize-configure sanitize sanitize-quick clean
 
 deps:
 	@./scripts/install-deps.sh
@@ -23,6 +23,12 @@ check: build
 
 demo: build
 	@./scripts/demo.sh $(BUILD)
+
+# The tools, plasticc/abi.h, the CMake package, the pkg-config file, the
+# examples and the docs under PREFIX (docs/install.md).
+PREFIX ?= /usr/local
+install: build
+	@cmake --install $(BUILD) --prefix $(PREFIX)
 
 # Benchmarks of issue 6: compiled vs hand-written, FLOP rate, memory;
 # writes BENCHMARKS.md (a few minutes; see bench/run.sh).

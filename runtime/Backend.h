@@ -27,6 +27,8 @@ struct QuantityInfo {
   /// ("normal" with mean a, variance b; "uniform" on [a, b); "bernoulli" with p = a).
   std::string noiseDist = "normal";
   double noiseA = 0, noiseB = 1;
+  /// States: bytes into the state of the trial-start copy; else -1.
+  int64_t initOffset = -1;
   int64_t numElements() const {
     int64_t n = 1;
     for (int64_t d : shape)
@@ -64,11 +66,15 @@ struct ModelInfo {
 /// resets traces and zeroes state/trace tangents; step advances one time step
 /// (inputs: inputLength doubles, noise: noiseLength doubles); endTrial runs the
 /// reward event and returns R, writing dR/dmeta (P doubles) if non-null.
+/// setTrialStart makes the states' current values the start of every later
+/// trial, computing the states derived from others again first
+/// (plasticc_set_trial_start in plasticc/abi.h says what a caller may write).
 class Backend {
 public:
   virtual ~Backend() = default;
   virtual const ModelInfo &info() const = 0;
   virtual void init(void *state, const double *meta, uint64_t seed) = 0;
+  virtual void setTrialStart(void *state) = 0;
   virtual void beginTrial(void *state) = 0;
   virtual void step(void *state, const double *inputs, const double *noise) = 0;
   virtual void stepPrimal(void *state, const double *inputs, const double *noise) = 0;

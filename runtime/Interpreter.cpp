@@ -1,6 +1,7 @@
 //===- runtime/Interpreter.cpp - the reference backend --------------------===//
 #include "runtime/Interpreter.h"
 
+#include "dialect/TrialStart.h"
 #include "runtime/InterpreterOps.h"
 
 #include <algorithm>
@@ -57,6 +58,7 @@ struct Interpreter::Frame {
   uint64_t seed = 0;
   bool tangents = true;      // false: only the ops marked primal
   bool skipMetaWrites = false; // init with the caller's meta
+  const std::vector<bool> *only = nullptr; // run only these ops (indexed like the region's)
   double reward = 0;
   std::vector<double> dReward;
 };
@@ -79,6 +81,7 @@ ModelInfo describeModel(const ir::Module &m, const ir::Layout &layout, std::stri
       qi.shape.push_back(q->type.dims[k]);
     qi.offset = s.input >= 0 ? s.input : s.value;
     qi.tangentOffset = s.tangent;
+    qi.initOffset = s.init;
     qi.noiseDist = ir::noiseDistName(q->noise.kind);
     qi.noiseA = q->noise.a;
     qi.noiseB = q->noise.b;
@@ -96,7 +99,8 @@ Interpreter::Interpreter(const ir::Module &module, std::string sourceHash)
       init_(std::make_unique<RegionPlan>(module.init)),
       trial_(std::make_unique<RegionPlan>(module.trial)),
       step_(std::make_unique<RegionPlan>(module.step)),
-      reward_(std::make_unique<RegionPlan>(module.reward)) {
+      reward_(std::make_unique<RegionPlan>(module.reward)),
+      derived_(ir::opsOfWrites(module.init, ir::derivedStateWrites(module.init))) {
   for (const ir::Region *r : module.regions())
     for (const auto &op : r->ops)
       PLASTICC_INTERNAL_ASSERT(!op->hasResult() || op->type.elem == ir::ElemType::F64,
@@ -110,7 +114,7 @@ void Interpreter::run(RegionPlan &plan, Frame &f) {
   std::vector<interp::ValueRef> in;
   for (size_t i = 0; i < ops.size(); ++i) {
     const Op &op = *ops[i];
-    if (!f.tangents && !plan.primal[i])
+    if ((!f.tangents && !plan.primal[i]) || (f.only && !(*f.only)[i]))
       continue;
     double *out = plan.values[i].data();
     in.clear();
@@ -185,9 +189,22 @@ void Interpreter::init(void *state, const double *meta, uint64_t seed) {
     f.skipMetaWrites = true;
   }
   run(*init_, f);
+  saveTrialStarts(s);
+}
+
+void Interpreter::saveTrialStarts(std::byte *s) const {
   for (const ir::Slot &slot : layout_.slots)
     if (slot.init >= 0)
       std::memcpy(s + slot.init, s + slot.value, slot.quantity->type.numElements() * sizeof(double));
+}
+
+void Interpreter::setTrialStart(void *state) {
+  Frame f;
+  f.state = static_cast<std::byte *>(state);
+  f.tangents = false;
+  f.only = &derived_;
+  run(*init_, f);
+  saveTrialStarts(f.state);
 }
 
 void Interpreter::beginTrial(void *state) {

@@ -13,6 +13,9 @@
 //   init        zero the buffer; caller's meta (if any) into the meta slots;
 //               run the init region (its writes of meta defaults are skipped
 //               when the caller gave meta); copy states to their init slots.
+//   setTrialStart  run the init region's writes of derived states
+//               (ir::derivedStateWrites) and the ops they need, reads giving
+//               current values; copy states to their init slots.
 //   beginTrial  restore states from their init slots; zero the tangents of
 //               states, traces and outputs; run the trial region.
 //   step        run the step region (stepPrimal: only the ops the primal
@@ -50,6 +53,7 @@ public:
   const ir::Layout &layout() const { return layout_; }
 
   void init(void *state, const double *meta, uint64_t seed) override;
+  void setTrialStart(void *state) override;
   void beginTrial(void *state) override;
   void step(void *state, const double *inputs, const double *noise) override;
   void stepPrimal(void *state, const double *inputs, const double *noise) override;
@@ -62,11 +66,14 @@ private:
   void run(RegionPlan &plan, Frame &frame);
   /// The step region, with or without its tangent ops.
   void runStep(void *state, const double *inputs, const double *noise, bool tangents);
+  /// Copies every state's value to its init slot.
+  void saveTrialStarts(std::byte *state) const;
 
   const ir::Module &module_;
   ir::Layout layout_;
   ModelInfo info_;
   std::unique_ptr<RegionPlan> init_, trial_, step_, reward_;
+  std::vector<bool> derived_; // init ops that setTrialStart runs
 };
 
 /// Builds the descriptor of `module` stored with `layout` (names, kinds,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # install-deps.sh: install, from Debian 12 packages, whatever plasticc needs
-# to build, test, benchmark and plot that is not already on the machine.
+# to build, test, benchmark and plot (and the Python package: pybind11,
+# numpy, pytest) that is not already on the machine.
 # Idempotent: a second run installs nothing and takes well under a second.
 set -euo pipefail
 
@@ -11,6 +12,7 @@ PACKAGES=(
   libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libfmt-dev nlohmann-json3-dev libtomlplusplus-dev
   python3 python3-matplotlib
+  python3-dev pybind11-dev python3-numpy python3-pytest
   libopenmpi-dev openmpi-bin
 )
 

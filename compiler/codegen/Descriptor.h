@@ -8,6 +8,7 @@
 #pragma once
 
 #include "dialect/IR.h"
+#include "plasticc/abi.h"
 
 #include <cstdint>
 #include <string>
@@ -29,7 +30,7 @@ struct QuantityDescriptor {
 
 /// The whole descriptor (mirrors plasticc_model_info).
 struct ModelDescriptor {
-  uint32_t abiVersion = 3;
+  uint32_t abiVersion = PLASTICC_ABI_VERSION;
   ir::ElemType elem = ir::ElemType::F64;
   std::string name;
   std::string sourceSha256; // 64 lowercase hex digits

@@ -169,7 +169,7 @@ private:
     llvm::Type *vd = llvm::Type::getVoidTy(ctx_);
     if (name == "plasticc_init")
       return llvm::FunctionType::get(vd, {ptr_, ptr_, i64_}, false);
-    if (name == "plasticc_begin_trial")
+    if (name == "plasticc_begin_trial" || name == "plasticc_set_trial_start")
       return llvm::FunctionType::get(vd, {ptr_}, false);
     if (name == "plasticc_end_trial")
       return llvm::FunctionType::get(f64_, {ptr_, ptr_}, false);
@@ -241,9 +241,11 @@ private:
     fn_ = impl;
     // FMA contraction (LLVM fuses an fmul and an fadd that both carry
     // `contract`): not in init, so that initial networks are bit for bit
-    // the interpreter's (random draws, initialiser expressions).
+    // the interpreter's (random draws, initialiser expressions), nor in
+    // set_trial_start, which computes initialisers again.
     llvm::FastMathFlags fmf;
-    fmf.setAllowContract(contract_ && f.name != "plasticc_init");
+    bool initialisers = f.name == "plasticc_init" || f.name == "plasticc_set_trial_start";
+    fmf.setAllowContract(contract_ && !initialisers);
     b_.setFastMathFlags(fmf);
     ptrs_.clear();
     lets_.clear();

@@ -136,7 +136,7 @@ struct Program {
   std::vector<Buffer> buffers;     // indexed by Expr::buffer / Stmt::buffer
   std::vector<std::string> vars;   // loop variable names, indexed by id
   int numLets = 0;
-  std::vector<Function> functions; // init, begin_trial, step, step_primal, end_trial
+  std::vector<Function> functions; // init, set_trial_start, begin_trial, step, step_primal, end_trial
 
   int addBuffer(Buffer b);
   int addVar(std::string name);

@@ -10,6 +10,7 @@
 
 #include "compiler/codegen/Factorize.h"
 #include "dialect/Layout.h"
+#include "dialect/TrialStart.h"
 
 #include <algorithm>
 #include <map>
@@ -99,6 +100,14 @@ public:
   RegionLowering(Context &ctx, const ir::Region &region, bool primalOnly, bool isInit)
       : ctx_(ctx), p_(ctx.program), region_(region), primalOnly_(primalOnly), isInit_(isInit) {}
 
+  /// Lowers only the ops marked in `only` (indexed like region.ops): the
+  /// others are neither run nor forwarded from, so a read whose write is
+  /// left out reads the quantity's current value.
+  RegionLowering &restrictTo(std::vector<bool> only) {
+    only_ = std::move(only);
+    return *this;
+  }
+
   std::vector<Stmt> run() {
     forwardReads();
     markLive();
@@ -120,7 +129,11 @@ public:
 private:
   // ---- analysis ---------------------------------------------------------
 
+  bool excluded(const Op *op) const { return !only_.empty() && !only_[order_.at(op)]; }
+
   bool dropped(const Op *op) const {
+    if (!only_.empty() && excluded(op))
+      return true;
     if (!primalOnly_)
       return false;
     if (op->kind == OpKind::ReadTangent || op->kind == OpKind::WriteTangent)
@@ -139,6 +152,8 @@ private:
     for (size_t k = 0; k < region_.ops.size(); ++k) {
       const Op *op = region_.ops[k].get();
       order_[op] = static_cast<int>(k);
+      if (excluded(op))
+        continue;
       if (op->kind == OpKind::Write)
         written[op->quantity] = op->operands[0];
       else if (op->kind == OpKind::WriteTangent)
@@ -802,6 +817,7 @@ private:
   Program &p_;
   const ir::Region &region_;
   bool primalOnly_, isInit_;
+  std::vector<bool> only_; // restrictTo; empty: every op
   const Op *ret_ = nullptr;
   std::unordered_map<const Op *, int> order_;
   std::unordered_map<const Op *, const Op *> forward_;
@@ -826,6 +842,14 @@ void zeroLoop(Program &p, int dst, std::vector<Stmt> &out, const std::string &wh
   int k = p.addVar("k");
   out.push_back(Stmt::loop(k, p.buffers[dst].size,
                            {Stmt::store(dst, Index::var(k), Expr::constant(0.0))}, what));
+}
+
+/// Copies every state's value to its trial-start copy.
+void saveTrialStarts(Context &ctx, std::vector<Stmt> &out) {
+  for (const auto &q : ctx.module.quantities)
+    if (q->kind == QuantityKind::State)
+      copyLoop(ctx.program, ctx.quantities[q.get()].init, ctx.quantities[q.get()].value, out,
+               "save @" + q->name + " for trial starts");
 }
 
 /// One buffer per stored slot of each quantity, in declaration order.
@@ -878,10 +902,15 @@ Program lowerToLoops(const ir::Module &module, const LowerOptions &options) {
     }
   std::vector<Stmt> body = RegionLowering(ctx, module.init, false, true).run();
   init.body.insert(init.body.end(), body.begin(), body.end());
-  for (const auto &q : module.quantities)
-    if (q->kind == QuantityKind::State)
-      copyLoop(p, ctx.quantities[q.get()].init, ctx.quantities[q.get()].value, init.body,
-               "save @" + q->name + " for trial starts");
+  saveTrialStarts(ctx, init.body);
+
+  Function restart{"plasticc_set_trial_start", {}, false};
+  std::vector<const Op *> derived = ir::derivedStateWrites(module.init);
+  if (!derived.empty())
+    restart.body = RegionLowering(ctx, module.init, true, false)
+                       .restrictTo(ir::opsOfWrites(module.init, derived))
+                       .run();
+  saveTrialStarts(ctx, restart.body);
 
   Function begin{"plasticc_begin_trial", {}, false};
   for (const auto &q : module.quantities) {
@@ -911,8 +940,8 @@ Program lowerToLoops(const ir::Module &module, const LowerOptions &options) {
     returns = returns || s.kind == Stmt::Return;
   if (!returns)
     end.body.push_back(Stmt::ret(Expr::constant(0.0)));
-  p.functions = {std::move(init), std::move(begin), std::move(step), std::move(stepPrimal),
-                 std::move(end)};
+  p.functions = {std::move(init), std::move(restart), std::move(begin), std::move(step),
+                 std::move(stepPrimal), std::move(end)};
   return p;
 }
 

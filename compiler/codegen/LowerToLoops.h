@@ -1,7 +1,8 @@
 //===- compiler/codegen/LowerToLoops.h - dialect -> fused loop nests ------===//
 //
 // Lowers the four regions of a dialect module (after the tangent pass, or
-// primal-only) into the five C ABI functions as loop IR. Fusion is by
+// primal-only) into the six C ABI functions as loop IR (set_trial_start is
+// the init writes of derived states, ir::derivedStateWrites). Fusion is by
 // grouping: every op that computes over a domain (an elementwise op over its
 // shape, a matvec over its matrix, a sum over its operand) joins the first
 // group of the same shape that comes after everything it needs; a group is

@@ -232,6 +232,12 @@ void Lowerer::writeInitialValue(const QuantityDecl &q) {
   value = toType(value, 0, iq->type);
   b_.write(iq, value);
   current_[iq] = value;
+  // A later initialiser reads a state or weight back (`read @x`), so that
+  // the IR says which states are derived from which (state xbar[N] = x;
+  // dialect/TrialStart.h): plasticc_set_trial_start computes them again.
+  if (&b_.region() == &m_->init &&
+      (iq->kind == ir::QuantityKind::State || iq->kind == ir::QuantityKind::Weight))
+    current_.erase(iq);
   memo_.clear();
 }
 

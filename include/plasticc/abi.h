@@ -2,7 +2,7 @@
  *
  * A model compiled by plasticc (a shared library `plasticc FILE -o model.so`,
  * an object `-c`, or the same code JIT-compiled in-process) exports exactly
- * the six entry points below, and describes itself through plasticc_info():
+ * the seven entry points below, and describes itself through plasticc_info():
  * ABI version, model name, SHA-256 of its source, P, how many bytes of state
  * the caller allocates (with which alignment), the lengths of the per-step
  * input and noise vectors, and one entry per declared quantity with its
@@ -21,6 +21,19 @@
  * caller draws them (plasticc-meta does, from its seeds) or supplies any
  * values it likes.
  *
+ * What a caller may write, and when. Between plasticc_init (or
+ * plasticc_end_trial) and the next plasticc_begin_trial, a caller may write
+ * the values of params, weights and baselines, and the values of states
+ * followed by plasticc_set_trial_start (below); it may write a state's
+ * trial-start copy (init_offset) directly, which sets exactly what the next
+ * trials start from. Meta parameters are set through plasticc_init's `meta`.
+ * Traces, outputs and tangent lanes are the model's: begin_trial and step
+ * overwrite them. A write to a state's value alone is lost at the next
+ * plasticc_begin_trial, which restores every state from its trial-start
+ * copy; a write to a start copy alone leaves the states initialised from
+ * that state (`state xbar[N] = x`) starting from the old value. During a
+ * trial (between begin_trial and end_trial) a caller should only read.
+ *
  * Compiles as C11 and C++17 with -Wall -Werror.
  *===----------------------------------------------------------------------===*/
 #ifndef PLASTICC_ABI_H
@@ -33,7 +46,7 @@ extern "C" {
 #endif
 
 /** Version of this header's structures; a loader refuses any other. */
-#define PLASTICC_ABI_VERSION 3
+#define PLASTICC_ABI_VERSION 4
 
 /** What a declared quantity is (the DSL keyword of the same name). */
 typedef enum plasticc_kind {
@@ -105,6 +118,18 @@ const plasticc_model_info *plasticc_info(void);
  *  declared defaults when meta is NULL, else meta[0..num_meta)), weights and
  *  the states' trial-start values; tangents start at zero. */
 void plasticc_init(void *state, const double *meta, uint64_t seed);
+/** Makes the states' current values what every following trial starts
+ *  from, as if plasticc_init had drawn them: first each state whose
+ *  initialiser reads states or weights and draws nothing (`state xbar[N] =
+ *  x`, `state r0[N] = tanh(x)`) is computed again, in declaration order,
+ *  from their current values (and the params'); then every state's value
+ *  is copied to its trial-start copy. Other states (initialised by a
+ *  constant, a draw, or params alone) keep the values the caller wrote.
+ *  It takes every state's current value: after a trial those are the
+ *  trial's end values, so to change one state only, first copy the other
+ *  states' trial-start copies back into their values (as the Python
+ *  package's Network.set does). Tangents are not touched. */
+void plasticc_set_trial_start(void *state);
 /** Starts a trial: restores states, resets traces, zeroes the tangents of
  *  states, traces and outputs (weights and baselines keep theirs). */
 void plasticc_begin_trial(void *state);

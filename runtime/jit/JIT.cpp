@@ -119,6 +119,8 @@ std::unique_ptr<NativeModel> jitCompile(const ir::Module &module, const std::str
   if (ok)
     sym(ep.init, "plasticc_init");
   if (ok)
+    sym(ep.setTrialStart, "plasticc_set_trial_start");
+  if (ok)
     sym(ep.beginTrial, "plasticc_begin_trial");
   if (ok)
     sym(ep.step, "plasticc_step");

@@ -50,6 +50,17 @@ bool insideState(const plasticc_quantity &q, int64_t unit, int64_t lanes, int64_
          !__builtin_add_overflow(q.tangent_offset, bytes, &end) && end <= stateBytes;
 }
 
+/// Whether a state's trial-start copy (`unit`-byte elements at
+/// q.init_offset) lies inside the state, and other kinds have none (-1).
+bool startCopyInside(const plasticc_quantity &q, int64_t unit, int64_t stateBytes) {
+  if (q.kind != PLASTICC_STATE)
+    return q.init_offset == -1;
+  plasticc_quantity copy = q;
+  copy.offset = q.init_offset;
+  copy.tangent_offset = -1;
+  return insideState(copy, unit, 0, stateBytes, stateBytes);
+}
+
 } // namespace
 
 bool readDescriptor(const plasticc_model_info *c, ModelInfo &out, std::string &error) {
@@ -94,6 +105,7 @@ bool readDescriptor(const plasticc_model_info *c, ModelInfo &out, std::string &e
       qi.shape.push_back(q.shape[r]);
     qi.offset = q.offset;
     qi.tangentOffset = q.tangent_offset;
+    qi.initOffset = q.init_offset;
     if (q.kind == PLASTICC_NOISE) {
       static const char *kDists[] = {"normal", "uniform", "bernoulli"};
       if (q.noise_dist < PLASTICC_NOISE_NORMAL || q.noise_dist > PLASTICC_NOISE_BERNOULLI) {
@@ -108,6 +120,11 @@ bool readDescriptor(const plasticc_model_info *c, ModelInfo &out, std::string &e
     int64_t limit = io ? (q.kind == PLASTICC_INPUT ? c->input_length : c->noise_length) : c->state_bytes;
     if (!insideState(q, io ? 1 : elemBytes, io ? 0 : c->tangent_lanes, limit, c->state_bytes)) {
       error = "descriptor entry '" + qi.name + "' lies outside the state or its vector";
+      return false;
+    }
+    if (!startCopyInside(q, elemBytes, c->state_bytes)) {
+      error = "descriptor entry '" + qi.name + "' has its trial-start copy outside the state" +
+              (q.kind == PLASTICC_STATE ? "" : " (only states have one)");
       return false;
     }
     out.quantities.push_back(qi);
@@ -151,23 +168,29 @@ bool sameDescriptor(const ModelInfo &e, const ModelInfo &a, std::string &error) 
     std::string at = "quantity #" + std::to_string(k) + " ('" + x.name + "')";
     if (x.name != y.name || x.kind != y.kind || x.shape != y.shape)
       return differ(at, x.kind + " " + x.name + shapeStr(x.shape), y.kind + " " + y.name + shapeStr(y.shape));
-    if (x.offset != y.offset || x.tangentOffset != y.tangentOffset)
-      return differ(at + " offsets", std::to_string(x.offset) + "/" + std::to_string(x.tangentOffset),
-                    std::to_string(y.offset) + "/" + std::to_string(y.tangentOffset));
+    auto offsets = [](const QuantityInfo &q) {
+      return std::to_string(q.offset) + "/" + std::to_string(q.initOffset) + "/" +
+             std::to_string(q.tangentOffset);
+    };
+    if (offsets(x) != offsets(y))
+      return differ(at + " offsets (value/start copy/tangent)", offsets(x), offsets(y));
   }
   return true;
 }
 
 std::unique_ptr<NativeModel> NativeModel::create(EntryPoints e, std::shared_ptr<void> owner,
                                                  const ModelInfo *expected, std::string &error) {
-  if (!e.info || !e.init || !e.beginTrial || !e.step || !e.stepPrimal || !e.endTrial) {
+  std::unique_ptr<NativeModel> m(new NativeModel(e, std::move(owner)));
+  // The descriptor first: a library of another ABI version may lack an
+  // entry point of this one (plasticc_set_trial_start came with ABI 4).
+  if (e.info && !readDescriptor(e.info(), m->info_, error))
+    return nullptr;
+  if (!e.info || !e.init || !e.setTrialStart || !e.beginTrial || !e.step || !e.stepPrimal ||
+      !e.endTrial) {
     error = "not a plasticc model: an entry point (plasticc_info, plasticc_init, ...) is missing";
     return nullptr;
   }
-  std::unique_ptr<NativeModel> m(new NativeModel(e, std::move(owner)));
   const plasticc_model_info *c = e.info();
-  if (!readDescriptor(c, m->info_, error))
-    return nullptr;
   m->elem_ = c->elem;
   m->lanes_ = c->tangent_lanes;
   if (expected && !sameDescriptor(*expected, m->info_, error))

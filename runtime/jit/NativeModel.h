@@ -1,7 +1,7 @@
 //===- runtime/jit/NativeModel.h - a compiled model behind runtime::Backend ===//
 //
 // A shared library (SharedLibrary.h) and a JIT-compiled module (JIT.h) both
-// end up as the same six C entry points of plasticc/abi.h; NativeModel wraps
+// end up as the same seven C entry points of plasticc/abi.h; NativeModel wraps
 // those function pointers as a runtime::Backend, after reading and checking
 // the descriptor that plasticc_info() returns. Checks give clear errors (ABI
 // version, a descriptor that is inconsistent or differs from what the caller
@@ -23,6 +23,7 @@ namespace plasticc::runtime {
 struct EntryPoints {
   const plasticc_model_info *(*info)(void) = nullptr;
   void (*init)(void *, const double *, uint64_t) = nullptr;
+  void (*setTrialStart)(void *) = nullptr;
   void (*beginTrial)(void *) = nullptr;
   void (*step)(void *, const double *, const double *) = nullptr;
   void (*stepPrimal)(void *, const double *, const double *) = nullptr;
@@ -49,6 +50,7 @@ public:
 
   const ModelInfo &info() const override { return info_; }
   void init(void *state, const double *meta, uint64_t seed) override { e_.init(state, meta, seed); }
+  void setTrialStart(void *state) override { e_.setTrialStart(state); }
   void beginTrial(void *state) override { e_.beginTrial(state); }
   void step(void *state, const double *inputs, const double *noise) override {
     e_.step(state, inputs, noise);

@@ -80,6 +80,7 @@ std::unique_ptr<NativeModel> loadSharedLibrary(const std::string &path, std::str
   };
   sym(e.info, "plasticc_info");
   sym(e.init, "plasticc_init");
+  sym(e.setTrialStart, "plasticc_set_trial_start");
   sym(e.beginTrial, "plasticc_begin_trial");
   sym(e.step, "plasticc_step");
   sym(e.stepPrimal, "plasticc_step_primal");

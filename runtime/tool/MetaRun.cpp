@@ -11,6 +11,7 @@
 #include "runtime/tool/MetaSpec.h"
 #include "runtime/tool/ModelLoader.h"
 #include "runtime/tool/OutputDir.h"
+#include "runtime/tool/DataDir.h"
 #include "runtime/tool/EvalRun.h"
 #include "runtime/tool/Plots.h"
 #include "runtime/tool/Ranks.h"
@@ -29,10 +30,6 @@
 #include <sstream>
 #include <sys/resource.h>
 #include <unistd.h>
-
-#ifndef PLASTICC_SOURCE_DIR
-#define PLASTICC_SOURCE_DIR "."
-#endif
 
 namespace fs = std::filesystem;
 
@@ -137,7 +134,7 @@ void plots(const Options &o, const std::string &what) {
   if (!o.plots)
     return;
   std::string script =
-      o.plotScript.empty() ? std::string(PLASTICC_SOURCE_DIR) + "/scripts/plot.py" : o.plotScript;
+      o.plotScript.empty() ? dataDir() + "/scripts/plot.py" : o.plotScript;
   std::string err;
   if (!drawPlots(o.python, script, o.out, err))
     std::cerr << kTool << ": warning: " << what << err << '\n';

@@ -62,6 +62,7 @@ public:
   explicit SharedBackend(std::shared_ptr<runtime::Backend> b) : b_(std::move(b)) {}
   const runtime::ModelInfo &info() const override { return b_->info(); }
   void init(void *s, const double *meta, uint64_t seed) override { b_->init(s, meta, seed); }
+  void setTrialStart(void *s) override { b_->setTrialStart(s); }
   void beginTrial(void *s) override { b_->beginTrial(s); }
   void step(void *s, const double *in, const double *xi) override { b_->step(s, in, xi); }
   void stepPrimal(void *s, const double *in, const double *xi) override {
@@ -153,11 +154,9 @@ std::unique_ptr<ir::Module> compileToDialect(const SourceFile &file, bool isPlir
   return module;
 }
 
-std::unique_ptr<LoadedModel> loadSource(const std::string &path, bool isPlir,
+std::unique_ptr<LoadedModel> loadSource(const std::shared_ptr<SourceFile> &file, bool isPlir,
                                         const LoadOptions &options, std::string &err) {
-  auto file = SourceFile::read(path, err);
-  if (!file)
-    return nullptr;
+  const std::string &path = file->path();
   ir::Estimator estimator =
       options.estimator == "score" ? ir::Estimator::Score : ir::Estimator::Pathwise;
   Defines defines(options.defines);
@@ -189,8 +188,10 @@ std::unique_ptr<LoadedModel> loadSource(const std::string &path, bool isPlir,
 
 std::unique_ptr<LoadedModel> loadModel(const std::string &path, const LoadOptions &options,
                                        std::string &err) {
-  if (endsWith(path, ".plast") || endsWith(path, ".plir"))
-    return loadSource(path, endsWith(path, ".plir"), options, err);
+  if (endsWith(path, ".plast") || endsWith(path, ".plir")) {
+    auto file = SourceFile::read(path, err);
+    return file ? loadSource(file, endsWith(path, ".plir"), options, err) : nullptr;
+  }
   if (endsWith(path, ".so")) {
     if (!options.defines.empty()) {
       err = "-D sets dims and params of a .plast model; the library '" + path +
@@ -214,6 +215,11 @@ std::unique_ptr<LoadedModel> loadModel(const std::string &path, const LoadOption
   }
   err = "'" + path + "' is not a model: expected a .plast source, a .plir module or a .so library";
   return nullptr;
+}
+
+std::unique_ptr<LoadedModel> loadModelText(const std::string &text, const std::string &name,
+                                           const LoadOptions &options, std::string &err) {
+  return loadSource(std::make_shared<SourceFile>(name, text), false, options, err);
 }
 
 } // namespace plasticc::tool

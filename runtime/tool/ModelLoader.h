@@ -52,4 +52,10 @@ public:
 std::unique_ptr<LoadedModel> loadModel(const std::string &path, const LoadOptions &options,
                                        std::string &err);
 
+/// Compiles .plast source `text` as loadModel compiles a file; `name` is the
+/// file name its diagnostics give (and `extern` files are relative to the
+/// current directory).
+std::unique_ptr<LoadedModel> loadModelText(const std::string &text, const std::string &name,
+                                           const LoadOptions &options, std::string &err);
+
 } // namespace plasticc::tool

@@ -5,6 +5,7 @@
 
 #include "runtime/meta/ParallelFor.h"
 #include "runtime/meta/Seeds.h"
+#include "runtime/tool/DataDir.h"
 #include "runtime/tool/MetaRun.h"
 #include "runtime/tool/Options.h"
 
@@ -18,10 +19,6 @@
 #include <set>
 #include <sys/resource.h>
 #include <unistd.h>
-
-#ifndef PLASTICC_SOURCE_DIR
-#define PLASTICC_SOURCE_DIR "."
-#endif
 
 namespace fs = std::filesystem;
 
@@ -47,7 +44,7 @@ std::vector<std::string> taskDirs() {
   std::vector<std::string> dirs;
   if (const char *env = std::getenv("PLASTICC_TASKS_DIR"))
     dirs.push_back(env);
-  dirs.push_back(std::string(PLASTICC_SOURCE_DIR) + "/examples/tasks");
+  dirs.push_back(dataDir() + "/examples/tasks");
   return dirs;
 }
 

@@ -619,7 +619,9 @@ on reward {
 }
 
 TEST(CodegenTest, LibraryOfAnotherABIVersionIsRefused) {
-  // A library that exports the entry points but speaks ABI version 99.
+  // A library that exports the entry points of ABI 3 (no
+  // plasticc_set_trial_start) and speaks ABI version 99: the version is
+  // what the message is about.
   std::string dir = tempDir(), c = dir + "/abi99.c", so = dir + "/abi99.so";
   {
     std::ofstream f(c);

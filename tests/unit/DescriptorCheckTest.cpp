@@ -56,6 +56,26 @@ TEST(DescriptorCheck, AWellFormedDescriptorIsRead) {
   EXPECT_TRUE(s.read(error)) << error;
 }
 
+TEST(DescriptorCheck, ATrialStartCopyOutsideTheStateIsRefused) {
+  std::string error;
+  {
+    Sample s; // a state whose copy ends one element past the state
+    s.q.kind = PLASTICC_STATE;
+    s.q.tangent_offset = -1;
+    s.q.init_offset = s.info.state_bytes - 16 * 8 + 8;
+    EXPECT_FALSE(s.read(error));
+    EXPECT_EQ(error, "descriptor entry 'W' has its trial-start copy outside the state");
+    s.q.init_offset -= 8;
+    EXPECT_TRUE(s.read(error)) << error;
+  }
+  {
+    Sample s; // a weight has no trial-start copy
+    s.q.init_offset = 0;
+    EXPECT_FALSE(s.read(error));
+    EXPECT_EQ(error, "descriptor entry 'W' has its trial-start copy outside the state (only states have one)");
+  }
+}
+
 TEST(DescriptorCheck, CorruptSizesAreRefused) {
   std::string error;
   {

@@ -343,6 +343,7 @@ public:
   explicit SkewedBackend(runtime::Backend &inner) : inner_(inner) {}
   const runtime::ModelInfo &info() const override { return inner_.info(); }
   void init(void *s, const double *meta, uint64_t seed) override { inner_.init(s, meta, seed); }
+  void setTrialStart(void *s) override { inner_.setTrialStart(s); }
   void beginTrial(void *s) override { inner_.beginTrial(s); }
   void step(void *s, const double *in, const double *noise) override { inner_.step(s, in, noise); }
   void stepPrimal(void *s, const double *in, const double *noise) override {

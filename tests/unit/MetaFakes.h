@@ -85,6 +85,7 @@ public:
     at(s, 136) = random::uniform(seed, 0, 1, -1, 1);
     std::memcpy(static_cast<char *>(s) + 448, &seed, sizeof seed);
   }
+  void setTrialStart(void *) override {} // no states
   void beginTrial(void *s) override { at(s, 256) = 0; }
   void step(void *s, const double *in, const double *xi) override { stepPrimal(s, in, xi); }
   void stepPrimal(void *s, const double *in, const double *xi) override {
@@ -177,6 +178,7 @@ public:
     seed_ = seed;
     model_.reset();
   }
+  void setTrialStart(void *) override {} // no states
   void beginTrial(void *s) override {
     if (!model_)
       create(s);

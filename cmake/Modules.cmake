@@ -44,9 +44,18 @@ target_link_libraries(plasticc PRIVATE plasticc_transforms plasticc_runtime)
 target_compile_definitions(plasticc PRIVATE PLASTICC_VERSION="${PROJECT_VERSION}")
 
 # plasticc-meta: the meta-learning tool (runtime/tool).
+# The job (runtime/tool minus its entry point and MPI start-up) is a library
+# that the Python package runs too (plasticc.meta_learn, docs/python.md).
 file(GLOB plasticc_meta_tool_srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/runtime/tool/*.cpp)
-add_executable(plasticc-meta ${plasticc_meta_tool_srcs})
-target_link_libraries(plasticc-meta PRIVATE plasticc_meta plasticc_jit plasticc_lowering plasticc_frontend plasticc_transforms plasticc_runtime CLI11::CLI11)
+list(REMOVE_ITEM plasticc_meta_tool_srcs ${CMAKE_CURRENT_SOURCE_DIR}/runtime/tool/plasticc-meta.cpp
+     ${CMAKE_CURRENT_SOURCE_DIR}/runtime/tool/MpiCluster.cpp)
+add_library(plasticc_meta_tool STATIC ${plasticc_meta_tool_srcs})
+target_include_directories(plasticc_meta_tool PUBLIC ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/include)
+target_link_libraries(plasticc_meta_tool PUBLIC plasticc_meta plasticc_jit plasticc_lowering plasticc_frontend plasticc_transforms plasticc_runtime CLI11::CLI11)
+target_compile_definitions(plasticc_meta_tool PRIVATE PLASTICC_SOURCE_DIR="${PROJECT_SOURCE_DIR}" PLASTICC_VERSION="${PROJECT_VERSION}")
+add_executable(plasticc-meta ${CMAKE_CURRENT_SOURCE_DIR}/runtime/tool/plasticc-meta.cpp
+               ${CMAKE_CURRENT_SOURCE_DIR}/runtime/tool/MpiCluster.cpp)
+target_link_libraries(plasticc-meta PRIVATE plasticc_meta_tool)
 target_compile_definitions(plasticc-meta PRIVATE PLASTICC_SOURCE_DIR="${PROJECT_SOURCE_DIR}" PLASTICC_VERSION="${PROJECT_VERSION}")
 # MPI (docs/runtime.md "MPI"): plasticc-meta spreads each loop over networks
 # over the ranks of mpirun. AUTO builds it in when CMake finds MPI (Debian:

@@ -7,6 +7,7 @@
     inputs = {"u": np.zeros((T, 2)), "y": np.zeros((T, 1)), "m": np.ones(T)}
     trial = net.run_trial(inputs, noise=net.draw_noise(T, seed=7), record=["x", "z"])
     trial.R, trial.dR, trial.records["x"].shape   # -> float, (P,), (T, 16)
+    run = plasticc.meta_learn("examples/rnn_poly.plast", "cue_delay_response", iters=30)
 
 docs/python.md documents it; the compiled part is the extension module
 plasticc._plasticc (python/src).
@@ -27,7 +28,8 @@ ABI_VERSION = _plasticc.ABI_VERSION
 Quantity = _plasticc.Quantity
 
 __all__ = ["compile", "Model", "Network", "Trial", "Task", "TaskTrial", "CompileError", "TaskError",
-           "Diagnostic", "Quantity", "ABI_VERSION"]
+           "Diagnostic", "Quantity", "ABI_VERSION", "meta_learn", "evaluate", "MetaRun", "MetaError",
+           "DivergedError"]
 
 
 @dataclass(frozen=True)
@@ -333,3 +335,6 @@ class Network:
 
     def __repr__(self):
         return f"<plasticc.Network of {self.model.name}>"
+
+
+from .meta import DivergedError, MetaError, MetaRun, evaluate, meta_learn  # noqa: E402

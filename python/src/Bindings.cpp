@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Arrays.h"
+#include "MetaRun.h"
 #include "Model.h"
 #include "Network.h"
 #include "Task.h"
@@ -231,6 +232,7 @@ PYBIND11_MODULE(_plasticc, m) {
   bindModel(m);
   bindNetwork(m);
   bindTask(m);
+  bindMetaRun(m);
   m.attr("SOURCE_DIR") = PLASTICC_SOURCE_DIR;
   m.def("task_seed", &meta::taskSeed, py::arg("network_seed"),
         "the seed of the task trials plasticc-meta gives the network of this seed");

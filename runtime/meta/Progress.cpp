@@ -64,13 +64,18 @@ void Progress::draw() {
   int64_t ran = done_ - startDone_;
   double eta = ran > 0 ? elapsed / static_cast<double>(ran) * static_cast<double>(total_ - done_)
                        : -1.0;
-  std::cerr << '\r' << render(done_, total_, J_, gradNorm_, eta) << "\033[K" << std::flush;
+  // Blanks, not the terminal's erase-line code, cover a longer earlier
+  // line: a Jupyter notebook honours '\r' but not every control code.
+  std::string text = render(done_, total_, J_, gradNorm_, eta);
+  std::cerr << '\r' << text << std::string(width_ > text.size() ? width_ - text.size() : 0, ' ')
+            << std::flush;
+  width_ = text.size();
   drawn_ = true;
 }
 
 void Progress::message(const std::string &text) {
   if (enabled_ && drawn_)
-    std::cerr << "\r\033[K";
+    std::cerr << '\r' << std::string(width_, ' ') << '\r';
   std::cerr << text << '\n';
   draw();
 }

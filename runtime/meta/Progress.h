@@ -2,8 +2,10 @@
 //
 // One line on stderr, redrawn in place after every meta-iteration:
 //   [########..........]  42/100  J -0.4123  |g| 1.2e-02  ETA 1m23s
-// It is drawn only when stderr is a terminal, so logs and pipes stay clean;
-// messages printed while it shows clear it first and redraw it after.
+// It is drawn when stderr is a terminal (or when asked: --progress, and the
+// Python package in a notebook), so logs and pipes stay clean; messages
+// printed while it shows clear it first and redraw it after. Only '\r' and
+// blanks redraw it, which a terminal and a Jupyter notebook both honour.
 // Everything goes through std::cerr, so a process that holds its stderr
 // back (an MPI rank other than 0, runtime/tool/Ranks.h) holds these too.
 //
@@ -47,6 +49,7 @@ private:
   int64_t startDone_ = 0, done_ = 0;
   double J_ = 0, gradNorm_ = 0;
   bool drawn_ = false;
+  size_t width_ = 0; // of the line drawn last
   std::chrono::steady_clock::time_point start_;
 };
 

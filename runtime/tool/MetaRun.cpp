@@ -50,9 +50,9 @@ std::string shortNumber(double v) {
 class Observer final : public meta::TrainingObserver {
 public:
   Observer(const Options &o, Ranks &ranks, meta::CsvLog &log, meta::Progress &progress,
-           const meta::Checkpoint &base, std::string checkpointPath)
+           const meta::Checkpoint &base, std::string checkpointPath, const StopRequest &stop)
       : o_(o), ranks_(ranks), log_(log), progress_(progress), base_(base),
-        path_(std::move(checkpointPath)) {}
+        path_(std::move(checkpointPath)), stop_(stop) {}
 
   void onFailure(const meta::NetworkFailure &f, bool skipped) override {
     progress_.message(std::string(kTool) + ": warning: " + f.describe() +
@@ -100,8 +100,12 @@ public:
     if (state.iteration % o_.checkpointEvery == 0 || state.iteration == o_.iters)
       if (!save(state, err))
         writeError_ = err;
-    // Every rank goes on only if rank 0 wrote what it had to.
-    return ranks_.settle(writeError_.empty() ? -1 : ExitFailure) < 0;
+    // Every rank goes on only if rank 0 wrote what it had to and no rank
+    // was asked to stop.
+    int code = !writeError_.empty() ? ExitFailure : stop_ && stop_() ? ExitInterrupted : -1;
+    code = ranks_.settle(code);
+    interrupted_ = code == ExitInterrupted;
+    return code < 0;
   }
 
   /// Rank 0 writes the checkpoint; every rank notes it (Ranks.h).
@@ -115,6 +119,7 @@ public:
   }
 
   const std::string &writeError() const { return writeError_; }
+  bool interrupted() const { return interrupted_; }
 
 private:
   const Options &o_;
@@ -123,7 +128,9 @@ private:
   meta::Progress &progress_;
   const meta::Checkpoint &base_;
   std::string path_;
+  const StopRequest &stop_;
   std::string writeError_;
+  bool interrupted_ = false;
   bool warnedZero_ = false;
   bool warnedPenalty_ = false;
 };
@@ -202,7 +209,8 @@ int runSteps(Job &job, Ranks &ranks, const Options &o, std::initializer_list<int
 /// One invocation, step by step; each step returns an exit code or -1 to go on.
 class Run {
 public:
-  Run(const Options &o, Ranks &ranks) : o_(o), ranks_(ranks) {}
+  Run(const Options &o, Ranks &ranks, StopRequest stop)
+      : o_(o), ranks_(ranks), stop_(std::move(stop)) {}
 
   /// Every rank takes every step; after each, they agree whether to go on.
   int main() {
@@ -448,12 +456,14 @@ private:
       code = fail(ExitFailure, err_);
     if ((code = ranks_.settle(code)) >= 0)
       return code;
-    meta::Progress progress(o_.iters, !o_.quiet && meta::Progress::stderrIsTerminal());
+    meta::Progress progress(o_.iters, !o_.quiet && o_.progress != "never" &&
+                                          (o_.progress == "always" ||
+                                           meta::Progress::stderrIsTerminal()));
     if (state_.history.empty())
       progress.start(0, std::nan(""), std::nan(""));
     else
       progress.start(state_.iteration, state_.history.back().J, state_.history.back().gradNorm);
-    Observer observer(o_, ranks_, log, progress, base_, checkpointPath());
+    Observer observer(o_, ranks_, log, progress, base_, checkpointPath(), stop_);
     std::string why;
     meta::MetaLearner::Status status = learner_->train(state_, observer, why);
     progress.finish();
@@ -466,6 +476,11 @@ private:
         (ranks_.lead() && !meta::writeRuleJson(o_.out + "/rule.json", session_.binding(),
                                                state_.meta, state_, provenance(), err_)))
       return fail(ExitFailure, err_);
+    if (observer.interrupted())
+      return fail(ExitInterrupted, "interrupted after meta-iteration " +
+                                       std::to_string(state_.iteration) + " of " +
+                                       std::to_string(o_.iters) + "; log, checkpoint and rule in '" +
+                                       o_.out + "' are up to date (--resume continues the run)");
     if (status != meta::MetaLearner::Status::Stopped)
       return -1;
     if (ranks_.lead())
@@ -496,6 +511,7 @@ private:
 
   const Options &o_;
   Ranks &ranks_;
+  StopRequest stop_;
   std::string err_;
   Session session_;
   EvalRun eval_{o_, session_, ranks_};
@@ -580,10 +596,10 @@ private:
 
 } // namespace
 
-int runMeta(const Options &options, Ranks &ranks) {
+int runMeta(const Options &options, Ranks &ranks, StopRequest stop) {
   if (options.command == "evaluate")
     return Evaluate(options, ranks).main();
-  return Run(options, ranks).main();
+  return Run(options, ranks, std::move(stop)).main();
 }
 
 } // namespace plasticc::tool

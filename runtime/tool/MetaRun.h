@@ -14,13 +14,20 @@
 #include "runtime/tool/Options.h"
 #include "runtime/tool/Ranks.h"
 
+#include <functional>
 #include <string>
 
 namespace plasticc::tool {
 
+/// Asked after every meta-iteration whether to stop there (the Python
+/// package asks Python whether Ctrl-C was pressed). A run asked to stop
+/// saves its checkpoint, log and rule, skips the evaluation and returns
+/// ExitInterrupted; --resume continues it.
+using StopRequest = std::function<bool()>;
+
 /// Runs plasticc-meta with parsed options on this process's rank (every
 /// rank calls it; Ranks.h); returns the exit code, the same on every rank.
-int runMeta(const Options &options, Ranks &ranks);
+int runMeta(const Options &options, Ranks &ranks, StopRequest stop = {});
 
 /// Finds a task: an existing file as given, else NAME.toml among the shipped
 /// tasks ($PLASTICC_TASKS_DIR, then examples/tasks of the source tree).

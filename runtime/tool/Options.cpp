@@ -58,6 +58,10 @@ void addShared(CLI::App &app, Options &o) {
   app.add_option("--python", o.python, "the Python that runs the plot script (needs matplotlib)");
   app.add_option("--plot-script", o.plotScript, "the plot script (default: scripts/plot.py)");
   app.add_flag("-q,--quiet", o.quiet, "no progress bar and no table on stdout");
+  app.add_option("--progress", o.progress, "the progress bar of meta-training: 'auto' (drawn "
+                                           "when stderr is a terminal), 'always' (redrawn with "
+                                           "carriage returns wherever stderr goes) or 'never'")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_flag("--force", o.force, "replace the outputs of an earlier run in --out (without it, "
                                    "a directory holding them is refused)");
 }

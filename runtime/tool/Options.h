@@ -27,6 +27,7 @@ enum ExitCode : int {
   ExitFailure = 1,  // an output could not be written, or another runtime failure
   ExitUsage = 2,    // bad arguments, unreadable model or task, task does not fit the model
   ExitDiverged = 3, // stopped because a network diverged (--on-divergence=stop)
+  ExitInterrupted = 130, // stopped on request between meta-iterations (MetaRun.h StopRequest)
 };
 
 /// How rules are evaluated on held-out networks (both commands).
@@ -89,6 +90,7 @@ struct Options {
   std::string python = "/usr/bin/python3";
   std::string plotScript; // empty: scripts/plot.py of the source tree
   bool quiet = false;
+  std::string progress = "auto"; // --progress: auto (when stderr is a terminal) | always | never
 };
 
 /// Parses argv into `options`. Returns -1 to go on, or the exit code to

@@ -41,6 +41,6 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/package/plasticc.pc
 
 # plasticc-meta finds these relative to its own executable (runtime/tool/DataDir.h).
 install(DIRECTORY examples DESTINATION ${PLASTICC_INSTALL_DATADIR})
-install(FILES scripts/plot.py DESTINATION ${PLASTICC_INSTALL_DATADIR}/scripts)
+install(FILES scripts/plot.py scripts/plot_activity.py DESTINATION ${PLASTICC_INSTALL_DATADIR}/scripts)
 install(FILES README.md BENCHMARKS.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR})

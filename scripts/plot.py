@@ -13,6 +13,9 @@ and writes, next to them:
                         rules against the baselines (mean and standard error)
   <meta>.png            a heat map of each meta parameter that is a matrix
                         (theta.png for the reference model)
+  activity.png, weight_change.png, rule_surface.png
+                        from OUT/activity, what --record saved
+                        (plot_activity.py)
 Any file that is missing is skipped with a note; the script never draws by
 hand, only through matplotlib (Agg backend, no display needed).
 """
@@ -27,6 +30,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
+
+from plot_activity import plot_activity  # noqa: E402  (this script's directory)
 
 
 def read_csv(path):
@@ -166,6 +171,7 @@ def main(argv):
             rule = json.load(f)
         plot_matrices(out, rule)
         drew += ["%s.png" % q["name"] for q in matrix_metas(rule)]
+    drew += plot_activity(plt, out)
     if not drew:
         print("plot.py: nothing to plot in %s" % out, file=sys.stderr)
         return 1

@@ -114,6 +114,28 @@ class MetaRun:
         """networks.csv: each held-out network's seed and result per rule."""
         return _read_csv(self._file("networks.csv"))
 
+    def recorded(self, rule: str, network: int = 0, trial: int = 1) -> Dict[str, np.ndarray]:
+        """What record=[...] (--record) saved of held-out network `network`
+        (from 0) in trial `trial` (from 1, as trials.csv) under the rule named
+        `rule` (as in the table): each quantity [T, *shape] after every step
+        by name, and for a weight W also "W.start" and "W.end" (at the
+        trial's start and after its reward event). KeyError if nothing was."""
+        index = _read_csv(self._file("activity/index.csv"))
+        root = self.out / "activity"
+        out: Dict[str, np.ndarray] = {}
+        for i in range(len(index["rule"])):
+            if (index["rule"][i], index["network"][i], index["trial"][i]) != (rule, network, trial):
+                continue
+            name = index["quantity"][i]
+            out[name] = np.load(root / index["file"][i])
+            if isinstance(index["start_file"][i], str) and index["start_file"][i]:
+                out[name + ".start"] = np.load(root / index["start_file"][i])
+                out[name + ".end"] = np.load(root / index["end_file"][i])
+        if not out:
+            raise KeyError(f"nothing recorded of network {network}, trial {trial} under '{rule}' "
+                           f"in {root}")
+        return out
+
     @property
     def table(self) -> str:
         """evaluation.txt: the table plasticc-meta prints, with its notes and verdicts."""

@@ -156,6 +156,16 @@ std::vector<NetworkResult> Evaluator::runAll(const Rule &rule, double scale, See
   });
 }
 
+NetworkResult Evaluator::replay(const RuleResult &result, int64_t index,
+                                StateObserver &observer) const {
+  std::vector<double> m = scaled(result.rule.meta, result.scale);
+  NetworkOptions opt = options(result.rule, result.scale);
+  opt.observer = &observer;
+  std::unique_ptr<Workspace> ws = runner_.workspace(0);
+  uint64_t seed = networkSeed(config_.seed, SeedDomain::HeldOut, 0, static_cast<uint64_t>(index));
+  return runner_.run(seed, m.data(), opt, *ws);
+}
+
 NetworkOutcome Evaluator::outcome(const NetworkResult &net) const {
   NetworkOutcome o;
   o.seed = net.seed;

@@ -135,6 +135,11 @@ public:
 
   /// One rule on its own, scored with the penalty as it stands (setPenalty).
   RuleResult evaluate(const Rule &rule) const;
+  /// Runs held-out network `index` (0-based) of `result` again, as its
+  /// evaluation ran it (the rule at the learning rate it was evaluated at),
+  /// with `observer` seeing its states; in this thread. The evaluation is
+  /// deterministic, so the replay is the same run.
+  NetworkResult replay(const RuleResult &result, int64_t index, StateObserver &observer) const;
 
   double penalty() const { return penalty_; }
   void setPenalty(double p) { penalty_ = p; }
@@ -142,6 +147,7 @@ public:
   /// evaluateAll (NaN before), whatever the penalty.
   double worstCompleted() const { return worst_; }
   const EvalConfig &config() const { return config_; }
+  const NetworkRunner &runner() const { return runner_; }
 
 private:
   std::vector<NetworkResult> runAll(const Rule &rule, double scale, SeedDomain domain,

@@ -114,6 +114,8 @@ NetworkResult NetworkRunner::run(uint64_t seed, const double *meta, const Networ
         }
       }
     backend.beginTrial(state);
+    if (opt.observer)
+      opt.observer->trialStarted(k, state);
     for (int64_t t = 0; t < T; ++t) {
       binding_.fillInputs(ws.trial, t, ws.inputs.data());
       noise.fill(nseed, static_cast<uint64_t>(k), t, opt.mirrorNoise, ws.noise.data());
@@ -123,12 +125,16 @@ NetworkResult NetworkRunner::run(uint64_t seed, const double *meta, const Networ
         backend.stepPrimal(state, ws.inputs.data(), ws.noise.data());
       restore(fixed, state);
       binding_.readOutput(state, ws.z.data() + t * O);
+      if (opt.observer)
+        opt.observer->stepped(k, t, T, state);
     }
     double R = backend.endTrial(state, opt.tangents ? ws.dR.data() : nullptr);
     double penalty = 0;
     if (opt.weightChangePenalty > 0)
       penalty = weightChangePenalty(state, before, plastic, opt, P, ws.dR);
     restore(fixed, state);
+    if (opt.observer)
+      opt.observer->trialEnded(k, state);
     if (auto d = check(state, R, opt.tangents ? &ws.dR : nullptr, k, opt.weightBound)) {
       res.divergence = d;
       break;

@@ -71,6 +71,20 @@ struct NetworkResult {
   std::optional<Divergence> divergence;
 };
 
+/// Sees a network's state as it learns (activity recording,
+/// runtime/meta/Recording.h). The state is the one of plasticc/abi.h's
+/// layout (QuantityInfo offsets); it must not be changed.
+class StateObserver {
+public:
+  virtual ~StateObserver() = default;
+  /// After beginTrial of trial k (0-based), before its first step.
+  virtual void trialStarted(int64_t k, const char *state) = 0;
+  /// After step t (0-based) of the T steps of trial k.
+  virtual void stepped(int64_t k, int64_t t, int64_t T, const char *state) = 0;
+  /// After trial k's reward event.
+  virtual void trialEnded(int64_t k, const char *state) = 0;
+};
+
 /// How to run a network.
 struct NetworkOptions {
   int64_t trials = 1;
@@ -94,6 +108,8 @@ struct NetworkOptions {
   /// tangent (the plastic ones the rule moves), and, with tangents, dR_k minus the
   /// penalty's tangent 2 lambda mean_ij dW_ij d(dW_ij)/dmeta.
   double weightChangePenalty = 0;
+  /// Sees every trial's states (nullptr: none; not owned).
+  StateObserver *observer = nullptr;
   /// Scalar params overwritten after init (e.g. the learning rate `eta`).
   std::vector<std::pair<const runtime::QuantityInfo *, double>> params;
 };

@@ -75,10 +75,17 @@ int EvalRun::prepare(std::vector<meta::Rule> candidates, int64_t defaultTrials,
   for (meta::Rule &b : *base)
     rules_.push_back(std::move(b));
   std::set<std::string> names;
-  for (const meta::Rule &r : rules_)
+  std::vector<std::string> ruleNames;
+  for (const meta::Rule &r : rules_) {
     if (!names.insert(r.name).second)
       return fail(ExitUsage, "two rules are named '" + r.name + "' (give each --rule its own "
                              "LABEL:, and each baseline its own name)");
+    ruleNames.push_back(r.name);
+  }
+  activity_ = planActivity(e, s_.pool().info(), config_.seeds, config_.trials,
+                           s_.generator().steps(), ruleNames, err);
+  if (!err.empty())
+    return fail(ExitUsage, err);
   return -1;
 }
 
@@ -143,6 +150,8 @@ int EvalRun::run() {
     std::cout << table << std::flush;
   if (!meta::writeEvaluation(o_.out, results, table, err) ||
       (!ablationCsv.empty() && !meta::writeFileAtomically(o_.out + "/ablation.csv", ablationCsv, err)))
+    return fail(ExitFailure, err);
+  if (activity_ && !recordActivity(*activity_, evaluator, results, o_.out, o_.quiet, err))
     return fail(ExitFailure, err);
   return -1;
 }

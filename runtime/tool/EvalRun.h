@@ -5,7 +5,8 @@
 // a retuned learning rate, against "no plasticity" and the model's
 // baselines, all on the same held-out networks; then the optional ablation
 // of the first candidate; then the table on stdout and evaluation.txt,
-// evaluation.csv, curves.csv, networks.csv, trials.csv (and ablation.csv) in --out.
+// evaluation.csv, curves.csv, networks.csv, trials.csv (and ablation.csv) in --out,
+// and with --record the activity of chosen held-out networks (Activity.h).
 // prepare() checks everything the user gave (baselines file, ablation
 // patterns) before any network runs or any file is written.
 //
@@ -13,6 +14,7 @@
 #pragma once
 
 #include "runtime/meta/Evaluation.h"
+#include "runtime/tool/Activity.h"
 #include "runtime/tool/Options.h"
 #include "runtime/tool/Ranks.h"
 #include "runtime/tool/Session.h"
@@ -51,6 +53,7 @@ private:
   meta::EvalConfig config_;
   std::vector<meta::Rule> rules_;
   std::vector<double> defaults_;
+  std::optional<ActivityPlan> activity_;
 };
 
 } // namespace plasticc::tool

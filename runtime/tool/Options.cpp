@@ -111,6 +111,24 @@ CLI::Option *addEvaluation(CLI::App &app, EvaluationOptions &e, bool training) {
                  "the scalar param or meta the search scales (a meta named log_* is a log; "
                  "default: param eta, else meta eta, else meta log_eta, else the rule's "
                  "coefficients)");
+  app.add_option("--record", e.record,
+                 "NAME,...: save these quantities (states, outputs, traces, weights) after every "
+                 "step of chosen held-out networks and trials under each rule, as NumPy .npy "
+                 "files in OUT/activity, and plot them (docs/runtime.md 'Recording activity')")
+      ->delimiter(',');
+  app.add_option("--record-networks", e.recordNetworks,
+                 "I,...: the held-out networks --record replays (from 0, as networks.csv)")
+      ->delimiter(',')
+      ->transform(count(0, kMaxNetworks));
+  app.add_option("--record-trials", e.recordTrials,
+                 "K,...: the trials --record saves (from 1, as trials.csv; default: the first "
+                 "and the last)")
+      ->delimiter(',')
+      ->transform(count(1, kMaxTrials))
+      ->default_str("");
+  app.add_option("--record-rules", e.recordRules,
+                 "NAME: a rule of the table --record replays (repeatable; default: all)")
+      ->default_str("");
   app.add_option("--baselines", e.baselines, "a baselines file (default: MODEL.baselines.toml "
                                              "next to the model, else the built-in ones of the "
                                              "polynomial rule)");
@@ -125,6 +143,9 @@ int parse(CLI::App &app, CLI::Option *ablate, EvaluationOptions &e, int argc, ch
       std::cerr << "plasticc-meta: note: --ablate-groups given: its groups are ablated, not each "
                    "term\n";
     e.ablate = e.ablate || e.ablateGroups;
+    e.recordAsked = app.get_option("--record-networks")->count() > 0 ||
+                    app.get_option("--record-trials")->count() > 0 ||
+                    app.get_option("--record-rules")->count() > 0;
     e.criterionAsked = app.get_option("--criterion-window")->count() > 0 ||
                        app.get_option("--criterion")->count() > 0;
   } catch (const CLI::CallForHelp &e) {

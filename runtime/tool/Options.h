@@ -47,6 +47,12 @@ struct EvaluationOptions {
   bool ablateGroups = false; // --ablate-groups was given
   std::string learningRate; // --learning-rate ("": param eta, meta eta, meta log_eta)
   std::string baselines;    // a baselines file ("" : MODEL.baselines.toml or built-in)
+  // Activity recording (runtime/tool/Activity.h).
+  std::vector<std::string> record;        // --record: quantities
+  std::vector<int64_t> recordNetworks = {0}; // --record-networks: 0-based held-out networks
+  std::vector<int64_t> recordTrials;      // --record-trials: 1-based; empty: first and last
+  std::vector<std::string> recordRules;   // --record-rules (repeatable): empty: every rule
+  bool recordAsked = false;               // one of the --record-* choices was given
 };
 
 /// Everything the command line sets.

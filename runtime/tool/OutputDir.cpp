@@ -84,7 +84,11 @@ std::optional<OutputDir> OutputDir::claim(const std::string &path,
   }
   for (const std::string &name : outputs) { // a failed removal now, not a failed write later
     fs::path file = fs::path(path) / name;
-    if (!fs::remove(file, ec) && ec) {
+    if (fs::is_directory(fs::symlink_status(file, ec))) // activity/: ours whole
+      fs::remove_all(file, ec);
+    else
+      fs::remove(file, ec);
+    if (ec) {
       err = "--force cannot remove the earlier run's '" + file.string() + "': " + ec.message();
       return std::nullopt;
     }

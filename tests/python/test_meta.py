@@ -193,3 +193,16 @@ def test_ctrl_c_stops_between_meta_iterations_and_resume_continues(tmp_path):
                                    **dict(options, iters=total))
     assert np.array_equal(resumed.meta, straight.meta)
     assert log_without_wall_time(resumed.out / "log.csv") == log_without_wall_time(straight.out / "log.csv")
+
+
+def test_the_example_runs(tmp_path):
+    import subprocess
+    import sys
+    script = EXAMPLES / "python" / "meta_learn.py"
+    done = subprocess.run([sys.executable, str(script), "--out", str(tmp_path), "--iters", "2",
+                           "--trials", "2", "--eval-trials", "3", "--N", "8"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "mean reward" in done.stdout
+    assert (tmp_path / "eval" / "activity" / "index.csv").is_file()
+    assert (tmp_path / "eval" / "activity.png").stat().st_size > 1000

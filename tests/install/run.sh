@@ -10,7 +10,8 @@
 # Neither sees the source or build tree (PATH has no build/bin). Last, the
 # installed plasticc-meta runs one meta-iteration on a task named without a
 # path (found in PREFIX/share/plasticc), and the Python package, if built,
-# imports from PREFIX. Prints "install test: ok".
+# imports from PREFIX and evaluates with --record and its plots from there.
+# Prints "install test: ok".
 set -euo pipefail
 build=$(realpath "$1"); src=$(realpath "$2"); work=$3; cc=$4
 
@@ -59,6 +60,12 @@ if [ -n "$site" ]; then
 import plasticc, sys
 net = plasticc.compile('$examples/rnn_poly.plast', defines={'N': 4}).network(1)
 assert plasticc.__file__.startswith('$prefix'), plasticc.__file__
+# plasticc-meta's job from the installed package: the task by name and the
+# plot scripts (activity.png from --record) from PREFIX/share/plasticc.
+run = plasticc.evaluate('$examples/rnn_poly.plast', 'cue_delay_response', out='$work/py-eval',
+                        defines={'N': 4}, networks=2, trials=2, sweep=[1], sweep_refine=0,
+                        sweep_seeds=1, no_retune=True, record=['x'], threads=1, quiet=True)
+assert (run.out / 'activity.png').is_file(), 'no activity.png'
 print('python: plasticc from', plasticc.__file__)"
 fi
 echo "install test: ok"

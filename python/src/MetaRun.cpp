@@ -9,6 +9,7 @@
 #include <pybind11/stl.h>
 
 #include <iostream>
+#include <mutex>
 #include <streambuf>
 #include <string>
 #include <vector>
@@ -105,20 +106,24 @@ py::tuple runMeta(const std::vector<std::string> &args) {
   int code;
   std::string printed;
   {
+    py::gil_scoped_release release;
+    // One run at a time: std::cout and std::cerr are redirected for the
+    // whole process, and two runs restoring them in the wrong order would
+    // leave a stream writing into a destroyed buffer. A second Python
+    // thread calling meta_learn waits here (without the GIL).
+    static std::mutex oneRun;
+    std::lock_guard<std::mutex> lock(oneRun);
     PythonStream out(std::cout, "stdout"), err(std::cerr, "stderr");
-    {
-      py::gil_scoped_release release;
-      tool::Options options;
-      code = tool::parseOptions(static_cast<int>(argv.size()), pointers.data(), options);
-      if (code < 0) {
-        tool::Ranks ranks(meta::singleProcess());
-        code = tool::runMeta(options, ranks, &interruptRequested);
-      }
-      std::cout.flush();
-      std::cerr.flush();
+    tool::Options options;
+    code = tool::parseOptions(static_cast<int>(argv.size()), pointers.data(), options);
+    if (code < 0) {
+      tool::Ranks ranks(meta::singleProcess());
+      code = tool::runMeta(options, ranks, &interruptRequested);
     }
+    std::cout.flush();
+    std::cerr.flush();
     printed = err.text();
-  }
+  } // the streams are restored (their last text forwarded, with the GIL) before the lock is released
   return py::make_tuple(code, printed);
 }
 

@@ -150,7 +150,7 @@ void plots(const Options &o, const std::string &what) {
 /// The files `plasticc-meta evaluate` writes into --out.
 std::vector<std::string> evaluationOutputs() {
   return {"evaluation.txt", "evaluation.csv",      "curves.csv",      "networks.csv",
-          "trials.csv",     "ablation.csv",        "learning_curves.png", "activity",
+          "trials.csv",     "ablation.csv",        "learning_curves.png", "activity/",
           "activity.png",   "weight_change.png",   "rule_surface.png"};
 }
 

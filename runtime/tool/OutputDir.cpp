@@ -73,7 +73,8 @@ std::optional<OutputDir> OutputDir::claim(const std::string &path,
   // Only the temporaries of the files a run writes: a user's own
   // "notes.tmp.2024" is not ours to remove.
   for (const std::string &name : outputs)
-    removeStaleTemporaries(path, name);
+    if (name.back() != '/')
+      removeStaleTemporaries(path, name);
   std::string found = earlierOutputs(path, outputs);
   if (found.empty() || policy == OutputPolicy::Resume)
     return dir;
@@ -84,7 +85,9 @@ std::optional<OutputDir> OutputDir::claim(const std::string &path,
   }
   for (const std::string &name : outputs) { // a failed removal now, not a failed write later
     fs::path file = fs::path(path) / name;
-    if (fs::is_directory(fs::symlink_status(file, ec))) // activity/: ours whole
+    // A directory output ("activity/") is the run's whole; a file output
+    // that is a directory is the user's, and removing it fails.
+    if (!name.empty() && name.back() == '/')
       fs::remove_all(file, ec);
     else
       fs::remove(file, ec);

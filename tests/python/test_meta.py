@@ -206,3 +206,21 @@ def test_the_example_runs(tmp_path):
     assert "mean reward" in done.stdout
     assert (tmp_path / "eval" / "activity" / "index.csv").is_file()
     assert (tmp_path / "eval" / "activity.png").stat().st_size > 1000
+
+
+def test_runs_from_two_threads_take_turns_and_match_one_run(tmp_path):
+    results = {}
+
+    def learn(name):
+        results[name] = plasticc.meta_learn(MODEL, TASK, tmp_path / name, defines={"N": 8},
+                                            **dict(SMALL, no_eval=True))
+
+    threads = [threading.Thread(target=learn, args=(n,)) for n in ("a", "b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    alone = plasticc.meta_learn(MODEL, TASK, tmp_path / "alone", defines={"N": 8},
+                                **dict(SMALL, no_eval=True))
+    for name in ("a", "b"):
+        assert np.array_equal(results[name].meta, alone.meta)

@@ -194,7 +194,7 @@ std::string RunIdentity::mismatch(const RunIdentity &o) const {
     return s.str();
   };
   if (modelHash != o.modelHash)
-    return "the model (" + o.modelName + ": its source or its -D values) differs from the one "
+    return "the model (" + o.modelName + ": its source, the C++ files it imports or its -D values) differs from the one "
            "the checkpoint was made with (" +
            modelName + ", source hash " + modelHash.substr(0, 12) + ")";
   if (taskHash != o.taskHash)

@@ -201,12 +201,31 @@ bool Session::checkMemory(std::string &err) const {
   return false;
 }
 
+namespace {
+
+/// "0.5 ms"
+std::string msText(double ms) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g ms", ms);
+  return text;
+}
+
+} // namespace
+
 /// Why a trial with no scored step is refused: J and its gradient would be
 /// 0 at every iteration, and the evaluation meaningless.
 std::string Session::noScoredStep() const {
   int64_t start = gen_->naturalScoredStart();
-  if (start < 0)
-    return "the task " + task_->name + " scores no step (no epoch has scored = true)";
+  if (start < 0) {
+    std::string scored;
+    for (const tasks::Epoch &e : task_->epochs)
+      if (e.mask != 0)
+        scored += (scored.empty() ? "'" : ", '") + e.name + "'";
+    if (scored.empty())
+      return "the task " + task_->name + " scores no step (no epoch has scored = true)";
+    return "the task " + task_->name + " scores no step: its scored epochs (" + scored +
+           ") last less than one time step (dt = " + msText(task_->dtMs) + ") on every trial";
+  }
   int64_t T0 = task_->steps();
   return "with --steps " + std::to_string(config_.steps) + " the task " + task_->name +
          " scores no step: its scored window starts at step " + std::to_string(start) + " of " +

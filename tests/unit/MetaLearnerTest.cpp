@@ -553,7 +553,7 @@ TEST(Checkpoint, RoundTripsExactlyAndRejectsOtherRuns) {
   EXPECT_EQ(cp.identity.mismatch(other), "--batch is 8 but the checkpoint was made with 4");
   other = cp.identity;
   other.modelHash = "hash2";
-  EXPECT_NE(cp.identity.mismatch(other).find("the model (m: its source or its -D values) differs"), std::string::npos);
+  EXPECT_NE(cp.identity.mismatch(other).find("the model (m: its source, the C++ files it imports or its -D values) differs"), std::string::npos);
 
   std::ofstream(dir + "/bad.json") << "{ not json";
   EXPECT_FALSE(readCheckpoint(dir + "/bad.json", err));

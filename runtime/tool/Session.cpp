@@ -8,6 +8,7 @@
 #include "runtime/tool/DataDir.h"
 #include "runtime/tool/MetaRun.h"
 #include "runtime/tool/Options.h"
+#include "support/Files.h"
 
 #include <cerrno>
 #include <cmath>
@@ -235,8 +236,13 @@ std::string Session::noScoredStep() const {
 
 int Session::bind() {
   binding_ = meta::ModelBinding::make(pool_->info(), *task_, err_);
-  if (!binding_)
-    return fail(ExitUsage, err_);
+  if (!binding_) {
+    int code = fail(ExitUsage, err_);
+    std::string text, ignored;
+    if (config_.model.ends_with(".plast") && readFile(config_.model, text, ignored))
+      std::cerr << userWidthNotes(config_.model, text, *task_, config_.defines);
+    return code;
+  }
   if (config_.steps > 0 && task_->randomTiming())
     return fail(ExitUsage, "--steps rescales a task's fixed epochs; the task " + task_->name +
                                " draws its epoch durations per trial (leave --steps out)");

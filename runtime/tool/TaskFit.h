@@ -14,10 +14,17 @@
 
 #include "runtime/tasks/Task.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
 namespace plasticc::tool {
+
+/// The widths the task gives the dims that shape the quantities it binds
+/// (input, target, output; each shaped by one dim): dim name -> width.
+/// Empty when the source does not parse or a dim would need two widths.
+std::map<std::string, int64_t> taskWidths(const std::string &path, const std::string &text,
+                                          const tasks::Task &task);
 
 /// "NAME=VALUE" defines that size the model source `text` (a .plast file) to
 /// `task`: for the quantities the task binds (input, target, output; see
@@ -28,5 +35,10 @@ namespace plasticc::tool {
 std::vector<std::string> taskDims(const std::string &path, const std::string &text,
                                   const tasks::Task &task,
                                   const std::vector<std::string> &userDefines);
+
+/// Notes for the -D of `userDefines` that set a dim of taskWidths to
+/// another width than the task's ("" if none): why a model does not fit.
+std::string userWidthNotes(const std::string &path, const std::string &text,
+                           const tasks::Task &task, const std::vector<std::string> &userDefines);
 
 } // namespace plasticc::tool

@@ -169,6 +169,8 @@ public:
   void program() {
     const char *elem = p_.elem == ir::ElemType::F64 ? "f64" : "f32";
     out_ << "loops @" << p_.modelName << " " << elem << " state_bytes=" << p_.stateBytes << "\n";
+    for (const std::string &line : p_.schedule)
+      out_ << "  // " << line << "\n";
     for (size_t b = 0; b < p_.buffers.size(); ++b) {
       const Buffer &buf = p_.buffers[b];
       out_ << "  buffer @" << buf.name << " : " << kindName(buf.kind) << "[" << buf.size << "]";

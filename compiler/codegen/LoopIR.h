@@ -137,6 +137,9 @@ struct Program {
   std::vector<std::string> vars;   // loop variable names, indexed by id
   int numLets = 0;
   std::vector<Function> functions; // init, set_trial_start, begin_trial, step, step_primal, end_trial
+  /// How the trial is scheduled, printed under the header (the driver fills
+  /// it from transforms::analyzeTrialSchedule; empty: not printed).
+  std::vector<std::string> schedule;
 
   int addBuffer(Buffer b);
   int addVar(std::string name);

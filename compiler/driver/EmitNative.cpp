@@ -8,6 +8,7 @@
 #include "compiler/codegen/Optimize.h"
 #include "compiler/codegen/Pipeline.h"
 #include "compiler/transforms/Tangent.h"
+#include "compiler/transforms/TrialSchedule.h"
 
 #include <CLI/CLI.hpp>
 #include <llvm/IR/Module.h>
@@ -111,6 +112,10 @@ int emitLoops(Compilation &c, std::ostream &out) {
   int code = ExitOk;
   if (!build(c, false, m, code))
     return code;
+  m.loops.schedule = {"schedule: step by step (every entry point below runs once per call)"};
+  for (const std::string &line :
+       transforms::describeTrialSchedule(transforms::analyzeTrialSchedule(*differentiated(c))))
+    m.loops.schedule.push_back(line);
   loops::printProgram(m.loops, out);
   reportTimes(c, m);
   return ExitOk;

@@ -8,7 +8,8 @@
 #            exports the same names).
 #   SHARED   <target> is the shared library lib<target>.so (as `plasticc
 #            FILE -o FILE.so`), to link or dlopen; $<TARGET_FILE:<target>>
-#            is its path.
+#            is its path. It is built with `all` (the build target is
+#            <target>_build: <target> itself is an imported library).
 # DEFINES are passed as `-D NAME=VALUE` (dims and params), OPTIONS as they
 # are (e.g. --fp32, --estimator=score), DEPENDS are further inputs that
 # rebuild the model when they change (C++ helpers named by `extern`).
@@ -37,7 +38,7 @@ function(plasticc_add_model target model)
     COMMENT "plasticc: compiling ${model}"
     VERBATIM)
   if(arg_SHARED)
-    add_custom_target(${target}_build DEPENDS ${output})
+    add_custom_target(${target}_build ALL DEPENDS ${output}) # built with all, for dlopen too
     add_library(${target} SHARED IMPORTED GLOBAL)
     set_target_properties(${target} PROPERTIES IMPORTED_LOCATION ${output})
     add_dependencies(${target} ${target}_build)

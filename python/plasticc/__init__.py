@@ -64,17 +64,20 @@ class TaskError(CompileError):
     .diagnostics as for CompileError."""
 
 
+def _data_dirs() -> List[Path]:
+    """Where the files that ship with plasticc are (examples/tasks,
+    scripts/plot.py): PREFIX/share/plasticc of an installed package, then
+    the source tree of the build."""
+    dirs = [parent / "share" / "plasticc" for parent in Path(__file__).resolve().parents
+            if (parent / "share" / "plasticc" / "examples" / "tasks").is_dir()][:1]
+    return dirs + [Path(_plasticc.SOURCE_DIR)]
+
+
 def _task_dirs() -> List[Path]:
     """Where a task named without a path is looked for: $PLASTICC_TASKS_DIR,
-    then PREFIX/share/plasticc/examples/tasks of an installed package, then
-    the source tree of the build."""
+    then the data directories (_data_dirs)."""
     dirs = [Path(os.environ["PLASTICC_TASKS_DIR"])] if os.environ.get("PLASTICC_TASKS_DIR") else []
-    for parent in Path(__file__).resolve().parents:
-        if (parent / "share" / "plasticc" / "examples" / "tasks").is_dir():
-            dirs.append(parent / "share" / "plasticc" / "examples" / "tasks")
-            break
-    dirs.append(Path(_plasticc.SOURCE_DIR) / "examples" / "tasks")
-    return dirs
+    return dirs + [d / "examples" / "tasks" for d in _data_dirs()]
 
 
 def _task_path(name) -> Path:
@@ -101,8 +104,9 @@ class Task:
     trial to that many steps, as plasticc-meta's --steps. Raises TaskError."""
 
     def __init__(self, name_or_path, steps: int = 0):
+        self.path = _task_path(name_or_path)
         try:
-            self._core = _plasticc.Task(str(_task_path(name_or_path)), int(steps))
+            self._core = _plasticc.Task(str(self.path), int(steps))
         except _plasticc.TaskFailure as e:
             raise TaskError(str(e)) from None
 

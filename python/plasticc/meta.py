@@ -132,8 +132,12 @@ class MetaRun:
                 out[name + ".start"] = np.load(root / index["start_file"][i])
                 out[name + ".end"] = np.load(root / index["end_file"][i])
         if not out:
+            kept = sorted({(index["rule"][i], int(index["network"][i]), int(index["trial"][i]))
+                           for i in range(len(index["rule"]))})
             raise KeyError(f"nothing recorded of network {network}, trial {trial} under '{rule}' "
-                           f"in {root}")
+                           f"in {root} (recorded: " +
+                           ", ".join(f"'{r}' network {n} trial {k}" for r, n, k in kept) +
+                           "; a network that diverged has no trials after its divergence)")
         return out
 
     @property
@@ -145,13 +149,11 @@ class MetaRun:
         return f"<plasticc.MetaRun {str(self.out)!r}>"
 
 
-def _data_dir() -> Optional[Path]:
-    """PREFIX/share/plasticc of an installed package, else the build's source tree."""
-    for parent in Path(__file__).resolve().parents:
-        if (parent / "share" / "plasticc" / "scripts").is_dir():
-            return parent / "share" / "plasticc"
-    source = Path(_plasticc.SOURCE_DIR)
-    return source if (source / "scripts").is_dir() else None
+def _plot_script() -> Optional[Path]:
+    """scripts/plot.py of an installed package, else of the build's source tree."""
+    from . import _data_dirs
+    return next((d / "scripts" / "plot.py" for d in _data_dirs()
+                 if (d / "scripts" / "plot.py").is_file()), None)
 
 
 def _value(value) -> str:
@@ -168,11 +170,16 @@ def _options(options: Mapping[str, object]) -> List[str]:
     args: List[str] = []
     for key, value in options.items():
         flag = "--" + key.replace("_", "-")
+        if isinstance(value, np.bool_):
+            value = bool(value)
+        if isinstance(value, (set, frozenset, dict)):
+            raise TypeError(f"{key}: give a list (the order of the values can matter), not a "
+                            f"{type(value).__name__}")
         if value is None or value is False:
             continue
         if value is True:
             args.append(flag)
-        elif isinstance(value, (list, tuple)):
+        elif isinstance(value, (list, tuple, np.ndarray)):
             for v in value:
                 args += [flag, _value(v)]
         else:
@@ -192,20 +199,23 @@ def _progress_default() -> str:
 
 def _run(command: List[str], model: PathLike, task, out: PathLike,
          defines: Optional[Mapping[str, object]], options: Mapping[str, object]) -> MetaRun:
-    from . import _task_path  # the package's own task lookup, as plasticc.Task's
+    from . import Task, _task_path  # the package's own task lookup, as plasticc.Task's
     if not isinstance(model, (str, os.PathLike)):
         raise TypeError("model must be the path of a .plast, .plir or built .so, not "
                         f"{type(model).__name__}")
+    if isinstance(task, Task):
+        task = task.path
     args = command + [os.fspath(model), "--task", os.fspath(_task_path(task)), "--out", os.fspath(out)]
     for name, value in (defines or {}).items():
         args += ["-D", f"{name}={_value(value)}"]
     options = dict(options)
-    if "plot_script" not in options and (data := _data_dir()) is not None:
-        options["plot_script"] = data / "scripts" / "plot.py"
+    if "plot_script" not in options and (script := _plot_script()) is not None:
+        options["plot_script"] = script
     args += _options(options)
     code, printed = _plasticc.run_meta(args)
     if code == 0:
-        return MetaRun(out)
+        # --help and --version print and run nothing: no run to return.
+        return None if options.get("help") or options.get("version") else MetaRun(out)
     # The error and what follows it (source lines, carets, advice); the
     # progress and notes before it were shown on sys.stderr already.
     start = printed.find(": error:")
@@ -219,7 +229,7 @@ def _run(command: List[str], model: PathLike, task, out: PathLike,
 
 def meta_learn(model: PathLike, task, out: PathLike = "meta-out", *,
                defines: Optional[Mapping[str, object]] = None,
-               progress: Optional[bool] = None, **options) -> MetaRun:
+               progress: Optional[bool] = None, **options) -> Optional[MetaRun]:
     """Meta-learns the model's rule on `task`, then evaluates it, exactly as
     `plasticc-meta MODEL --task TASK --out OUT [options]` would (the same
     files, byte for byte but the wall times).
@@ -231,7 +241,8 @@ def meta_learn(model: PathLike, task, out: PathLike = "meta-out", *,
     for dashes: iters=30, batch=8, estimator="score", eval_seeds=32,
     no_eval=True, resume=True, threads=2, quiet=True.
 
-    Returns the MetaRun of `out`. Raises MetaError for what the tool
+    Returns the MetaRun of `out` (None for help=True or version=True,
+    which print and run nothing). Raises MetaError for what the tool
     refuses (message and exit code), DivergedError when a network diverged
     under on_divergence="stop", KeyboardInterrupt on Ctrl-C between
     meta-iterations (log, checkpoint and rule are saved: resume=True
@@ -245,12 +256,16 @@ def meta_learn(model: PathLike, task, out: PathLike = "meta-out", *,
 
 
 def evaluate(model: PathLike, task, rules: Sequence[PathLike] = (), out: PathLike = "eval-out", *,
-             defines: Optional[Mapping[str, object]] = None, **options) -> MetaRun:
+             defines: Optional[Mapping[str, object]] = None, **options) -> Optional[MetaRun]:
     """Evaluates rules against the model's baselines on held-out networks,
     exactly as `plasticc-meta evaluate MODEL --task TASK --rule R... --out OUT`
     would. rules: rule.json files of earlier runs (a MetaRun's out/rule.json)
     or 'LABEL:NAME=V,...' texts; none: the baselines only. Other keywords are
     the command's long options (networks=32, trials=200, ablate=True, ...).
     Returns the MetaRun of `out`; raises MetaError as meta_learn does."""
+    if isinstance(rules, (str, os.PathLike, MetaRun)):
+        rules = [rules]  # one rule, not its characters
+    extra = options.pop("rule", [])  # rule= as the command line's --rule, too
+    rules = list(rules) + (list(extra) if isinstance(extra, (list, tuple)) else [extra])
     rules = [os.fspath(Path(r.out) / "rule.json") if isinstance(r, MetaRun) else r for r in rules]
-    return _run(["evaluate"], model, task, out, defines, dict(options, rule=list(rules)))
+    return _run(["evaluate"], model, task, out, defines, dict(options, rule=rules))

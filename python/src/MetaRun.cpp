@@ -9,6 +9,9 @@
 #include <pybind11/stl.h>
 
 #include <iostream>
+#include <atomic>
+#include <chrono>
+#include <thread>
 #include <mutex>
 #include <streambuf>
 #include <string>
@@ -19,6 +22,46 @@ namespace py = pybind11;
 namespace plasticc::python {
 
 namespace {
+
+/// Set by an atexit handler when the program ends (registered in
+/// bindMetaRun).
+std::atomic<bool> gExiting{false};
+
+/// True once Python has begun to shut down. A thread that takes the GIL
+/// then is stopped by the interpreter (its stack unwound by force, fatal
+/// in a destructor), so a run in a daemon thread must not touch Python
+/// again: it stops at its next meta-iteration and parks (parkIfPythonGone).
+bool pythonGone() {
+#if PY_VERSION_HEX >= 0x030D0000
+  return gExiting.load() || Py_IsFinalizing() != 0;
+#else
+  return gExiting.load() || _Py_IsFinalizing() != 0;
+#endif
+}
+
+/// A run that outlived Python waits here for the process to end instead
+/// of taking the GIL back.
+void parkIfPythonGone() {
+  while (pythonGone())
+    std::this_thread::sleep_for(std::chrono::hours(1));
+}
+
+/// Writes `text` to Python's sys.<name> (taking the GIL); nothing once
+/// Python is shutting down or when the stream is gone or broken.
+void writePython(const char *name, const std::string &text) {
+  if (pythonGone())
+    return;
+  py::gil_scoped_acquire gil;
+  try {
+    py::object out = py::module_::import("sys").attr(name);
+    if (!out.is_none()) {
+      out.attr("write")(text);
+      out.attr("flush")();
+    }
+  } catch (py::error_already_set &) {
+    // A closed or broken Python stream loses the text, never the run.
+  }
+}
 
 /// While alive, what a C++ stream prints goes to a Python stream
 /// (sys.stdout or sys.stderr) and is also kept; a write takes the GIL.
@@ -64,16 +107,7 @@ private:
     kept_ += pending_;
     if (kept_.size() > (64u << 10))
       kept_.erase(0, kept_.size() - (64u << 10));
-    py::gil_scoped_acquire gil;
-    try {
-      py::object out = py::module_::import("sys").attr(name_);
-      if (!out.is_none()) {
-        out.attr("write")(pending_);
-        out.attr("flush")();
-      }
-    } catch (py::error_already_set &) {
-      // A closed or broken Python stream loses the text, never the run.
-    }
+    writePython(name_, pending_);
     pending_.clear();
   }
 
@@ -87,10 +121,26 @@ private:
 /// KeyboardInterrupt is cleared here and raised again by the package when
 /// the run has returned ExitInterrupted.
 bool interruptRequested() {
+  if (pythonGone())
+    return true; // the program is ending: stop at the next meta-iteration
   py::gil_scoped_acquire gil;
   if (PyErr_CheckSignals() == 0)
     return false;
   PyErr_Clear();
+  return true;
+}
+
+/// Waits for the run of another thread (see runMeta); false if Ctrl-C
+/// ended the wait. Called without the GIL.
+bool waitForOurTurn(std::unique_lock<std::timed_mutex> &lock) {
+  for (bool said = false; !lock.try_lock_for(std::chrono::milliseconds(100));) {
+    if (!said)
+      writePython("stderr", "plasticc: waiting for the run in another thread of this process "
+                            "to end (one run at a time)\n");
+    said = true;
+    if (interruptRequested())
+      return false;
+  }
   return true;
 }
 
@@ -103,33 +153,46 @@ py::tuple runMeta(const std::vector<std::string> &args) {
   for (std::string &a : argv)
     pointers.push_back(a.data());
   pointers.push_back(nullptr);
-  int code;
-  std::string printed;
+  int code = tool::ExitInterrupted;
+  std::string printed = "interrupted while waiting for the run in another thread to end; nothing "
+                        "was run";
   {
     py::gil_scoped_release release;
     // One run at a time: std::cout and std::cerr are redirected for the
     // whole process, and two runs restoring them in the wrong order would
     // leave a stream writing into a destroyed buffer. A second Python
-    // thread calling meta_learn waits here (without the GIL).
-    static std::mutex oneRun;
-    std::lock_guard<std::mutex> lock(oneRun);
-    PythonStream out(std::cout, "stdout"), err(std::cerr, "stderr");
-    tool::Options options;
-    code = tool::parseOptions(static_cast<int>(argv.size()), pointers.data(), options);
-    if (code < 0) {
-      tool::Ranks ranks(meta::singleProcess());
-      code = tool::runMeta(options, ranks, &interruptRequested);
-    }
-    std::cout.flush();
-    std::cerr.flush();
-    printed = err.text();
-  } // the streams are restored (their last text forwarded, with the GIL) before the lock is released
+    // thread calling meta_learn waits (without the GIL), saying so, and
+    // Ctrl-C ends the wait.
+    static std::timed_mutex oneRun;
+    std::unique_lock<std::timed_mutex> lock(oneRun, std::defer_lock);
+    if (waitForOurTurn(lock)) {
+      PythonStream out(std::cout, "stdout"), err(std::cerr, "stderr");
+      tool::Options options;
+      code = tool::parseOptions(static_cast<int>(argv.size()), pointers.data(), options);
+      if (code < 0) {
+        tool::Ranks ranks(meta::singleProcess());
+        code = tool::runMeta(options, ranks, &interruptRequested);
+      }
+      std::cout.flush();
+      std::cerr.flush();
+      printed = err.text();
+    } // the streams are restored (their last text forwarded) before the lock is released
+    parkIfPythonGone();
+  }
   return py::make_tuple(code, printed);
 }
 
 } // namespace
 
 void bindMetaRun(py::module_ &m) {
+  // At exit, before the interpreter finalizes: runs still going in daemon
+  // threads stop touching Python; a moment without the GIL lets one that
+  // is taking it right now finish and see the flag.
+  py::module_::import("atexit").attr("register")(py::cpp_function([] {
+    gExiting = true;
+    py::gil_scoped_release release;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }));
   m.def("run_meta", &runMeta, py::arg("args"),
         "runs plasticc-meta's job on its command-line arguments (without the program name) in "
         "this process; returns (exit code, what it printed on stderr)");

@@ -22,14 +22,16 @@ std::string g(double v) {
   return buf;
 }
 
-/// CSV field: quoted, since meta names like theta[1,2] hold commas; a quote
-/// inside is doubled (RFC 4180).
-std::string quoted(const std::string &s) {
+} // namespace
+
+std::string csvField(const std::string &s) {
   std::string out = "\"";
   for (char c : s)
     out += c == '"' ? std::string("\"\"") : std::string(1, c);
   return out + "\"";
 }
+
+namespace {
 
 nlohmann::json nested(const double *v, const std::vector<int64_t> &shape, size_t dim) {
   if (dim == shape.size())
@@ -48,9 +50,9 @@ std::string csvHeader(const ModelBinding &b) {
   std::string h = "iteration,J,task_reward,grad_norm,networks,skipped,seconds,trials,penalty,"
                   "diverged,divergence_penalty";
   for (int64_t k = 0; k < b.metaScalars(); ++k)
-    h += "," + quoted(b.metaScalarName(k));
+    h += "," + csvField(b.metaScalarName(k));
   for (int64_t k = 0; k < b.metaScalars(); ++k)
-    h += "," + quoted("dJ/d" + b.metaScalarName(k));
+    h += "," + csvField("dJ/d" + b.metaScalarName(k));
   return h;
 }
 
@@ -129,7 +131,7 @@ bool writeEvaluation(const std::string &dir, const std::vector<RuleResult> &resu
   std::string nets = "rule,network,seed,mean_reward,diverged_at_trial,trials_to_criterion\n";
   std::string trials = "rule,network,trial,reward,correct\n";
   for (const RuleResult &r : results) {
-    eval += quoted(r.rule.name) + "," + quoted(r.rule.detail) + "," +
+    eval += csvField(r.rule.name) + "," + csvField(r.rule.detail) + "," +
             (r.rule.candidate ? "1" : "0") + "," + g(r.eta) + "," + g(r.meanReward.mean) + "," +
             g(r.meanReward.sem) + "," + g(r.finalReward) + "," + g(r.fractionCorrect) + "," +
             std::to_string(r.networks.size()) + "," + std::to_string(r.diverged) + "," +
@@ -138,17 +140,17 @@ bool writeEvaluation(const std::string &dir, const std::vector<RuleResult> &resu
             std::to_string(r.tuneNetworkTrials) + "," +
             (r.tuning ? g(r.tuning->score) : std::string()) + "\n";
     for (size_t k = 0; k < r.curve.size(); ++k)
-      curves += quoted(r.rule.name) + "," + std::to_string(k + 1) + "," + g(r.curve[k]) + "," +
+      curves += csvField(r.rule.name) + "," + std::to_string(k + 1) + "," + g(r.curve[k]) + "," +
                 g(r.curveSem[k]) + "," + g(r.correct[k]) + "," + g(r.correctSem[k]) + "\n";
     for (size_t i = 0; i < r.networks.size(); ++i) {
       const NetworkOutcome &o = r.networks[i];
-      nets += quoted(r.rule.name) + "," + std::to_string(i) + "," + seedText(o.seed) + "," +
+      nets += csvField(r.rule.name) + "," + std::to_string(i) + "," + seedText(o.seed) + "," +
               g(o.mean) + "," +
               (o.divergedAt < 0 ? "" : std::to_string(o.divergedAt + 1)) + "," +
               (o.toCriterion < 0 ? "" : std::to_string(o.toCriterion)) + "\n";
       const bool judged = !std::isnan(r.fractionCorrect);
       for (size_t k = 0; k < o.reward.size(); ++k)
-        trials += quoted(r.rule.name) + "," + std::to_string(i) + "," + std::to_string(k + 1) + "," +
+        trials += csvField(r.rule.name) + "," + std::to_string(i) + "," + std::to_string(k + 1) + "," +
                   g(o.reward[k]) + "," + (judged ? (o.correct[k] ? "1" : "0") : "") + "\n";
     }
   }

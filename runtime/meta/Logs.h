@@ -20,6 +20,10 @@
 
 namespace plasticc::meta {
 
+/// A CSV field: quoted, since names like theta[1,2] hold commas, and a
+/// quote inside doubled (RFC 4180).
+std::string csvField(const std::string &s);
+
 /// The per-iteration CSV log (log.csv).
 class CsvLog {
 public:

@@ -1,6 +1,7 @@
 //===- runtime/tool/Activity.cpp - --record: held-out activity as .npy ----===//
 #include "runtime/tool/Activity.h"
 
+#include "runtime/meta/Logs.h"
 #include "runtime/meta/Recording.h"
 #include "runtime/meta/Seeds.h"
 #include "runtime/tool/Session.h"
@@ -26,6 +27,16 @@ namespace {
 /// Recordings past this many bytes are refused before anything runs.
 constexpr double kMaxBytes = 4.0 * (1ull << 30);
 
+/// The PNGs scripts/plot_activity.py draws from a recording.
+const char *const kPlots[] = {"activity.png", "weight_change.png", "rule_surface.png"};
+
+/// A recording of plasticc-meta (not a directory of the user's that happens
+/// to be called activity): it holds our index.csv.
+bool isRecording(const fs::path &root) {
+  std::error_code ec;
+  return fs::is_regular_file(root / "index.csv", ec);
+}
+
 /// "learned, eta tuned" -> "learned_eta_tuned": a directory name.
 std::string slug(const std::string &name) {
   std::string s;
@@ -46,8 +57,6 @@ std::string shapeText(const std::vector<int64_t> &shape) {
     s += (s.empty() ? "" : "x") + std::to_string(d);
   return s;
 }
-
-std::string quoted(const std::string &s) { return "\"" + s + "\""; }
 
 /// One file of the recording: DIR/activity/REL.
 bool writeArray(const fs::path &root, const std::string &rel, const std::vector<double> &values,
@@ -89,14 +98,22 @@ bool planQuantities(const std::vector<std::string> &names, const runtime::ModelI
 } // namespace
 
 std::optional<ActivityPlan> planActivity(const EvaluationOptions &e, const runtime::ModelInfo &info,
-                                         int64_t networks, int64_t trials, int64_t steps,
+                                         int64_t networks, int64_t trials,
+                                         const std::function<int64_t(int64_t, int64_t)> &trialSteps,
                                          const std::vector<std::string> &ruleNames,
-                                         std::string &err) {
+                                         const std::string &dir, std::string &err) {
   err.clear();
   if (e.record.empty()) {
     if (e.recordAsked)
       err = "--record-networks, --record-trials and --record-rules choose what --record records: "
             "give --record NAME,...";
+    return std::nullopt;
+  }
+  std::error_code ec;
+  const fs::path root = fs::path(dir) / "activity";
+  if (fs::exists(root, ec) && !isRecording(root)) {
+    err = "--record writes '" + root.string() + "', which exists and is not a recording of "
+          "plasticc-meta (no index.csv): move it or choose another --out";
     return std::nullopt;
   }
   ActivityPlan plan;
@@ -108,7 +125,8 @@ std::optional<ActivityPlan> planActivity(const EvaluationOptions &e, const runti
             "counted from 0; there are " + std::to_string(networks) + ")";
       return std::nullopt;
     }
-    plan.networks.push_back(i);
+    if (std::find(plan.networks.begin(), plan.networks.end(), i) == plan.networks.end())
+      plan.networks.push_back(i);
   }
   std::vector<int64_t> asked = e.recordTrials;
   if (asked.empty())
@@ -134,11 +152,13 @@ std::optional<ActivityPlan> planActivity(const EvaluationOptions &e, const runti
     }
     plan.rules.push_back(name);
   }
-  double elements = 0;
+  double elements = 0, steps = 0;
   for (const runtime::QuantityInfo *q : plan.quantities)
     elements += static_cast<double>(q->numElements());
-  double bytes = 8.0 * elements * static_cast<double>(steps) *
-                 static_cast<double>(plan.trials.size() * plan.networks.size()) *
+  for (int64_t i : plan.networks) // the trials' own lengths (drawn per trial by some tasks)
+    for (int64_t k : plan.trials)
+      steps += static_cast<double>(trialSteps(i, k));
+  double bytes = 8.0 * elements * steps *
                  static_cast<double>(plan.rules.empty() ? ruleNames.size() : plan.rules.size());
   if (bytes > kMaxBytes) {
     char text[64];
@@ -154,14 +174,10 @@ bool recordActivity(const ActivityPlan &plan, const meta::Evaluator &evaluator,
                     const std::vector<meta::RuleResult> &results, const std::string &dir,
                     bool quiet, std::string &err) {
   const fs::path root = fs::path(dir) / "activity";
-  std::error_code ec;
-  fs::remove_all(root, ec); // an earlier run's (--force or --resume) is replaced whole
-  if (ec) {
-    err = "cannot remove the earlier '" + root.string() + "': " + ec.message();
+  if (!clearActivity(dir, err)) // an earlier run's (--force or --resume) is replaced whole
     return false;
-  }
-  std::string index = "rule,directory,network,seed,trial,task_reward,correct,quantity,kind,shape,"
-                      "file,start_file,end_file\n";
+  std::string index = "rule,directory,network,seed,trial,task_reward,correct,diverged,quantity,"
+                      "kind,shape,file,start_file,end_file\n";
   nlohmann::json rules = nlohmann::json::array();
   std::set<std::string> used;
   for (const meta::RuleResult &res : results) {
@@ -183,6 +199,11 @@ bool recordActivity(const ActivityPlan &plan, const meta::Evaluator &evaluator,
       meta::ActivityRecorder recorder(plan.quantities, plan.trials);
       meta::NetworkResult replayed = evaluator.replay(res, i, recorder);
       const meta::NetworkOutcome &outcome = res.networks[static_cast<size_t>(i)];
+      if (outcome.divergedAt >= 0 && !quiet && plan.trials.back() > outcome.divergedAt)
+        std::cerr << "plasticc-meta: note: held-out network " << i << " diverged in trial "
+                  << outcome.divergedAt + 1 << " under " << res.rule.name
+                  << "; that trial is recorded (diverged = 1 in index.csv), the later ones "
+                     "cannot be\n";
       for (size_t k = 0; k < replayed.trials.size(); ++k)
         if (replayed.trials[k].score.reward != outcome.reward[k]) {
           err = "internal error: replaying held-out network " + std::to_string(i) + " under '" +
@@ -206,9 +227,10 @@ bool recordActivity(const ActivityPlan &plan, const meta::Evaluator &evaluator,
           return false;
         char reward[40];
         std::snprintf(reward, sizeof reward, "%.10g", outcome.reward[static_cast<size_t>(r.trial)]);
-        index += quoted(res.rule.name) + "," + name + "," + std::to_string(i) + "," +
+        index += meta::csvField(res.rule.name) + "," + name + "," + std::to_string(i) + "," +
                  meta::seedText(outcome.seed) + "," + std::to_string(r.trial + 1) + "," + reward +
-                 "," + (outcome.correct[static_cast<size_t>(r.trial)] ? "1" : "0") + "," + q.name +
+                 "," + (outcome.correct[static_cast<size_t>(r.trial)] ? "1" : "0") + "," +
+                 (r.trial == outcome.divergedAt ? "1" : "0") + "," + q.name +
                  "," + q.kind + "," + shapeText(shape) + "," + base + ".npy," + start + "," + end +
                  "\n";
       }
@@ -220,9 +242,26 @@ bool recordActivity(const ActivityPlan &plan, const meta::Evaluator &evaluator,
     if (q.kind == "meta")
       names.push_back({{"name", q.name}, {"shape", q.shape}});
   doc["meta_quantities"] = names;
+  std::error_code ec;
   fs::create_directories(root, ec);
   return writeFileAtomically((root / "index.csv").string(), index, err) &&
          writeFileAtomically((root / "rules.json").string(), doc.dump(1) + "\n", err);
+}
+
+bool clearActivity(const std::string &dir, std::string &err) {
+  const fs::path root = fs::path(dir) / "activity";
+  if (!isRecording(root))
+    return true; // none, or the user's own directory: not ours to remove
+  std::error_code ec;
+  fs::remove_all(root, ec);
+  for (const char *png : kPlots)
+    if (!ec)
+      fs::remove(fs::path(dir) / png, ec);
+  if (ec) {
+    err = "cannot remove the earlier recording '" + root.string() + "': " + ec.message();
+    return false;
+  }
+  return true;
 }
 
 } // namespace plasticc::tool

@@ -14,6 +14,7 @@
 #include "runtime/meta/Evaluation.h"
 #include "runtime/tool/Options.h"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,13 +30,23 @@ struct ActivityPlan {
 };
 
 /// Checks --record, --record-networks, --record-trials and --record-rules
-/// against the model (stored quantities), the held-out networks and trials
-/// and the table's rules. nullopt without --record; nullopt and `err`
-/// (non-empty) for a request that cannot be met.
+/// against the model (stored quantities), the held-out networks and trials,
+/// the table's rules and the output directory `dir` (an `activity` there
+/// that is not a recording is the user's). `trialSteps(network, trial)` is
+/// T of a held-out network's trial (0-based both), for the size estimate.
+/// nullopt without --record; nullopt and `err` (non-empty) for a request
+/// that cannot be met.
 std::optional<ActivityPlan> planActivity(const EvaluationOptions &e, const runtime::ModelInfo &info,
-                                         int64_t networks, int64_t trials, int64_t steps,
+                                         int64_t networks, int64_t trials,
+                                         const std::function<int64_t(int64_t, int64_t)> &trialSteps,
                                          const std::vector<std::string> &ruleNames,
-                                         std::string &err);
+                                         const std::string &dir, std::string &err);
+
+/// Removes an earlier recording from `dir` (activity/ holding its
+/// index.csv, and the PNGs drawn from it), so that a run without --record
+/// (a resumed one) leaves none that is not its own. False and `err` if it
+/// cannot.
+bool clearActivity(const std::string &dir, std::string &err);
 
 /// Replays the plan's networks under the rules of `results` it names and
 /// writes DIR/activity (replacing an earlier one). False and `err` if a

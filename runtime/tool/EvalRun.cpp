@@ -4,6 +4,7 @@
 #include "runtime/meta/Checkpoint.h"
 #include "runtime/meta/Logs.h"
 #include "runtime/meta/Report.h"
+#include "runtime/meta/Seeds.h"
 #include "runtime/tool/MetaSpec.h"
 #include "runtime/tool/Rules.h"
 
@@ -82,8 +83,14 @@ int EvalRun::prepare(std::vector<meta::Rule> candidates, int64_t defaultTrials,
                              "LABEL:, and each baseline its own name)");
     ruleNames.push_back(r.name);
   }
-  activity_ = planActivity(e, s_.pool().info(), config_.seeds, config_.trials,
-                           s_.generator().steps(), ruleNames, err);
+  auto trialSteps = [this, trial = tasks::Trial()](int64_t network, int64_t k) mutable {
+    uint64_t seed = meta::networkSeed(o_.seed, meta::SeedDomain::HeldOut, 0,
+                                      static_cast<uint64_t>(network));
+    s_.generator().generate(meta::taskSeed(seed), static_cast<uint64_t>(k), trial);
+    return trial.steps;
+  };
+  activity_ = planActivity(e, s_.pool().info(), config_.seeds, config_.trials, trialSteps,
+                           ruleNames, o_.out, err);
   if (!err.empty())
     return fail(ExitUsage, err);
   return -1;
@@ -151,7 +158,8 @@ int EvalRun::run() {
   if (!meta::writeEvaluation(o_.out, results, table, err) ||
       (!ablationCsv.empty() && !meta::writeFileAtomically(o_.out + "/ablation.csv", ablationCsv, err)))
     return fail(ExitFailure, err);
-  if (activity_ && !recordActivity(*activity_, evaluator, results, o_.out, o_.quiet, err))
+  if (activity_ ? !recordActivity(*activity_, evaluator, results, o_.out, o_.quiet, err)
+                : !clearActivity(o_.out, err))
     return fail(ExitFailure, err);
   return -1;
 }

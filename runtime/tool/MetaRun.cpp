@@ -234,6 +234,9 @@ private:
   }
 
   int open() {
+    if (!o_.evaluate && (!o_.eval.record.empty() || o_.eval.recordAsked))
+      return fail(ExitUsage, "--record records held-out networks of the evaluation, which "
+                             "--no-eval skips: give one of them");
     if (o_.reward == "task" && o_.estimator == "pathwise")
       return fail(ExitUsage, "--reward task needs --estimator score or es: the pathwise "
                              "estimator differentiates the model's own reward R");

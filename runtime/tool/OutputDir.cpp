@@ -23,12 +23,19 @@ long holderOf(int fd) {
   return n > 4 && std::strncmp(buf, "pid ", 4) == 0 ? std::strtol(buf + 4, nullptr, 10) : 0;
 }
 
+/// What marks an output as an earlier run's: the file itself, or for a
+/// directory output ("activity/") the index.csv a run writes into it (a
+/// directory of the user's of the same name is not ours).
+std::string recognisedBy(const std::string &name) {
+  return name.back() == '/' ? name + "index.csv" : name;
+}
+
 /// The outputs of an earlier run present in `dir`, as "a, b".
 std::string earlierOutputs(const std::string &dir, const std::vector<std::string> &outputs) {
   std::string found;
   std::error_code ec;
   for (const std::string &name : outputs)
-    if (fs::exists(fs::path(dir) / name, ec))
+    if (fs::exists(fs::path(dir) / recognisedBy(name), ec))
       found += (found.empty() ? "" : ", ") + name;
   return found;
 }
@@ -85,12 +92,12 @@ std::optional<OutputDir> OutputDir::claim(const std::string &path,
   }
   for (const std::string &name : outputs) { // a failed removal now, not a failed write later
     fs::path file = fs::path(path) / name;
-    // A directory output ("activity/") is the run's whole; a file output
-    // that is a directory is the user's, and removing it fails.
-    if (!name.empty() && name.back() == '/')
-      fs::remove_all(file, ec);
-    else
+    // A directory output ("activity/") that is ours goes whole; a file
+    // output that is a directory is the user's, and removing it fails.
+    if (name.back() != '/')
       fs::remove(file, ec);
+    else if (fs::exists(fs::path(path) / recognisedBy(name), ec))
+      fs::remove_all(file, ec);
     if (ec) {
       err = "--force cannot remove the earlier run's '" + file.string() + "': " + ec.message();
       return std::nullopt;

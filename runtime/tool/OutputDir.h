@@ -31,7 +31,8 @@ class OutputDir {
 public:
   /// Creates `path` if needed and claims it for this process. `outputs` are
   /// the file names a run of this kind writes (an earlier run is recognised
-  /// by them; a name ending in '/' is a directory the run writes whole); `option` is how the user asked for the policy, for messages.
+  /// by them; a name ending in '/' is a directory the run writes whole, ours
+  /// when it holds an index.csv); `option` is how the user asked for the policy, for messages.
   /// nullopt and `err` if another live run holds the directory, if it holds
   /// outputs and the policy is Fresh, or if it cannot be created or locked.
   static std::optional<OutputDir> claim(const std::string &path,

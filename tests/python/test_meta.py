@@ -224,3 +224,35 @@ def test_runs_from_two_threads_take_turns_and_match_one_run(tmp_path):
                                 **dict(SMALL, no_eval=True))
     for name in ("a", "b"):
         assert np.array_equal(results[name].meta, alone.meta)
+
+
+def test_a_run_in_a_daemon_thread_does_not_crash_python_at_exit(tmp_path):
+    import subprocess
+    import sys
+    script = f"""
+import threading, time, plasticc
+threading.Thread(target=lambda: plasticc.meta_learn({str(MODEL)!r}, {str(TASK)!r}, {str(tmp_path / 'o')!r},
+                 defines={{"N": 8}}, iters=10**6, quiet=False, no_eval=True, progress=True),
+                 daemon=True).start()
+time.sleep(1.0)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env=dict(os.environ))
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_evaluate_takes_rules_as_a_list_a_string_or_rule_and_a_task_object(tmp_path):
+    options = dict(networks=2, trials=2, sweep_seeds=1, sweep=[1], sweep_refine=0, no_retune=True,
+                   no_plots=True, quiet=True)
+    task = plasticc.Task("cue_delay_response")
+    one = plasticc.evaluate(MODEL, task, "a:theta[1,1]=1", tmp_path / "one", defines={"N": 8},
+                            **options)
+    two = plasticc.evaluate(MODEL, task, ["a:theta[1,1]=1"], tmp_path / "two", defines={"N": 8},
+                            rule=["b:theta[2,2]=1"], **options)
+    assert list(one.evaluation["rule"][:1]) == ["a"]
+    assert list(two.evaluation["rule"][:2]) == ["a", "b"]
+    with pytest.raises(KeyError, match="recorded: "):
+        plasticc.evaluate(MODEL, task, ["a:theta[1,1]=1"], tmp_path / "rec", defines={"N": 8},
+                          record=["x"], **options).recorded("a", network=1)
+    with pytest.raises(TypeError, match="give a list"):
+        plasticc.evaluate(MODEL, task, [], tmp_path / "set", record={"x"}, **options)

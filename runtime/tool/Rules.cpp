@@ -73,7 +73,17 @@ bool checkShapes(const nlohmann::json &j, const std::string &path, const meta::M
     return true;
   for (const nlohmann::json &q : j.at("meta")) {
     std::string name = q.at("name").get<std::string>();
-    std::vector<int64_t> shape = q.at("shape").get<std::vector<int64_t>>();
+    std::vector<int64_t> shape;
+    for (const nlohmann::json &d : q.at("shape")) {
+      // A number past int64 parses as a double, whose conversion would be
+      // undefined: only integers that fit are a shape.
+      if (!d.is_number_integer() ||
+          (d.is_number_unsigned() && d.get<uint64_t>() > uint64_t(INT64_MAX))) {
+        err = "rule '" + path + "': the shape of meta '" + name + "' must be a list of integers";
+        return false;
+      }
+      shape.push_back(d.get<int64_t>());
+    }
     const meta::MetaEntry *entry = metaEntry(b, name);
     if (!entry) {
       err = "rule '" + path + "' sets meta '" + name + "', which model '" + b.info().name +

@@ -50,7 +50,9 @@ def plot_rasters(plt, out, root, rows, rules):
     trials = sorted({int(r["trial"]) for r in chosen})
     fig, axes = plt.subplots(len(names), len(trials), squeeze=False, constrained_layout=True,
                              figsize=(3.0 * len(trials) + 1.2, 1.7 * len(names) + 0.8))
-    lim = max(float(np.abs(np.load(_in(root, r["file"]))).max()) for r in chosen) or 1.0
+    # The colour scale of the trials that completed: a diverging one would blank the others.
+    scaled = [r for r in chosen if r.get("diverged") != "1"] or chosen
+    lim = max(float(np.nanmax(np.abs(np.load(_in(root, r["file"]))))) for r in scaled) or 1.0
     image = None
     for i, name in enumerate(names):
         for j, k in enumerate(trials):
@@ -68,7 +70,9 @@ def plot_rasters(plt, out, root, rows, rules):
                 ax.set_xlabel("step", fontsize=7)
             if j == 0:
                 ax.set_ylabel("%s\n%s unit" % (name, quantity), fontsize=7)
-            ax.text(0.99, 0.02, "reward %.3g" % float(match[0]["task_reward"]), fontsize=6,
+            diverged = match[0].get("diverged") == "1"
+            ax.text(0.99, 0.02, ("diverged, " if diverged else "") + "reward %.3g" %
+                    float(match[0]["task_reward"]), fontsize=6, color="red" if diverged else "black",
                     ha="right", va="bottom", transform=ax.transAxes,
                     bbox=dict(facecolor="white", alpha=0.7, linewidth=0))
             ax.tick_params(labelsize=6)

@@ -11,6 +11,7 @@
 #include <iostream>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <thread>
 #include <mutex>
 #include <streambuf>
@@ -26,6 +27,9 @@ namespace {
 /// Set by an atexit handler when the program ends (registered in
 /// bindMetaRun).
 std::atomic<bool> gExiting{false};
+
+/// Held by the run in progress (one at a time: see runMeta).
+std::timed_mutex gOneRun;
 
 /// True once Python has begun to shut down. A thread that takes the GIL
 /// then is stopped by the interpreter (its stack unwound by force, fatal
@@ -163,21 +167,22 @@ py::tuple runMeta(const std::vector<std::string> &args) {
     // leave a stream writing into a destroyed buffer. A second Python
     // thread calling meta_learn waits (without the GIL), saying so, and
     // Ctrl-C ends the wait.
-    static std::timed_mutex oneRun;
-    std::unique_lock<std::timed_mutex> lock(oneRun, std::defer_lock);
-    if (waitForOurTurn(lock)) {
-      PythonStream out(std::cout, "stdout"), err(std::cerr, "stderr");
-      tool::Options options;
-      code = tool::parseOptions(static_cast<int>(argv.size()), pointers.data(), options);
-      if (code < 0) {
-        tool::Ranks ranks(meta::singleProcess());
-        code = tool::runMeta(options, ranks, &interruptRequested);
-      }
-      std::cout.flush();
-      std::cerr.flush();
-      printed = err.text();
-    } // the streams are restored (their last text forwarded) before the lock is released
-    parkIfPythonGone();
+    {
+      std::unique_lock<std::timed_mutex> lock(gOneRun, std::defer_lock);
+      if (waitForOurTurn(lock)) {
+        PythonStream out(std::cout, "stdout"), err(std::cerr, "stderr");
+        tool::Options options;
+        code = tool::parseOptions(static_cast<int>(argv.size()), pointers.data(), options);
+        if (code < 0) {
+          tool::Ranks ranks(meta::singleProcess());
+          code = tool::runMeta(options, ranks, &interruptRequested);
+        }
+        std::cout.flush();
+        std::cerr.flush();
+        printed = err.text();
+      } // the streams are restored (their last text forwarded) before the lock is released
+    }
+    parkIfPythonGone(); // after the lock: the atexit handler waits for it
   }
   return py::make_tuple(code, printed);
 }
@@ -185,13 +190,21 @@ py::tuple runMeta(const std::vector<std::string> &args) {
 } // namespace
 
 void bindMetaRun(py::module_ &m) {
-  // At exit, before the interpreter finalizes: runs still going in daemon
-  // threads stop touching Python; a moment without the GIL lets one that
-  // is taking it right now finish and see the flag.
+  // At exit, before the interpreter finalizes: a run still going in a
+  // daemon thread stops touching Python, stops at its next meta-iteration
+  // (or when its set-up or evaluation ends) and parks; exit waits for that
+  // (up to 60 s), because a thread still compiling or running a model while
+  // the process's static objects (LLVM's) are destroyed would crash it.
   py::module_::import("atexit").attr("register")(py::cpp_function([] {
     gExiting = true;
-    py::gil_scoped_release release;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    py::gil_scoped_release release; // a run taking the GIL right now finishes and sees the flag
+    std::unique_lock<std::timed_mutex> lock(gOneRun, std::defer_lock);
+    if (lock.try_lock_for(std::chrono::milliseconds(500)))
+      return;
+    std::fputs("plasticc: waiting for the run in another thread to stop before Python exits "
+               "(at its next meta-iteration; at most 60 s)\n",
+               stderr);
+    (void)lock.try_lock_for(std::chrono::seconds(60));
   }));
   m.def("run_meta", &runMeta, py::arg("args"),
         "runs plasticc-meta's job on its command-line arguments (without the program name) in "

@@ -4,6 +4,7 @@
 #include "runtime/meta/Logs.h"
 #include "runtime/meta/Recording.h"
 #include "runtime/meta/Seeds.h"
+#include "runtime/tool/OutputDir.h"
 #include "runtime/tool/Session.h"
 #include "support/Files.h"
 #include "support/Npy.h"
@@ -31,10 +32,10 @@ constexpr double kMaxBytes = 4.0 * (1ull << 30);
 const char *const kPlots[] = {"activity.png", "weight_change.png", "rule_surface.png"};
 
 /// A recording of plasticc-meta (not a directory of the user's that happens
-/// to be called activity): it holds our index.csv.
+/// to be called activity): it holds our marker (OutputDir.h).
 bool isRecording(const fs::path &root) {
   std::error_code ec;
-  return fs::is_regular_file(root / "index.csv", ec);
+  return fs::is_regular_file(root / kDirectoryMarker, ec);
 }
 
 /// "learned, eta tuned" -> "learned_eta_tuned": a directory name.
@@ -113,7 +114,7 @@ std::optional<ActivityPlan> planActivity(const EvaluationOptions &e, const runti
   const fs::path root = fs::path(dir) / "activity";
   if (fs::exists(root, ec) && !isRecording(root)) {
     err = "--record writes '" + root.string() + "', which exists and is not a recording of "
-          "plasticc-meta (no index.csv): move it or choose another --out";
+          "plasticc-meta (no " + kDirectoryMarker + " in it): move it or choose another --out";
     return std::nullopt;
   }
   ActivityPlan plan;
@@ -175,6 +176,13 @@ bool recordActivity(const ActivityPlan &plan, const meta::Evaluator &evaluator,
                     bool quiet, std::string &err) {
   const fs::path root = fs::path(dir) / "activity";
   if (!clearActivity(dir, err)) // an earlier run's (--force or --resume) is replaced whole
+    return false;
+  // The marker first: a recording cut short is still known as ours.
+  std::error_code ec;
+  fs::create_directories(root, ec);
+  if (!writeFileAtomically((root / kDirectoryMarker).string(),
+                           "written by plasticc-meta --record; replaced whole by its next run\n",
+                           err))
     return false;
   std::string index = "rule,directory,network,seed,trial,task_reward,correct,diverged,quantity,"
                       "kind,shape,file,start_file,end_file\n";
@@ -242,8 +250,6 @@ bool recordActivity(const ActivityPlan &plan, const meta::Evaluator &evaluator,
     if (q.kind == "meta")
       names.push_back({{"name", q.name}, {"shape", q.shape}});
   doc["meta_quantities"] = names;
-  std::error_code ec;
-  fs::create_directories(root, ec);
   return writeFileAtomically((root / "index.csv").string(), index, err) &&
          writeFileAtomically((root / "rules.json").string(), doc.dump(1) + "\n", err);
 }

@@ -24,10 +24,10 @@ long holderOf(int fd) {
 }
 
 /// What marks an output as an earlier run's: the file itself, or for a
-/// directory output ("activity/") the index.csv a run writes into it (a
+/// directory output ("activity/") the marker a run writes into it (a
 /// directory of the user's of the same name is not ours).
 std::string recognisedBy(const std::string &name) {
-  return name.back() == '/' ? name + "index.csv" : name;
+  return name.back() == '/' ? name + kDirectoryMarker : name;
 }
 
 /// The outputs of an earlier run present in `dir`, as "a, b".

@@ -32,7 +32,7 @@ public:
   /// Creates `path` if needed and claims it for this process. `outputs` are
   /// the file names a run of this kind writes (an earlier run is recognised
   /// by them; a name ending in '/' is a directory the run writes whole, ours
-  /// when it holds an index.csv); `option` is how the user asked for the policy, for messages.
+  /// when it holds kDirectoryMarker); `option` is how the user asked for the policy, for messages.
   /// nullopt and `err` if another live run holds the directory, if it holds
   /// outputs and the policy is Fresh, or if it cannot be created or locked.
   static std::optional<OutputDir> claim(const std::string &path,
@@ -55,6 +55,10 @@ private:
   std::string path_;
   int fd_ = -1;
 };
+
+/// The file that marks a directory output ("activity/") as written by
+/// plasticc-meta: a directory of the user's of the same name has none.
+inline constexpr const char *kDirectoryMarker = ".plasticc-meta-output";
 
 /// The name of the lock file inside an output directory.
 inline constexpr const char *kLockFile = ".plasticc-meta.lock";

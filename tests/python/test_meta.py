@@ -226,7 +226,9 @@ def test_runs_from_two_threads_take_turns_and_match_one_run(tmp_path):
         assert np.array_equal(results[name].meta, alone.meta)
 
 
-def test_a_run_in_a_daemon_thread_does_not_crash_python_at_exit(tmp_path):
+@pytest.mark.parametrize("seconds", [0.0, 0.05, 0.2, 1.0])
+def test_a_run_in_a_daemon_thread_does_not_crash_python_at_exit(tmp_path, seconds):
+    # The program ends while the run compiles its model (0, 0.05 s) or trains.
     import subprocess
     import sys
     script = f"""
@@ -234,11 +236,12 @@ import threading, time, plasticc
 threading.Thread(target=lambda: plasticc.meta_learn({str(MODEL)!r}, {str(TASK)!r}, {str(tmp_path / 'o')!r},
                  defines={{"N": 8}}, iters=10**6, quiet=False, no_eval=True, progress=True),
                  daemon=True).start()
-time.sleep(1.0)
+time.sleep({seconds})
 """
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          env=dict(os.environ))
-    assert done.returncode == 0, done.stderr[-2000:]
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                              env=dict(os.environ))
+        assert done.returncode == 0, done.stderr[-2000:]
 
 
 def test_evaluate_takes_rules_as_a_list_a_string_or_rule_and_a_task_object(tmp_path):

@@ -237,7 +237,12 @@ void Suite::metaGradient(benchmark::State &st, int n, int d) {
       s2 += g * g;
     return std::sqrt(s2);
   }());
-  setCounter(st, "dJ_rel_diff", scale > 0 ? diff / scale : diff);
+  // A non-finite dJ (a diverging workload) is no agreement: std::max above
+  // would have skipped its NaNs and reported 0.
+  bool finite = true;
+  for (size_t p = 0; p < dJc.size() && p < dJh.size(); ++p)
+    finite = finite && std::isfinite(dJc[p]) && std::isfinite(dJh[p]);
+  setCounter(st, "dJ_rel_diff", !finite ? std::nan("") : scale > 0 ? diff / scale : diff);
 }
 
 void Suite::hugePages(benchmark::State &st, int n, int d) {

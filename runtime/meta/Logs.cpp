@@ -13,16 +13,13 @@
 
 namespace plasticc::meta {
 
-namespace {
-std::string g(double v) {
+std::string csvNumber(double v) {
   if (std::isnan(v))
     return "nan";
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.10g", v);
   return buf;
 }
-
-} // namespace
 
 std::string csvField(const std::string &s) {
   std::string out = "\"";
@@ -57,14 +54,15 @@ std::string csvHeader(const ModelBinding &b) {
 }
 
 std::string csvRow(const IterationRecord &r) {
-  std::string s = std::to_string(r.iteration) + "," + g(r.J) + "," + g(r.taskReward) + "," +
-                  g(r.gradNorm) + "," + std::to_string(r.networks) + "," +
-                  std::to_string(r.skipped) + "," + g(r.seconds) + "," + std::to_string(r.trials) + "," + g(r.penalty) + "," +
-                  std::to_string(r.diverged) + "," + g(r.divergencePenalty);
+  std::string s =
+      std::to_string(r.iteration) + "," + csvNumber(r.J) + "," + csvNumber(r.taskReward) + "," +
+      csvNumber(r.gradNorm) + "," + std::to_string(r.networks) + "," + std::to_string(r.skipped) +
+      "," + csvNumber(r.seconds) + "," + std::to_string(r.trials) + "," + csvNumber(r.penalty) +
+      "," + std::to_string(r.diverged) + "," + csvNumber(r.divergencePenalty);
   for (double v : r.meta)
-    s += "," + g(v);
+    s += "," + csvNumber(v);
   for (double v : r.grad)
-    s += "," + g(v);
+    s += "," + csvNumber(v);
   return s;
 }
 
@@ -132,26 +130,28 @@ bool writeEvaluation(const std::string &dir, const std::vector<RuleResult> &resu
   std::string trials = "rule,network,trial,reward,correct\n";
   for (const RuleResult &r : results) {
     eval += csvField(r.rule.name) + "," + csvField(r.rule.detail) + "," +
-            (r.rule.candidate ? "1" : "0") + "," + g(r.eta) + "," + g(r.meanReward.mean) + "," +
-            g(r.meanReward.sem) + "," + g(r.finalReward) + "," + g(r.fractionCorrect) + "," +
+            (r.rule.candidate ? "1" : "0") + "," + csvNumber(r.eta) + "," +
+            csvNumber(r.meanReward.mean) + "," + csvNumber(r.meanReward.sem) + "," +
+            csvNumber(r.finalReward) + "," + csvNumber(r.fractionCorrect) + "," +
             std::to_string(r.networks.size()) + "," + std::to_string(r.diverged) + "," +
             std::to_string(r.criterion.median) + "," + std::to_string(r.criterion.q1) + "," +
             std::to_string(r.criterion.q3) + "," + std::to_string(r.criterion.reached) + "," +
             std::to_string(r.tuneNetworkTrials) + "," +
-            (r.tuning ? g(r.tuning->score) : std::string()) + "\n";
+            (r.tuning ? csvNumber(r.tuning->score) : std::string()) + "\n";
     for (size_t k = 0; k < r.curve.size(); ++k)
-      curves += csvField(r.rule.name) + "," + std::to_string(k + 1) + "," + g(r.curve[k]) + "," +
-                g(r.curveSem[k]) + "," + g(r.correct[k]) + "," + g(r.correctSem[k]) + "\n";
+      curves += csvField(r.rule.name) + "," + std::to_string(k + 1) + "," + csvNumber(r.curve[k]) +
+                "," + csvNumber(r.curveSem[k]) + "," + csvNumber(r.correct[k]) + "," +
+                csvNumber(r.correctSem[k]) + "\n";
     for (size_t i = 0; i < r.networks.size(); ++i) {
       const NetworkOutcome &o = r.networks[i];
       nets += csvField(r.rule.name) + "," + std::to_string(i) + "," + seedText(o.seed) + "," +
-              g(o.mean) + "," +
-              (o.divergedAt < 0 ? "" : std::to_string(o.divergedAt + 1)) + "," +
-              (o.toCriterion < 0 ? "" : std::to_string(o.toCriterion)) + "\n";
+              csvNumber(o.mean) + "," + (o.divergedAt < 0 ? "" : std::to_string(o.divergedAt + 1)) +
+              "," + (o.toCriterion < 0 ? "" : std::to_string(o.toCriterion)) + "\n";
       const bool judged = !std::isnan(r.fractionCorrect);
       for (size_t k = 0; k < o.reward.size(); ++k)
-        trials += csvField(r.rule.name) + "," + std::to_string(i) + "," + std::to_string(k + 1) + "," +
-                  g(o.reward[k]) + "," + (judged ? (o.correct[k] ? "1" : "0") : "") + "\n";
+        trials += csvField(r.rule.name) + "," + std::to_string(i) + "," + std::to_string(k + 1) +
+                  "," + csvNumber(o.reward[k]) + "," + (judged ? (o.correct[k] ? "1" : "0") : "") +
+                  "\n";
     }
   }
   return writeFileAtomically(dir + "/evaluation.txt", table, err) &&

@@ -24,6 +24,9 @@ namespace plasticc::meta {
 /// quote inside doubled (RFC 4180).
 std::string csvField(const std::string &s);
 
+/// A number as the CSV files print it: %.10g, "nan" for NaN.
+std::string csvNumber(double v);
+
 /// The per-iteration CSV log (log.csv).
 class CsvLog {
 public:

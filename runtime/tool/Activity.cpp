@@ -199,7 +199,6 @@ bool recordActivity(const ActivityPlan &plan, const meta::Evaluator &evaluator,
       std::cerr << "plasticc-meta: recording " << res.rule.name << " on "
                 << count(static_cast<int64_t>(plan.networks.size()), "held-out network") << " into "
                 << (root / name).string() << "\n";
-    nlohmann::json meta = nlohmann::json::object();
     rules.push_back({{"name", res.rule.name}, {"directory", name}, {"plastic", res.rule.plastic},
                      {"eta", std::isnan(res.eta) ? nlohmann::json() : nlohmann::json(res.eta)},
                      {"meta", res.rule.meta}});
@@ -233,10 +232,9 @@ bool recordActivity(const ActivityPlan &plan, const meta::Evaluator &evaluator,
           return false;
         if (!r.end.empty() && !writeArray(root, end = base + ".end.npy", r.end, q.shape, err))
           return false;
-        char reward[40];
-        std::snprintf(reward, sizeof reward, "%.10g", outcome.reward[static_cast<size_t>(r.trial)]);
         index += meta::csvField(res.rule.name) + "," + name + "," + std::to_string(i) + "," +
-                 meta::seedText(outcome.seed) + "," + std::to_string(r.trial + 1) + "," + reward +
+                 meta::seedText(outcome.seed) + "," + std::to_string(r.trial + 1) + "," +
+                 meta::csvNumber(outcome.reward[static_cast<size_t>(r.trial)]) +
                  "," + (outcome.correct[static_cast<size_t>(r.trial)] ? "1" : "0") + "," +
                  (r.trial == outcome.divergedAt ? "1" : "0") + "," + q.name +
                  "," + q.kind + "," + shapeText(shape) + "," + base + ".npy," + start + "," + end +

@@ -20,7 +20,7 @@ target_compile_definitions(plasticc_frontend PRIVATE ${PLASTICC_LLVM_DEFS}
 plasticc_library(plasticc_lowering compiler/lowering plasticc_frontend plasticc_dialect)
 plasticc_library(plasticc_runtime runtime plasticc_dialect Eigen3::Eigen)
 plasticc_library(plasticc_reference bench/reference Eigen3::Eigen)
-plasticc_library(plasticc_codegen compiler/codegen plasticc_dialect LLVM)
+plasticc_library(plasticc_codegen compiler/codegen plasticc_dialect plasticc_transforms LLVM)
 target_include_directories(plasticc_codegen SYSTEM PUBLIC ${LLVM_INCLUDE_DIRS} PUBLIC ${PROJECT_SOURCE_DIR}/include)
 target_compile_definitions(plasticc_codegen PUBLIC ${PLASTICC_LLVM_DEFS})
 plasticc_library(plasticc_jit runtime/jit plasticc_codegen plasticc_runtime ${CMAKE_DL_LIBS})

@@ -79,6 +79,18 @@ public:
   virtual void step(void *state, const double *inputs, const double *noise) = 0;
   virtual void stepPrimal(void *state, const double *inputs, const double *noise) = 0;
   virtual double endTrial(void *state, double *dRdMeta) = 0;
+  /// A whole trial (plasticc_run_trial, or plasticc_run_trial_primal when
+  /// !tangents): beginTrial, `steps` steps reading inputs[t * inputLength]
+  /// and noise[t * noiseLength], endTrial; `outputs` (may be null) receives
+  /// after each step every output quantity's values in declaration order
+  /// (outputLength(info()) doubles per step). Returns R; dR/dmeta as endTrial.
+  /// This default makes the per-step calls on a double state (the
+  /// interpreter's); compiled models run their own whole-trial code.
+  virtual double runTrial(void *state, const double *inputs, const double *noise, int64_t steps,
+                          double *outputs, double *dRdMeta, bool tangents);
 };
+
+/// Doubles per step in runTrial's outputs: every output quantity's elements.
+int64_t outputLength(const ModelInfo &info);
 
 } // namespace plasticc::runtime

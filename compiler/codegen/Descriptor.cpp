@@ -44,6 +44,8 @@ ModelDescriptor describeModel(const ir::Module &module, ir::ElemType elem, const
     qd.initOffset = s.init;
     qd.tangentOffset = s.tangent;
     qd.noise = q->noise;
+    if (q->kind == ir::QuantityKind::Output)
+      d.outputLength += q->type.numElements();
     if (q->score)
       d.scoreQuantity = static_cast<int32_t>(d.quantities.size());
     d.quantities.push_back(qd);

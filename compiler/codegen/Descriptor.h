@@ -40,6 +40,7 @@ struct ModelDescriptor {
   int64_t stateAlign = 64;
   int64_t inputLength = 0;
   int64_t noiseLength = 0;
+  int64_t outputLength = 0; // doubles per step in run_trial's outputs
   std::vector<QuantityDescriptor> quantities;
   ir::Estimator estimator = ir::Estimator::Pathwise;
   int32_t scoreQuantity = -1; // index in `quantities` of the score accumulator

@@ -106,7 +106,7 @@ private:
                llvm::ArrayType::get(f64_, 2)},
         "plasticc_quantity");
     auto *infoTy = llvm::StructType::create(
-        ctx_, {i32_, i32_, ptr_, ptr_, i64_, i64_, i64_, i64_, i64_, i64_, i64_, ptr_, i32_, i32_},
+        ctx_, {i32_, i32_, ptr_, ptr_, i64_, i64_, i64_, i64_, i64_, i64_, i64_, ptr_, i32_, i32_, i64_},
         "plasticc_model_info");
     int32_t elem = d_.elem == ir::ElemType::F64 ? 0 : 1;
     std::vector<llvm::Constant *> qs;
@@ -129,7 +129,7 @@ private:
                  cstring(d_.sourceSha256, "model.sha256"), i64c(d_.numMeta), i64c(d_.tangentLanes),
                  i64c(d_.stateBytes), i64c(d_.stateAlign), i64c(d_.inputLength),
                  i64c(d_.noiseLength), i64c(static_cast<int64_t>(qs.size())), table,
-                 i32c(static_cast<int>(d_.estimator)), i32c(d_.scoreQuantity)});
+                 i32c(static_cast<int>(d_.estimator)), i32c(d_.scoreQuantity), i64c(d_.outputLength)});
     auto *g = new llvm::GlobalVariable(*mod_, infoTy, true, llvm::GlobalValue::PrivateLinkage, info,
                                        "plasticc.info");
     auto *fn = llvm::Function::Create(llvm::FunctionType::get(ptr_, {}, false),
@@ -164,6 +164,8 @@ private:
     return k == BufferKind::State || k == BufferKind::Temp ? elem_ : f64_;
   }
 
+  static bool wholeTrial(const std::string &name) { return name.rfind("plasticc_run_trial", 0) == 0; }
+
   /// The C signature of each entry point.
   llvm::FunctionType *abiType(const std::string &name) {
     llvm::Type *vd = llvm::Type::getVoidTy(ctx_);
@@ -173,6 +175,8 @@ private:
       return llvm::FunctionType::get(vd, {ptr_}, false);
     if (name == "plasticc_end_trial")
       return llvm::FunctionType::get(f64_, {ptr_, ptr_}, false);
+    if (wholeTrial(name)) // (state, inputs, noise, steps, outputs, dR_dmeta)
+      return llvm::FunctionType::get(f64_, {ptr_, ptr_, ptr_, i64_, ptr_, ptr_}, false);
     return llvm::FunctionType::get(vd, {ptr_, ptr_, ptr_}, false);
   }
 
@@ -183,8 +187,10 @@ private:
     for (int b : used)
       (p_.buffers[b].kind == BufferKind::Temp ? temps : params).push_back(b);
 
-    // The implementation: one noalias pointer per buffer, plus the seed.
+    // The implementation: one noalias pointer per buffer, the seed and the
+    // step count (run_trial's; 0 elsewhere).
     std::vector<llvm::Type *> types(params.size(), ptr_);
+    types.push_back(i64_);
     types.push_back(i64_);
     llvm::Type *ret = f.returnsValue ? f64_ : llvm::Type::getVoidTy(ctx_);
     auto *impl = llvm::Function::Create(llvm::FunctionType::get(ret, types, false),
@@ -196,6 +202,7 @@ private:
       impl->getArg(k)->setName(p_.buffers[params[k]].name);
     }
     impl->getArg(params.size())->setName("seed");
+    impl->getArg(params.size() + 1)->setName("steps");
     emitImpl(f, impl, params, temps);
     emitWrapper(f, impl, params);
   }
@@ -221,14 +228,20 @@ private:
                                             i64c(buf.offset), buf.name));
         break;
       case BufferKind::Meta:
-      case BufferKind::DR:
         args.push_back(fn->getArg(1));
+        break;
+      case BufferKind::DR:
+        args.push_back(fn->getArg(wholeTrial(f.name) ? 5 : 1));
+        break;
+      case BufferKind::Output:
+        args.push_back(fn->getArg(4));
         break;
       case BufferKind::Temp:
         break;
       }
     }
     args.push_back(f.name == "plasticc_init" ? static_cast<llvm::Value *>(fn->getArg(2)) : i64c(0));
+    args.push_back(wholeTrial(f.name) ? static_cast<llvm::Value *>(fn->getArg(3)) : i64c(0));
     llvm::Value *r = b_.CreateCall(impl, args);
     if (f.returnsValue)
       b_.CreateRet(r);
@@ -255,6 +268,7 @@ private:
     for (size_t k = 0; k < params.size(); ++k)
       ptrs_[params[k]] = impl->getArg(k);
     seed_ = impl->getArg(params.size());
+    steps_ = impl->getArg(params.size() + 1);
     int64_t elemBytes = p_.elem == ir::ElemType::F64 ? 8 : 4;
     int64_t stackBytes = 0;
     for (int t : temps) {
@@ -303,8 +317,21 @@ private:
   bool stmt(const Stmt &s) {
     switch (s.kind) {
     case Stmt::For:
-      loop(s);
+      if (s.extent > 0)
+        countedLoop(s, i64c(1), i64c(s.extent), false);
       return false;
+    case Stmt::Segments:
+      countedLoop(s, i64c(s.extent), steps_, true);
+      return false;
+    case Stmt::SegmentSteps: {
+      llvm::Value *bound = steps_;
+      if (s.segment >= 0) { // min(extent, steps - t0)
+        llvm::Value *left = b_.CreateSub(steps_, vars_.at(s.segment), "left", false, true);
+        bound = b_.CreateSelect(b_.CreateICmpSLT(left, i64c(s.extent)), left, i64c(s.extent), "len");
+      }
+      countedLoop(s, i64c(1), bound, true);
+      return false;
+    }
     case Stmt::Let:
       lets_[s.id] = expr(s.value);
       return false;
@@ -349,25 +376,29 @@ private:
     return false;
   }
 
-  void loop(const Stmt &s) {
-    if (s.extent <= 0)
-      return;
+  /// for (var = 0; var < bound; var += stride) { body }; `runtime`: the
+  /// bound is a value (run_trial's steps), tested before the first iteration.
+  void countedLoop(const Stmt &s, llvm::Value *stride, llvm::Value *bound, bool runtime) {
     llvm::BasicBlock *pre = b_.GetInsertBlock();
     std::string name = p_.vars[s.var];
     auto *header = llvm::BasicBlock::Create(ctx_, name + ".loop", fn_);
     auto *exit = llvm::BasicBlock::Create(ctx_, name + ".exit", fn_);
-    b_.CreateBr(header);
+    if (runtime)
+      b_.CreateCondBr(b_.CreateICmpSLT(i64c(0), bound), header, exit);
+    else
+      b_.CreateBr(header);
     b_.SetInsertPoint(header);
     llvm::PHINode *iv = b_.CreatePHI(i64_, 2, name);
     iv->addIncoming(i64c(0), pre);
     vars_[s.var] = iv;
     block(s.body);
-    llvm::Value *next = b_.CreateAdd(iv, i64c(1), name + ".next", true, true);
+    llvm::Value *next = b_.CreateAdd(iv, stride, name + ".next", true, true);
     iv->addIncoming(next, b_.GetInsertBlock());
-    auto *br = b_.CreateCondBr(b_.CreateICmpULT(next, i64c(s.extent)), header, exit);
-    bool outer = false;
+    auto *br = b_.CreateCondBr(runtime ? b_.CreateICmpSLT(next, bound) : b_.CreateICmpULT(next, bound),
+                               header, exit);
+    bool outer = runtime;
     for (const Stmt &inner : s.body)
-      outer = outer || inner.kind == Stmt::For;
+      outer = outer || inner.kind == Stmt::For || inner.kind == Stmt::SegmentSteps;
     if (outer) // only innermost loops unroll: keeps blocks (and compile time) small
       br->setMetadata(llvm::LLVMContext::MD_loop, noUnroll());
     b_.SetInsertPoint(exit);
@@ -584,6 +615,7 @@ private:
   llvm::PointerType *ptr_;
   llvm::Function *fn_ = nullptr;
   llvm::Value *seed_ = nullptr;
+  llvm::Value *steps_ = nullptr; // run_trial's step count (0 in the other entry points)
   bool contract_;
   llvm::GlobalVariable *zero_ = nullptr;
   std::map<int, llvm::Value *> ptrs_, lets_, vars_;

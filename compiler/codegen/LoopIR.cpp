@@ -137,6 +137,20 @@ Stmt Stmt::ret(ExprPtr value) {
   return s;
 }
 
+Stmt Stmt::segments(int var, int64_t length, std::vector<Stmt> body, std::string comment) {
+  Stmt s = loop(var, length, std::move(body), std::move(comment));
+  s.kind = Segments;
+  return s;
+}
+
+Stmt Stmt::segmentSteps(int var, int segmentVar, int64_t length, std::vector<Stmt> body,
+                        std::string comment) {
+  Stmt s = loop(var, length, std::move(body), std::move(comment));
+  s.kind = SegmentSteps;
+  s.segment = segmentVar;
+  return s;
+}
+
 int Program::addBuffer(Buffer b) {
   buffers.push_back(std::move(b));
   return static_cast<int>(buffers.size()) - 1;
@@ -157,6 +171,7 @@ const char *kindName(BufferKind k) {
   case BufferKind::Meta: return "meta";
   case BufferKind::DR: return "dR";
   case BufferKind::Temp: return "temp";
+  case BufferKind::Output: return "outputs";
   }
   return "?";
 }
@@ -287,6 +302,22 @@ private:
       break;
     case Stmt::Return:
       out_ << "return " << expr(s.value) << "\n";
+      break;
+    case Stmt::Segments:
+    case Stmt::SegmentSteps:
+      if (s.kind == Stmt::Segments)
+        out_ << "for " << p_.vars[s.var] << " in 0..steps by " << s.extent << " {";
+      else if (s.segment < 0)
+        out_ << "for " << p_.vars[s.var] << " in 0..steps {";
+      else
+        out_ << "for " << p_.vars[s.var] << " in 0..min(" << s.extent << ", steps - "
+             << p_.vars[s.segment] << ") {";
+      if (!s.comment.empty())
+        out_ << "  # " << s.comment;
+      out_ << "\n";
+      block(s.body, depth + 1);
+      indent(depth);
+      out_ << "}\n";
       break;
     }
   }

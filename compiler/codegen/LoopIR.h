@@ -35,6 +35,7 @@ enum class BufferKind : uint8_t {
   Meta,   // the caller's meta vector of init (double), may be null
   DR,     // the caller's dR/dmeta vector of end_trial (double), may be null
   Temp,   // function-local scratch (model element type)
+  Output, // run_trial only: the caller's outputs vector (double), may be null
 };
 
 /// A named array: `size` elements of the model's element type (double for
@@ -101,9 +102,14 @@ struct Stmt {
     Reduce, // buffer[index] += expr (a reduction; may be reassociated)
     If,     // if (buffer != null) { body } else { orElse } (Meta, DR buffers)
     Return, // return expr (end_trial's R)
+    Segments, // run_trial only: for var = 0, extent, 2*extent, ... < steps
+              // (the caller's step count) { body }: time segments
+    SegmentSteps, // for var in 0..min(extent, steps - t0) { body }: the steps of
+                  // the enclosing segment, whose start t0 is loop `segment`
   };
   Kind kind;
-  int var = -1;       // For: loop id
+  int var = -1;       // For, Segments, SegmentSteps: loop id
+  int segment = -1;   // SegmentSteps: the enclosing Segments loop's id
   int64_t extent = 0; // For
   int id = -1;        // Let
   int buffer = -1;    // Store, Reduce, If
@@ -118,6 +124,9 @@ struct Stmt {
   static Stmt reduce(int buffer, Index index, ExprPtr value);
   static Stmt ifPresent(int buffer, std::vector<Stmt> then, std::vector<Stmt> orElse);
   static Stmt ret(ExprPtr value);
+  static Stmt segments(int var, int64_t length, std::vector<Stmt> body, std::string comment = {});
+  static Stmt segmentSteps(int var, int segmentVar, int64_t length, std::vector<Stmt> body,
+                           std::string comment = {});
 };
 
 /// One C ABI entry point.
@@ -136,7 +145,8 @@ struct Program {
   std::vector<Buffer> buffers;     // indexed by Expr::buffer / Stmt::buffer
   std::vector<std::string> vars;   // loop variable names, indexed by id
   int numLets = 0;
-  std::vector<Function> functions; // init, set_trial_start, begin_trial, step, step_primal, end_trial
+  std::vector<Function> functions; // init, set_trial_start, begin_trial, step, step_primal,
+                                   // end_trial, run_trial, run_trial_primal
   /// How the trial is scheduled, printed under the header (the driver fills
   /// it from transforms::analyzeTrialSchedule; empty: not printed).
   std::vector<std::string> schedule;

@@ -3,6 +3,9 @@
 
 #include "compiler/codegen/LLVMCodegen.h"
 #include "compiler/codegen/LowerToLoops.h"
+#include "compiler/codegen/WholeTrial.h"
+#include "compiler/transforms/TrialSchedule.h"
+#include "dialect/Layout.h"
 
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Module.h>
@@ -31,6 +34,34 @@ double lap(std::chrono::steady_clock::time_point &start) {
 }
 } // namespace
 
+/// plasticc_run_trial and _primal, with the traces the analysis allows deferred.
+void addWholeTrial(const ir::Module &module, const ModelDescriptor &d, const NativeOptions &options,
+                   loops::Program &program) {
+  loops::WholeTrialOptions w;
+  w.inputLength = d.inputLength;
+  w.noiseLength = d.noiseLength;
+  w.elemBytes = options.fp32 ? 4 : 8;
+  w.segmentSteps = options.segmentSteps;
+  for (const QuantityDescriptor &q : d.quantities)
+    if (q.kind == ir::QuantityKind::Output)
+      w.outputs.push_back({q.offset, q.shape[0] * q.shape[1]});
+  transforms::TrialSchedule schedule = transforms::analyzeTrialSchedule(module);
+  ir::Layout layout = ir::computeLayout(module, w.elemBytes);
+  w.notDeferred = !options.wholeTrial ? "--schedule=step"
+                  : !schedule.legal  ? "the whole-trial schedule is not legal"
+                                     : "no trace vector or matrix to defer";
+  if (options.wholeTrial && schedule.legal)
+    for (const transforms::DeferrableTrace &t : schedule.deferrable)
+      if (t.trace->type.rank > 0) { // scalars gain nothing from it
+        const ir::Slot &s = layout.of(t.trace);
+        w.deferrable.push_back(s.value);
+        if (s.tangent >= 0)
+          w.deferrable.push_back(s.tangent);
+      }
+  for (const std::string &line : loops::addWholeTrial(program, w))
+    program.schedule.push_back(line);
+}
+
 bool buildNative(const ir::Module &module, const std::string &source, const NativeOptions &options,
                  NativeModule &out, std::string &error) {
   auto clock = std::chrono::steady_clock::now();
@@ -44,6 +75,7 @@ bool buildNative(const ir::Module &module, const std::string &source, const Nati
   lower.elem = elem;
   lower.factorize = options.factorize;
   out.loops = loops::lowerToLoops(module, lower);
+  addWholeTrial(module, out.descriptor, options, out.loops);
   out.times.push_back({"lower to loops", lap(clock)});
   out.context = std::make_unique<llvm::LLVMContext>();
   out.module = emitLLVM(out.loops, out.descriptor, *out.context, options.fpContract);

@@ -34,6 +34,11 @@ struct NativeOptions {
   /// on the arithmetic of every entry point but plasticc_init; see
   /// docs/codegen.md, Numerics). False: every op rounds as in the interpreter.
   bool fpContract = true;
+  /// plasticc_run_trial defers the traces where the whole-trial schedule is
+  /// legal (transforms/TrialSchedule.h); false: a plain time loop (--schedule=step).
+  bool wholeTrial = true;
+  /// Steps per segment of the whole-trial schedule; 0: chosen (WholeTrial.h).
+  int64_t segmentSteps = 0;
 };
 
 /// The products of the pipeline (see file comment).

@@ -55,6 +55,8 @@ bool build(Compilation &c, bool optimize, codegen::NativeModule &out, int &code)
   opts.target.optLevel = f.optLevel;
   opts.fp32 = f.fp32;
   opts.fpContract = !f.noFma;
+  opts.wholeTrial = f.schedule != "step";
+  opts.segmentSteps = f.segmentSteps;
   opts.optimize = optimize;
   std::string error;
   if (!codegen::buildNative(*m, c.hashedSource(), opts, out, error)) {
@@ -112,10 +114,14 @@ int emitLoops(Compilation &c, std::ostream &out) {
   int code = ExitOk;
   if (!build(c, false, m, code))
     return code;
-  m.loops.schedule = {"schedule: step by step (every entry point below runs once per call)"};
+  std::vector<std::string> chosen = std::move(m.loops.schedule); // buildNative's, per run_trial
+  m.loops.schedule = {"schedule: the per-step entry points run once per call; plasticc_run_trial "
+                      "runs a whole trial"};
   for (const std::string &line :
        transforms::describeTrialSchedule(transforms::analyzeTrialSchedule(*differentiated(c))))
     m.loops.schedule.push_back(line);
+  for (const std::string &line : chosen)
+    m.loops.schedule.push_back("  " + line);
   loops::printProgram(m.loops, out);
   reportTimes(c, m);
   return ExitOk;
@@ -197,6 +203,15 @@ void addNativeOptions(CLI::App &app, Options &options) {
   app.add_option("--target-cpu", f.targetCpu, "CPU to generate code for (default: this machine's, like -march=native)");
   app.add_flag("--fp32", f.fp32, "single precision state and arithmetic (default double)");
   app.add_flag("--no-fma", f.noFma, "no fused multiply-add: every op rounds as in the interpreter");
+  app.add_option("--schedule", f.schedule,
+                 "how plasticc_run_trial schedules a trial: auto (the whole-trial schedule where it is "
+                 "legal: traces computed after each segment of steps) or step (a time loop around the "
+                 "step); --emit=loops says which was chosen and why")
+      ->check(CLI::IsMember({"auto", "step"}));
+  app.add_option("--segment-steps", f.segmentSteps,
+                 "steps per segment of the whole-trial schedule (default: as many as keep the "
+                 "trajectory within 512 KiB, at most 64)")
+      ->check(CLI::Range(int64_t(1), int64_t(1) << 20));
   app.add_flag("--time-passes", f.timePasses, "print the time of each compilation stage on stderr");
 }
 

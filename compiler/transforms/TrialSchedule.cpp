@@ -246,8 +246,7 @@ TrialSchedule analyzeTrialSchedule(const ir::Module &module) {
 std::vector<std::string> describeTrialSchedule(const TrialSchedule &s) {
   std::vector<std::string> lines;
   lines.push_back(std::string("whole-trial schedule: ") +
-                  (s.legal ? "legal (not generated yet: the step-by-step schedule runs)"
-                           : "not legal"));
+                  (s.legal ? "legal" : "not legal (plasticc_run_trial runs step by step)"));
   for (const std::string &why : s.reasons)
     lines.push_back("  " + why);
   std::string constant;

@@ -2,7 +2,7 @@
  *
  * A model compiled by plasticc (a shared library `plasticc FILE -o model.so`,
  * an object `-c`, or the same code JIT-compiled in-process) exports exactly
- * the seven entry points below, and describes itself through plasticc_info():
+ * the nine entry points below, and describes itself through plasticc_info():
  * ABI version, model name, SHA-256 of its source, P, how many bytes of state
  * the caller allocates (with which alignment), the lengths of the per-step
  * input and noise vectors, and one entry per declared quantity with its
@@ -46,7 +46,7 @@ extern "C" {
 #endif
 
 /** Version of this header's structures; a loader refuses any other. */
-#define PLASTICC_ABI_VERSION 4
+#define PLASTICC_ABI_VERSION 5
 
 /** What a declared quantity is (the DSL keyword of the same name). */
 typedef enum plasticc_kind {
@@ -110,6 +110,8 @@ typedef struct plasticc_model_info {
   int32_t score_quantity; /**< PLASTICC_SCORE: index in `quantities` of the scalar trace whose
                                P tangent lanes hold the score of the trial so far (read it after
                                plasticc_end_trial; begin_trial zeroes it); else -1 */
+  int64_t output_length;  /**< doubles per step in run_trial's `outputs`: every output
+                               quantity's elements, in declaration order */
 } plasticc_model_info;
 
 /** The descriptor of this model (static storage). */
@@ -141,6 +143,23 @@ void plasticc_step_primal(void *state, const double *inputs, const double *noise
 /** Ends a trial: runs the reward event, returns R and, when dR_dmeta is not
  *  NULL, writes dR/dmeta (num_meta doubles; zeros without tangents). */
 double plasticc_end_trial(void *state, double *dR_dmeta);
+/** A whole trial in one call: begin_trial, `steps` steps with tangents and
+ *  end_trial, with the same results as those calls made one by one (bit for
+ *  bit; docs/codegen.md "Whole-trial schedule"). inputs holds steps *
+ *  input_length doubles (step t's at t * input_length), noise steps *
+ *  noise_length; each may be NULL when its length is 0. outputs, when not
+ *  NULL, receives after each step t every output quantity's values at
+ *  outputs[t * output_length ...] (steps * output_length doubles). Returns
+ *  R and writes dR/dmeta as end_trial does. Where the whole-trial schedule
+ *  is legal, traces are computed after each segment of steps, so between
+ *  steps the state's traces are not those of the step by step calls: only
+ *  what it returns and the state after the call are. */
+double plasticc_run_trial(void *state, const double *inputs, const double *noise, int64_t steps,
+                          double *outputs, double *dR_dmeta);
+/** plasticc_run_trial with plasticc_step_primal's steps (tangents untouched
+ *  during the steps; the reward event as end_trial). */
+double plasticc_run_trial_primal(void *state, const double *inputs, const double *noise,
+                                 int64_t steps, double *outputs, double *dR_dmeta);
 
 #ifdef __cplusplus
 } /* extern "C" */

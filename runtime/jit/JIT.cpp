@@ -128,6 +128,10 @@ std::unique_ptr<NativeModel> jitCompile(const ir::Module &module, const std::str
     sym(ep.stepPrimal, "plasticc_step_primal");
   if (ok)
     sym(ep.endTrial, "plasticc_end_trial");
+  if (ok)
+    sym(ep.runTrial, "plasticc_run_trial");
+  if (ok)
+    sym(ep.runTrialPrimal, "plasticc_run_trial_primal");
   if (!ok)
     return nullptr;
   return NativeModel::create(ep, std::static_pointer_cast<void>(session), nullptr, error);

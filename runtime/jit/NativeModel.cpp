@@ -136,6 +136,10 @@ bool readDescriptor(const plasticc_model_info *c, ModelInfo &out, std::string &e
     error = "malformed model descriptor (estimator and score quantity)";
     return false;
   }
+  if (c->output_length != outputLength(out)) {
+    error = "malformed model descriptor (output_length is not the outputs' size)";
+    return false;
+  }
   out.estimator = c->estimator == PLASTICC_SCORE ? "score" : "pathwise";
   out.scoreIndex = c->score_quantity;
   return true;
@@ -186,7 +190,7 @@ std::unique_ptr<NativeModel> NativeModel::create(EntryPoints e, std::shared_ptr<
   if (e.info && !readDescriptor(e.info(), m->info_, error))
     return nullptr;
   if (!e.info || !e.init || !e.setTrialStart || !e.beginTrial || !e.step || !e.stepPrimal ||
-      !e.endTrial) {
+      !e.endTrial || !e.runTrial || !e.runTrialPrimal) {
     error = "not a plasticc model: an entry point (plasticc_info, plasticc_init, ...) is missing";
     return nullptr;
   }

@@ -1,7 +1,7 @@
 //===- runtime/jit/NativeModel.h - a compiled model behind runtime::Backend ===//
 //
 // A shared library (SharedLibrary.h) and a JIT-compiled module (JIT.h) both
-// end up as the same seven C entry points of plasticc/abi.h; NativeModel wraps
+// end up as the same nine C entry points of plasticc/abi.h; NativeModel wraps
 // those function pointers as a runtime::Backend, after reading and checking
 // the descriptor that plasticc_info() returns. Checks give clear errors (ABI
 // version, a descriptor that is inconsistent or differs from what the caller
@@ -28,6 +28,8 @@ struct EntryPoints {
   void (*step)(void *, const double *, const double *) = nullptr;
   void (*stepPrimal)(void *, const double *, const double *) = nullptr;
   double (*endTrial)(void *, double *) = nullptr;
+  double (*runTrial)(void *, const double *, const double *, int64_t, double *, double *) = nullptr;
+  double (*runTrialPrimal)(void *, const double *, const double *, int64_t, double *, double *) = nullptr;
 };
 
 /// Converts and sanity-checks a C descriptor (ABI version, offsets inside
@@ -59,6 +61,10 @@ public:
     e_.stepPrimal(state, inputs, noise);
   }
   double endTrial(void *state, double *dRdMeta) override { return e_.endTrial(state, dRdMeta); }
+  double runTrial(void *state, const double *inputs, const double *noise, int64_t steps,
+                  double *outputs, double *dRdMeta, bool tangents) override {
+    return (tangents ? e_.runTrial : e_.runTrialPrimal)(state, inputs, noise, steps, outputs, dRdMeta);
+  }
 
   /// Element type of the state: PLASTICC_F64 or PLASTICC_F32.
   int elem() const { return elem_; }

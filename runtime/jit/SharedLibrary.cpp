@@ -85,6 +85,8 @@ std::unique_ptr<NativeModel> loadSharedLibrary(const std::string &path, std::str
   sym(e.step, "plasticc_step");
   sym(e.stepPrimal, "plasticc_step_primal");
   sym(e.endTrial, "plasticc_end_trial");
+  sym(e.runTrial, "plasticc_run_trial");
+  sym(e.runTrialPrimal, "plasticc_run_trial_primal");
   auto model = NativeModel::create(e, std::move(owner), expected, error);
   if (!model)
     error = path + ": " + error;

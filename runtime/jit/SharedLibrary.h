@@ -15,7 +15,7 @@
 namespace plasticc::runtime {
 
 /// Opens `path` (a name without '/' is a file in the current directory,
-/// never searched on the library path), resolves the seven entry points and checks the descriptor
+/// never searched on the library path), resolves the nine entry points and checks the descriptor
 /// (and, when `expected` is given, that it describes the same model).
 /// Returns nullptr and a message naming the library in `error` on failure:
 /// no such file, not a plasticc model, ABI version or descriptor mismatch.

@@ -112,6 +112,8 @@ std::optional<ModelBinding> ModelBinding::make(const runtime::ModelInfo &info,
                       "task has outputs = " + std::to_string(task.outputs), err))
         return std::nullopt;
       b.outputByte_ = q.offset;
+    } else if (q.kind == "output" && b.outputByte_ < 0) {
+      b.outputColumn_ += q.numElements(); // an output declared before the scored one
     }
     if (q.kind == "state" || q.kind == "weight" || q.kind == "trace" || q.kind == "baseline" ||
         q.kind == "output")

@@ -57,6 +57,9 @@ public:
   void fillInputs(const tasks::Trial &trial, int64_t t, double *inputs) const;
   /// Copies the model output (task.outputs doubles) out of `state`.
   void readOutput(const void *state, double *z) const;
+  /// Where that output starts among all outputs of a step in
+  /// Backend::runTrial's outputs (elements).
+  int64_t outputColumn() const { return outputColumn_; }
   /// Reads / overwrites the meta vector held in a state.
   void readMeta(const void *state, double *meta) const;
   /// A scalar param of the model, or nullptr (e.g. "eta", "dt").
@@ -74,6 +77,7 @@ private:
   int64_t inputAt_ = -1, targetAt_ = -1, maskAt_ = -1; // element offsets in the inputs
   int64_t conditionAt_ = -1, trialAt_ = -1;            // optional: trial type, trial index
   int64_t outputByte_ = -1;
+  int64_t outputColumn_ = 0;
   std::vector<const runtime::QuantityInfo *> watched_;
 };
 

@@ -31,8 +31,7 @@ void Workspace::Free::operator()(void *p) const { std::free(p); }
 namespace {
 
 /// Puts back the weights saved in `fixed` (the "no plasticity" baseline).
-void restore(const std::vector<std::pair<const runtime::QuantityInfo *, std::vector<char>>> &fixed,
-             char *state) {
+void restore(const NetworkRunner::FixedWeights &fixed, char *state) {
   for (const auto &[q, bytes] : fixed)
     std::memcpy(state + q->offset, bytes.data(), bytes.size());
 }
@@ -80,7 +79,7 @@ NetworkResult NetworkRunner::run(uint64_t seed, const double *meta, const Networ
 
   // Without plasticity the weights at init are put back after every step and
   // every reward event (a model may change its plastic weights in either).
-  std::vector<std::pair<const runtime::QuantityInfo *, std::vector<char>>> fixed;
+  FixedWeights fixed;
   if (!opt.plasticity)
     for (const runtime::QuantityInfo &q : info.quantities)
       if (q.kind == "weight")
@@ -113,22 +112,10 @@ NetworkResult NetworkRunner::run(uint64_t seed, const double *meta, const Networ
           before.back().insert(before.back().end(), d, d + q->numElements() * P);
         }
       }
-    backend.beginTrial(state);
-    if (opt.observer)
-      opt.observer->trialStarted(k, state);
-    for (int64_t t = 0; t < T; ++t) {
-      binding_.fillInputs(ws.trial, t, ws.inputs.data());
-      noise.fill(nseed, static_cast<uint64_t>(k), t, opt.mirrorNoise, ws.noise.data());
-      if (opt.tangents)
-        backend.step(state, ws.inputs.data(), ws.noise.data());
-      else
-        backend.stepPrimal(state, ws.inputs.data(), ws.noise.data());
-      restore(fixed, state);
-      binding_.readOutput(state, ws.z.data() + t * O);
-      if (opt.observer)
-        opt.observer->stepped(k, t, T, state);
-    }
-    double R = backend.endTrial(state, opt.tangents ? ws.dR.data() : nullptr);
+    // A whole trial in one call (the compiled model's whole-trial schedule)
+    // unless an observer watches each step or weights are put back after each.
+    double R = opt.observer || !fixed.empty() ? stepByStep(k, T, nseed, noise, opt, fixed, ws)
+                                               : wholeTrial(k, T, nseed, noise, opt, ws);
     double penalty = 0;
     if (opt.weightChangePenalty > 0)
       penalty = weightChangePenalty(state, before, plastic, opt, P, ws.dR);
@@ -162,6 +149,49 @@ NetworkResult NetworkRunner::run(uint64_t seed, const double *meta, const Networ
   for (double &g : res.grad)
     g /= K;
   return res;
+}
+
+double NetworkRunner::wholeTrial(int64_t k, int64_t T, uint64_t nseed, const runtime::NoiseSampler &noise,
+                                 const NetworkOptions &opt, Workspace &ws) const {
+  const runtime::ModelInfo &info = ws.backend().info();
+  const int64_t L = info.inputLength, Ln = info.noiseLength, O = binding_.task().outputs;
+  const int64_t width = runtime::outputLength(info), column = binding_.outputColumn();
+  ws.inputs.assign(static_cast<size_t>(std::max<int64_t>(T * L, L)), 0.0);
+  ws.noise.assign(static_cast<size_t>(std::max<int64_t>(T * Ln, Ln)), 0.0);
+  ws.outputs.resize(static_cast<size_t>(T * width));
+  for (int64_t t = 0; t < T; ++t) {
+    binding_.fillInputs(ws.trial, t, ws.inputs.data() + t * L);
+    noise.fill(nseed, static_cast<uint64_t>(k), t, opt.mirrorNoise, ws.noise.data() + t * Ln);
+  }
+  double R = ws.backend().runTrial(ws.state(), ws.inputs.data(), ws.noise.data(), T, ws.outputs.data(),
+                                   opt.tangents ? ws.dR.data() : nullptr, opt.tangents);
+  for (int64_t t = 0; t < T; ++t)
+    std::copy_n(ws.outputs.data() + t * width + column, O, ws.z.data() + t * O);
+  return R;
+}
+
+double NetworkRunner::stepByStep(int64_t k, int64_t T, uint64_t nseed, const runtime::NoiseSampler &noise,
+                                 const NetworkOptions &opt, const FixedWeights &fixed,
+                                 Workspace &ws) const {
+  runtime::Backend &backend = ws.backend();
+  char *state = static_cast<char *>(ws.state());
+  const int64_t O = binding_.task().outputs;
+  backend.beginTrial(state);
+  if (opt.observer)
+    opt.observer->trialStarted(k, state);
+  for (int64_t t = 0; t < T; ++t) {
+    binding_.fillInputs(ws.trial, t, ws.inputs.data());
+    noise.fill(nseed, static_cast<uint64_t>(k), t, opt.mirrorNoise, ws.noise.data());
+    if (opt.tangents)
+      backend.step(state, ws.inputs.data(), ws.noise.data());
+    else
+      backend.stepPrimal(state, ws.inputs.data(), ws.noise.data());
+    restore(fixed, state);
+    binding_.readOutput(state, ws.z.data() + t * O);
+    if (opt.observer)
+      opt.observer->stepped(k, t, T, state);
+  }
+  return backend.endTrial(state, opt.tangents ? ws.dR.data() : nullptr);
 }
 
 double NetworkRunner::weightChangePenalty(const char *state,

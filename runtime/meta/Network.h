@@ -12,6 +12,7 @@
 #pragma once
 
 #include "runtime/Backend.h"
+#include "runtime/Noise.h"
 #include "runtime/meta/BackendPool.h"
 #include "runtime/meta/ModelBinding.h"
 #include "runtime/tasks/Scoring.h"
@@ -123,6 +124,7 @@ public:
   void *state() { return state_.get(); }
   int64_t stateBytes() const { return bytes_; }
   std::vector<double> inputs, noise, z, dR;
+  std::vector<double> outputs; ///< a whole trial's outputs (Backend::runTrial)
   tasks::Trial trial;
 
 private:
@@ -155,9 +157,21 @@ public:
   /// A workspace for worker thread `worker` (with that worker's backend).
   std::unique_ptr<Workspace> workspace(int worker) const;
 
+  /// Weights saved at init, put back after every step and reward event
+  /// (NetworkOptions::plasticity false).
+  using FixedWeights = std::vector<std::pair<const runtime::QuantityInfo *, std::vector<char>>>;
+
 private:
   std::optional<Divergence> check(const void *state, double R, const std::vector<double> *dR,
                                   int64_t trial, double bound) const;
+  /// Trial k of T steps (its inputs in ws.trial) after beginTrial's restore:
+  /// the steps and the reward event; fills ws.z, returns R (dR in ws.dR).
+  /// wholeTrial makes one Backend::runTrial call (the compiled whole-trial
+  /// schedule); stepByStep calls the steps, for an observer or fixed weights.
+  double wholeTrial(int64_t k, int64_t T, uint64_t nseed, const runtime::NoiseSampler &noise,
+                    const NetworkOptions &opt, Workspace &ws) const;
+  double stepByStep(int64_t k, int64_t T, uint64_t nseed, const runtime::NoiseSampler &noise,
+                    const NetworkOptions &opt, const FixedWeights &fixed, Workspace &ws) const;
   /// The weight-change penalty of one trial (NetworkOptions), given the
   /// plastic weights (and tangents) at its start; subtracts its tangent
   /// from dR.

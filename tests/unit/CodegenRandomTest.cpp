@@ -174,8 +174,44 @@ int count(const std::string &text, const std::string &what) {
   return n;
 }
 
+/// plasticc_run_trial (segments of 3 steps in trials of 7) against the same
+/// model's per-step calls: R, dR/dmeta and the state after each trial to
+/// 1e-12. Returns 1 if the whole-trial schedule deferred a trace.
+int expectWholeTrialEqualsSteps(const ir::Module &m, uint64_t seed) {
+  codegen::NativeOptions opts;
+  opts.segmentSteps = 3;
+  std::string error;
+  auto jit = runtime::jitCompile(m, "", opts, error);
+  EXPECT_TRUE(jit) << error;
+  if (!jit)
+    return 0;
+  const runtime::ModelInfo &info = jit->info();
+  runtime::StateBuffer a(info), b(info);
+  jit->init(a.data(), nullptr, seed);
+  jit->init(b.data(), nullptr, seed);
+  const int64_t T = 7;
+  std::vector<double> in(static_cast<size_t>(T * info.inputLength)), dRa(3), dRb(3);
+  for (size_t k = 0; k < in.size(); ++k)
+    in[k] = std::cos(0.3 * static_cast<double>(k));
+  for (int t = 0; t < 3; ++t) {
+    double Ra = jit->Backend::runTrial(a.data(), in.data(), nullptr, T, nullptr, dRa.data(), t != 1);
+    double Rb = jit->runTrial(b.data(), in.data(), nullptr, T, nullptr, dRb.data(), t != 1);
+    EXPECT_LE(std::fabs(Ra - Rb), 1e-12 * std::max(1.0, std::fabs(Ra))) << "run_trial, trial " << t;
+    for (int p = 0; p < 3; ++p)
+      EXPECT_LE(std::fabs(dRa[p] - dRb[p]), 1e-12 * std::max(1.0, std::fabs(dRa[p])));
+    EXPECT_LE(worstDifference(info, a.data(), b.data(), m.lanes), 1e-12) << "run_trial, trial " << t;
+  }
+  codegen::NativeModule native;
+  opts.optimize = false;
+  EXPECT_TRUE(codegen::buildNative(m, "", opts, native, error));
+  for (const std::string &line : native.loops.schedule)
+    if (line.find("@plasticc_run_trial: whole trial") != std::string::npos)
+      return 1;
+  return 0;
+}
+
 TEST(CodegenRandomTest, RandomModelsMatchInterpreter) {
-  int factored = 0, copiedBack = 0, severalNests = 0;
+  int factored = 0, copiedBack = 0, severalNests = 0, wholeTrials = 0;
   for (uint64_t seed = 1; seed <= 40; ++seed) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     auto m = RandomModel(seed).build();
@@ -224,12 +260,15 @@ TEST(CodegenRandomTest, RandomModelsMatchInterpreter) {
           EXPECT_LE(std::fabs(dRa[p] - dRb[p]), 1e-12 * std::max(1.0, std::fabs(dRa[p])));
       }
     }
+    wholeTrials += expectWholeTrialEqualsSteps(*m, seed);
   }
   std::cout << "[ random models ] factored " << factored << ", copy-back writes " << copiedBack
-            << ", several synapse nests per step " << severalNests << " (of 40)\n";
+            << ", several synapse nests per step " << severalNests << ", traces deferred by run_trial "
+            << wholeTrials << " (of 40)\n";
   EXPECT_GE(factored, 5);
   EXPECT_GE(severalNests, 5);
   EXPECT_GE(copiedBack, 3);
+  EXPECT_GE(wholeTrials, 5);
 }
 
 } // namespace

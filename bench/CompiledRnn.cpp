@@ -66,7 +66,7 @@ std::string rnnPolySource(int n, int d1, std::string &error) {
 }
 
 std::unique_ptr<runtime::NativeModel> jitRnnPoly(int n, int d1, std::string &error,
-                                                 double *seconds) {
+                                                 double *seconds, int64_t segmentSteps) {
   auto t0 = std::chrono::steady_clock::now();
   std::string source = rnnPolySource(n, d1, error);
   if (source.empty())
@@ -75,6 +75,7 @@ std::unique_ptr<runtime::NativeModel> jitRnnPoly(int n, int d1, std::string &err
   if (!module)
     return nullptr;
   codegen::NativeOptions options; // host CPU, -O3, f64: what `plasticc -o` does
+  options.segmentSteps = segmentSteps;
   auto model = runtime::jitCompile(*module, source, options, error);
   if (seconds)
     *seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

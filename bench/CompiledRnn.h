@@ -22,8 +22,9 @@ std::string rnnPolySource(int n, int d1, std::string &error);
 
 /// JIT-compiles the model at (n, d1); nullptr and `error` on failure.
 /// `seconds` (if given) receives the wall time of the whole compilation.
+/// `segmentSteps`: the whole-trial schedule's segment length (0: chosen).
 std::unique_ptr<runtime::NativeModel> jitRnnPoly(int n, int d1, std::string &error,
-                                                 double *seconds = nullptr);
+                                                 double *seconds = nullptr, int64_t segmentSteps = 0);
 
 /// Builds the model at (n, d1) into the shared library `soPath` (object
 /// next to it); false and `error` on failure.

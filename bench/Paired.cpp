@@ -87,10 +87,7 @@ double timeMetaGradient(Runner &r, int trials, int stepsPerTrial, int lanes,
   dJ.assign(lanes, 0.0);
   double t0 = threadSeconds();
   for (int k = 0; k < trials; ++k) {
-    r.beginTrial();
-    for (int t = 0; t < stepsPerTrial; ++t)
-      r.step(k, t, true);
-    r.endTrial(dR.data());
+    r.trial(k, stepsPerTrial, dR.data());
     for (int p = 0; p < lanes; ++p)
       dJ[p] += dR[p] / trials;
   }

@@ -42,6 +42,16 @@ void CompiledRunner::step(int k, int t, bool tangents) {
     model_.stepPrimal(state_.get(), inputs_.data(), work_.xi(k, t));
 }
 
+double CompiledRunner::trial(int k, int T, double *dR) {
+  if (!whole_)
+    return Runner::trial(k, T, dR);
+  const int64_t L = model_.info().inputLength;
+  inputs_.resize(static_cast<size_t>(T * L));
+  for (int t = 0; t < T; ++t)
+    work_.pack(at_, k, t, inputs_.data() + t * L);
+  return model_.runTrial(state_.get(), inputs_.data(), work_.xi(k, 0), T, nullptr, dR, true);
+}
+
 const double *CompiledRunner::slot(const char *name, bool tangent) const {
   const runtime::QuantityInfo *q = model_.info().find(name);
   PLASTICC_INTERNAL_ASSERT(q && (!tangent || q->tangentOffset >= 0),

@@ -29,6 +29,13 @@ public:
   virtual void step(int k, int t, bool tangents) = 0;
   /// R of the trial; dR/dtheta (P doubles) into dR when non-null.
   virtual double endTrial(double *dR) = 0;
+  /// Trial k of T steps with tangents (begin, steps, end); R, dR as endTrial.
+  virtual double trial(int k, int T, double *dR) {
+    beginTrial();
+    for (int t = 0; t < T; ++t)
+      step(k, t, true);
+    return endTrial(dR);
+  }
   /// Bytes of this implementation's network state (primal and tangents).
   virtual double stateBytes() const = 0;
 };
@@ -45,6 +52,10 @@ class CompiledRunner final : public Runner {
 public:
   CompiledRunner(runtime::NativeModel &model, const Workload &work, const std::vector<double> &theta,
                  uint64_t seed, bool hugePages = false);
+  /// With `whole`, trial() is one plasticc_run_trial call (its inputs packed
+  /// for the whole trial first, inside the timing) instead of the steps.
+  void setWholeTrial(bool whole) { whole_ = whole; }
+  double trial(int k, int T, double *dR) override;
   void beginTrial() override { model_.beginTrial(state_.get()); }
   void step(int k, int t, bool tangents) override;
   double endTrial(double *dR) override { return model_.endTrial(state_.get(), dR); }
@@ -64,6 +75,7 @@ private:
   std::unique_ptr<void, Free> state_;
   Workload::InputOffsets at_;
   std::vector<double> inputs_;
+  bool whole_ = false;
 };
 
 /// The hand-written model with the network of `twin` (read right after its

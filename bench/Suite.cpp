@@ -89,7 +89,7 @@ runtime::NativeModel &Suite::model(int n, int d) {
     return *it->second;
   std::string error;
   double seconds = 0;
-  auto m = jitRnnPoly(n, d + 1, error, &seconds);
+  auto m = jitRnnPoly(n, d + 1, error, &seconds, opt_.segmentSteps);
   if (!m)
     throw std::runtime_error("cannot compile rnn_poly at N=" + std::to_string(n) +
                              ", d=" + std::to_string(d) + ": " + error);
@@ -197,27 +197,32 @@ void Suite::metaGradient(benchmark::State &st, int n, int d) {
   Workload work(n, opt_.metaTrials, opt_.steps, kSeed);
   std::vector<double> theta = benchTheta(d + 1);
   const int lanes = (d + 1) * (d + 1);
-  std::vector<double> dJc, dJh;
+  std::vector<double> dJc, dJh, dJw;
   PairedTimes times;
+  std::vector<double> whole, wholeRatio; // plasticc_run_trial: seconds, and over the hand-written
   for (auto _ : st) {
     // Each round draws a fresh network (untimed), as a meta-learner does
-    // for every meta-gradient, and times one meta-gradient on each side.
+    // for every meta-gradient, and times one meta-gradient on each side:
+    // the compiled steps, the compiled whole trial (run_trial) and the
+    // hand-written steps, in an order that rotates from round to round.
     double spent = 0;
     for (int round = 0; round < 1 || spent < opt_.budget; ++round) {
-      CompiledRunner compiled(m, work, theta, kSeed + round);
+      CompiledRunner compiled(m, work, theta, kSeed + round), wholeTrial(m, work, theta, kSeed + round);
+      wholeTrial.setWholeTrial(true);
       HandRunner hand(compiled, work, theta);
-      double tc, th;
-      if (round % 2 == 0) {
-        tc = timeMetaGradient(compiled, opt_.metaTrials, opt_.steps, lanes, dJc);
-        th = timeMetaGradient(hand, opt_.metaTrials, opt_.steps, lanes, dJh);
-      } else {
-        th = timeMetaGradient(hand, opt_.metaTrials, opt_.steps, lanes, dJh);
-        tc = timeMetaGradient(compiled, opt_.metaTrials, opt_.steps, lanes, dJc);
-      }
-      spent += tc + th;
+      double tc = 0, th = 0, tw = 0;
+      for (int turn = 0; turn < 3; ++turn)
+        switch ((round + turn) % 3) {
+        case 0: tc = timeMetaGradient(compiled, opt_.metaTrials, opt_.steps, lanes, dJc); break;
+        case 1: th = timeMetaGradient(hand, opt_.metaTrials, opt_.steps, lanes, dJh); break;
+        case 2: tw = timeMetaGradient(wholeTrial, opt_.metaTrials, opt_.steps, lanes, dJw); break;
+        }
+      spent += tc + th + tw;
       times.a.push_back(tc);
       times.b.push_back(th);
       times.ratio.push_back(tc / th);
+      whole.push_back(tw);
+      wholeRatio.push_back(tw / th);
     }
   }
   double scale = 0, diff = 0;
@@ -231,6 +236,10 @@ void Suite::metaGradient(benchmark::State &st, int n, int d) {
   setCounter(st, "compiled_s", quantile(times.a, 0.5));
   setCounter(st, "hand_s", quantile(times.b, 0.5));
   setCounter(st, "ratio", quantile(times.ratio, 0.5));
+  setCounter(st, "whole_s", quantile(whole, 0.5));
+  setCounter(st, "whole_ratio", quantile(wholeRatio, 0.5));
+  setCounter(st, "whole_ratio_q1", quantile(wholeRatio, 0.25));
+  setCounter(st, "whole_ratio_q3", quantile(wholeRatio, 0.75));
   setCounter(st, "dJ_norm", [&] {
     double s2 = 0;
     for (double g : dJh)
@@ -240,9 +249,13 @@ void Suite::metaGradient(benchmark::State &st, int n, int d) {
   // A non-finite dJ (a diverging workload) is no agreement: std::max above
   // would have skipped its NaNs and reported 0.
   bool finite = true;
-  for (size_t p = 0; p < dJc.size() && p < dJh.size(); ++p)
-    finite = finite && std::isfinite(dJc[p]) && std::isfinite(dJh[p]);
+  double diffWhole = 0;
+  for (size_t p = 0; p < dJc.size() && p < dJh.size(); ++p) {
+    finite = finite && std::isfinite(dJc[p]) && std::isfinite(dJh[p]) && std::isfinite(dJw[p]);
+    diffWhole = std::max(diffWhole, std::fabs(dJw[p] - dJh[p]));
+  }
   setCounter(st, "dJ_rel_diff", !finite ? std::nan("") : scale > 0 ? diff / scale : diff);
+  setCounter(st, "dJ_whole_rel_diff", !finite ? std::nan("") : scale > 0 ? diffWhole / scale : diffWhole);
 }
 
 void Suite::hugePages(benchmark::State &st, int n, int d) {

@@ -41,6 +41,7 @@ struct SuiteOptions {
   int rssN = 256, rssD = 3;                  ///< model of the peak-RSS children
   double budget = 1.5; ///< CPU seconds per paired step benchmark
   std::string rssTool; ///< path of plasticc-bench-rss
+  int64_t segmentSteps = 0; ///< the whole-trial schedule's segment length (0: the compiler's choice)
 };
 
 /// The benchmark bodies and what they share (machine facts, models).

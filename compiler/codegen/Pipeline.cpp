@@ -50,6 +50,10 @@ void addWholeTrial(const ir::Module &module, const ModelDescriptor &d, const Nat
   w.notDeferred = !options.wholeTrial ? "--schedule=step"
                   : !schedule.legal  ? "the whole-trial schedule is not legal"
                                      : "no trace vector or matrix to defer";
+  for (const ir::Slot &s : layout.slots)
+    if (s.tangent >= 0)
+      w.tangentOffsets.push_back(s.tangent);
+  w.hoistConstantTangents = options.wholeTrial && schedule.legal;
   if (options.wholeTrial && schedule.legal)
     for (const transforms::DeferrableTrace &t : schedule.deferrable)
       if (t.trace->type.rank > 0) { // scalars gain nothing from it

@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <stdexcept>
 
 namespace plasticc::loops {
 
@@ -134,127 +135,184 @@ bool sameIndex(const Index &a, const Index &b) {
   return norm(a) == norm(b);
 }
 
-// ---- the deferral of one nest ---------------------------------------------
+const Function &functionNamed(const Program &p, const std::string &name) {
+  for (const Function &f : p.functions)
+    if (f.name == name)
+      return f;
+  throw std::logic_error("no function " + name);
+}
 
-/// A top-level nest of the step split in two: `kept` runs in the step (may be
-/// empty), `capture` stores what `deferred` reads into the trajectory, and
-/// `deferred` runs after the segment with the time loop inside its outer loop.
-struct SplitNest {
-  std::vector<Stmt> kept, capture, deferred;
-};
+bool containsLoop(const std::vector<Stmt> &body) {
+  for (const Stmt &s : body)
+    if (s.kind == Stmt::For)
+      return true;
+  return false;
+}
 
-/// Splits the step's nests that update deferred traces (see file comment of
-/// WholeTrial.h); on failure says why.
-class Deferral {
+/// Puts the time loop `wrap` around each innermost block of `nest` (the
+/// body of the loops just outside the innermost ones), so that what one
+/// innermost loop touches stays in cache over the segment's steps.
+void wrapInnermost(std::vector<Stmt> &block, const std::function<Stmt(std::vector<Stmt>)> &wrap) {
+  bool leafHere = false;
+  for (const Stmt &s : block)
+    leafHere = leafHere || (s.kind == Stmt::For && !containsLoop(s.body));
+  if (leafHere || !containsLoop(block)) {
+    block = {wrap(std::move(block))};
+    return;
+  }
+  for (Stmt &s : block)
+    if (s.kind == Stmt::For)
+      wrapInnermost(s.body, wrap);
+}
+
+/// Whether, in one iteration, a load of `load` may read what a store to
+/// `store` of the same buffer wrote: unless both are the same affine
+/// function of the loop variables with different constants (the lanes of
+/// one block: p * numel apart).
+bool mayAlias(const Index &load, const Index &store) {
+  Index delta = load.plus(store.times(-1));
+  for (auto [v, k] : delta.terms)
+    if (k != 0)
+      return true;
+  return delta.c == 0;
+}
+
+/// Moves the lets of each innermost block ahead of its stores where no
+/// store before them may write what they read: the loads of a lane block
+/// then all come before its stores. A load behind a store whose address
+/// differs by a multiple of 4 KiB (the lanes of a trace are numel * 8
+/// bytes apart) waits for it on x86 (4K aliasing).
+void loadsFirst(std::vector<Stmt> &body) {
+  if (containsLoop(body)) {
+    for (Stmt &s : body)
+      loadsFirst(s.body);
+    return;
+  }
+  std::vector<Stmt> front, rest;
+  std::set<int> staying;
+  for (Stmt &s : body) {
+    bool move = s.kind == Stmt::Let;
+    if (move)
+      visitExpr(s.value, [&](const Expr &e) {
+        if (e.kind == Expr::Ref && staying.count(e.id))
+          move = false;
+        if (e.kind == Expr::Load)
+          for (const Stmt &w : rest)
+            if ((w.kind == Stmt::Store || w.kind == Stmt::Reduce) && w.buffer == e.buffer &&
+                mayAlias(e.index, w.index))
+              move = false;
+      });
+    if (s.kind == Stmt::Let && !move)
+      staying.insert(s.id);
+    (move ? front : rest).push_back(std::move(s));
+  }
+  front.insert(front.end(), std::make_move_iterator(rest.begin()), std::make_move_iterator(rest.end()));
+  body = std::move(front);
+}
+
+// ---- one whole-trial function ---------------------------------------------
+
+/// Builds run_trial around one step body (see WholeTrial.h). The parts:
+/// pass A (optional) runs the segment's primal steps, so that the products
+/// of trial-constant tangents (dW) with primal values (r_t) can run after
+/// it for the whole segment, dW in cache; pass B runs the segment's steps
+/// with tangents, those products read from their per-step results and the
+/// deferred traces' updates replaced by stores of what they read; then the
+/// traces' nests run over the segment.
+class TrialBuilder {
 public:
-  Deferral(Program &p, const std::set<int> &traces, const std::set<int> &writtenInStep, int t)
-      : p_(p), traces_(traces), written_(writtenInStep), t_(t) {}
-
-  /// The split of `nest`, or false and `why`.
-  bool split(const Stmt &nest, SplitNest &out, std::string &why) {
-    std::vector<Stmt> one{nest};
-    // Temporaries the deferred stores need that the nest itself computes
-    // (the row buffers of a synapse tile): they move along.
-    std::set<int> moved = traces_;
-    for (bool grew = true; grew;) {
-      grew = false;
-      std::set<int> stored = storedIn(one);
-      for (int b : loadedIn(prune(one, [&](const Stmt &s) { return moved.count(s.buffer) > 0; })))
-        if (stored.count(b) && !moved.count(b) && p_.buffers[b].kind == BufferKind::Temp) {
-          moved.insert(b);
-          grew = true;
-        }
+  TrialBuilder(Program &p, const WholeTrialOptions &o, std::vector<Stmt> step)
+      : p_(p), o_(o), step_(std::move(step)) {
+    written_ = storedIn(step_);
+    for (size_t b = 0; b < p.buffers.size(); ++b) {
+      const Buffer &buf = p.buffers[b];
+      if (buf.kind != BufferKind::State)
+        continue;
+      auto has = [&](const std::vector<int64_t> &v) { return std::count(v.begin(), v.end(), buf.offset) > 0; };
+      if (written_.count(static_cast<int>(b)) && has(o.deferrable))
+        traces_.insert(static_cast<int>(b));
+      if (has(o.tangentOffsets))
+        tangents_.insert(static_cast<int>(b));
     }
-    out.deferred = prune(one, [&](const Stmt &s) { return moved.count(s.buffer) > 0; });
-    bool reduces = false;
-    visitStmts(out.deferred, [&](const Stmt &s) { reduces = reduces || s.kind == Stmt::Reduce; });
-    if (reduces) {
-      why = "a deferred trace's update needs a reduction of its own nest";
-      return false;
-    }
-    // The kept part: everything else, and the moved temporaries it reads too.
-    std::set<int> keptMoved;
-    for (bool grew = true; grew;) {
-      grew = false;
-      auto keep = [&](const Stmt &s) {
-        return !moved.count(s.buffer) || keptMoved.count(s.buffer) > 0;
-      };
-      for (int b : loadedIn(prune(one, keep)))
-        if (moved.count(b) && !traces_.count(b) && keptMoved.insert(b).second)
-          grew = true;
-      out.kept = prune(one, keep);
-    }
-    if (!readsOnlyOwnElement(out.deferred, why))
-      return false;
-    captureTrajectory(out);
-    return true;
+    taint();
+    t0_ = p.addVar("t0");
+    t_ = p.addVar("t");
   }
 
-  /// Sets every trajectory buffer's size for segments of `steps` steps.
-  void sizeTrajectories(int64_t steps) {
-    for (auto &[buffer, perStep] : trajectories_)
-      p_.buffers[buffer].size = perStep * steps;
-  }
-  int64_t trajectoryPerStep() const {
-    int64_t n = 0;
-    for (auto &[buffer, perStep] : trajectories_)
-      n += perStep;
-    return n;
-  }
+  /// The function; `line` says which schedule it got.
+  Function build(const std::string &name, std::string &line);
 
 private:
-  /// A deferred trace read at another element than the one stored (e.g. a
-  /// transpose) would see other tiles at the wrong time.
-  bool readsOnlyOwnElement(const std::vector<Stmt> &deferred, std::string &why) {
-    std::map<int, std::vector<Index>> stores;
-    visitStmts(deferred, [&](const Stmt &s) {
-      if (s.kind == Stmt::Store && traces_.count(s.buffer))
-        stores[s.buffer].push_back(s.index);
-    });
-    bool ok = true;
-    visitStmts(deferred, [&](const Stmt &s) {
-      if (!s.value)
-        return;
-      visitExpr(s.value, [&](const Expr &e) {
-        if (e.kind != Expr::Load || !traces_.count(e.buffer))
-          return;
-        bool own = false;
-        for (const Index &ix : stores[e.buffer])
-          own = own || sameIndex(ix, e.index);
-        if (!own && ok) {
-          why = "@" + p_.buffers[e.buffer].name +
-                (stores[e.buffer].empty() ? " is read by a nest that does not update it"
-                                          : " is read at another element than it is written");
-          ok = false;
-        }
-      });
-    });
-    return ok;
+  bool changes(int b) const {
+    BufferKind k = p_.buffers[b].kind;
+    return k == BufferKind::Temp || k == BufferKind::Input || k == BufferKind::Noise || written_.count(b);
   }
 
-  /// What the deferred part reads that changes within the trial goes
-  /// through a trajectory buffer, indexed by the step in the segment.
-  void captureTrajectory(SplitNest &out) {
-    std::set<int> storedHere = storedIn(out.deferred);
-    std::map<int, int> trajOf; // buffer -> trajectory buffer
-    for (int b : loadedIn(out.deferred)) {
-      const Buffer &buf = p_.buffers[b];
-      bool changes = buf.kind == BufferKind::Temp || buf.kind == BufferKind::Input ||
-                     buf.kind == BufferKind::Noise || written_.count(b);
-      if (storedHere.count(b) || !changes)
+  /// Buffers and lets of the step that carry tangents: the tangent blocks
+  /// and whatever is computed from them or from a one-hot seed.
+  void taint() {
+    tainted_ = tangents_;
+    auto carries = [&](const ExprPtr &e) {
+      bool t = false;
+      visitExpr(e, [&](const Expr &x) {
+        t = t || x.kind == Expr::OneHot || (x.kind == Expr::Load && tainted_.count(x.buffer)) ||
+            (x.kind == Expr::Ref && taintedLets_.count(x.id));
+      });
+      return t;
+    };
+    for (bool grew = true; grew;) {
+      grew = false;
+      visitStmts(step_, [&](const Stmt &s) {
+        if (!s.value || !carries(s.value))
+          return;
+        if (s.kind == Stmt::Let)
+          grew = taintedLets_.insert(s.id).second || grew;
+        else if (s.kind == Stmt::Store || s.kind == Stmt::Reduce)
+          grew = tainted_.insert(s.buffer).second || grew;
+      });
+    }
+  }
+
+  /// A reduction sum_j dW[p, i, j] * r[j]: it reads a tangent constant over
+  /// the trial and otherwise only primal values, so it can run after the
+  /// segment's primal steps.
+  bool hoistable(const Stmt &s) const {
+    if (s.kind != Stmt::Reduce || p_.buffers[s.buffer].kind != BufferKind::Temp)
+      return false;
+    bool constantTangent = false, primal = true;
+    visitExpr(s.value, [&](const Expr &x) {
+      if (x.kind == Expr::OneHot || (x.kind == Expr::Ref && taintedLets_.count(x.id)))
+        primal = false;
+      if (x.kind != Expr::Load)
+        return;
+      if (tangents_.count(x.buffer) && !changes(x.buffer))
+        constantTangent = true;
+      else if (tainted_.count(x.buffer))
+        primal = false;
+    });
+    return constantTangent && primal;
+  }
+
+  /// What `part` reads that changes within the trial goes through a
+  /// trajectory buffer indexed by the step in the segment: the stores into
+  /// it are appended to `capture` (to run where `part` stood in the step).
+  void captureInto(std::vector<Stmt> &part, std::vector<Stmt> &capture) {
+    std::set<int> storedHere = storedIn(part);
+    std::map<int, int> trajOf;
+    for (int b : loadedIn(part)) {
+      if (storedHere.count(b) || !changes(b))
         continue;
-      int traj = p_.addBuffer({"traj." + buf.name, BufferKind::Temp, 0, buf.size});
-      trajectories_.push_back({traj, buf.size});
+      const Buffer buf = p_.buffers[b];
+      int traj = perStep("traj." + buf.name, buf.size);
       trajOf[b] = traj;
       int k = p_.addVar("k");
-      out.capture.push_back(Stmt::loop(
+      capture.push_back(Stmt::loop(
           k, buf.size,
           {Stmt::store(traj, Index::var(t_, buf.size).plus(Index::var(k)), Expr::load(b, Index::var(k)))},
           "trajectory of @" + buf.name));
     }
-    // Lets of the step used inside the nest: scalars per step.
     std::set<int> defined, used;
-    visitStmts(out.deferred, [&](const Stmt &s) {
+    visitStmts(part, [&](const Stmt &s) {
       if (s.kind == Stmt::Let)
         defined.insert(s.id);
       if (s.value)
@@ -263,12 +321,10 @@ private:
     std::map<int, int> trajOfLet;
     for (int id : used)
       if (!defined.count(id)) {
-        int traj = p_.addBuffer({"traj.%" + std::to_string(id), BufferKind::Temp, 0, 1});
-        trajectories_.push_back({traj, 1});
-        trajOfLet[id] = traj;
-        out.capture.push_back(Stmt::store(traj, Index::var(t_), Expr::ref(id)));
+        trajOfLet[id] = perStep("traj.%" + std::to_string(id), 1);
+        capture.push_back(Stmt::store(trajOfLet[id], Index::var(t_), Expr::ref(id)));
       }
-    rewriteAll(out.deferred, [&](const Expr &e) -> ExprPtr {
+    rewriteAll(part, [&](const Expr &e) -> ExprPtr {
       if (e.kind == Expr::Load && trajOf.count(e.buffer))
         return Expr::load(trajOf[e.buffer], Index::var(t_, p_.buffers[e.buffer].size).plus(e.index));
       if (e.kind == Expr::Ref && trajOfLet.count(e.id))
@@ -277,20 +333,208 @@ private:
     });
   }
 
+  /// Gives buffers of `part` a step dimension: every access of b becomes one
+  /// of a new buffer at index t * size + index. Returns b -> the new buffer.
+  std::map<int, int> timeIndexed(std::vector<Stmt> &part, const std::set<int> &buffers,
+                                 const std::string &prefix) {
+    std::map<int, int> to;
+    for (int b : buffers)
+      to[b] = perStep(prefix + p_.buffers[b].name, p_.buffers[b].size);
+    auto at = [&](int b, const Index &ix) { return Index::var(t_, p_.buffers[b].size).plus(ix); };
+    rewriteAll(part, [&](const Expr &e) -> ExprPtr {
+      if (e.kind == Expr::Load && to.count(e.buffer))
+        return Expr::load(to[e.buffer], at(e.buffer, e.index));
+      return nullptr;
+    });
+    std::function<void(std::vector<Stmt> &)> stores = [&](std::vector<Stmt> &body) {
+      for (Stmt &s : body) {
+        if ((s.kind == Stmt::Store || s.kind == Stmt::Reduce) && to.count(s.buffer)) {
+          s.index = at(s.buffer, s.index);
+          s.buffer = to[s.buffer];
+        }
+        stores(s.body);
+        stores(s.orElse);
+      }
+    };
+    stores(part);
+    return to;
+  }
+
+  /// A temporary of `elements` per step of the segment (sized later).
+  int perStep(const std::string &name, int64_t elements) {
+    int b = p_.addBuffer({name, BufferKind::Temp, 0, elements});
+    perStep_.push_back({b, elements});
+    return b;
+  }
+
+  /// Pass A without what only pass B needs: the stores into states and
+  /// into the trajectory, and what they read, transitively.
+  std::vector<Stmt> liveOnly(const std::vector<Stmt> &body) const {
+    std::set<int> needed;
+    for (int b : storedIn(body))
+      if (p_.buffers[b].kind == BufferKind::State)
+        needed.insert(b);
+    for (auto [b, n] : perStep_)
+      needed.insert(b);
+    for (;;) {
+      std::vector<Stmt> kept = prune(body, [&](const Stmt &s) { return needed.count(s.buffer) > 0; });
+      size_t before = needed.size();
+      for (int b : loadedIn(kept))
+        needed.insert(b);
+      if (needed.size() == before)
+        return kept;
+    }
+  }
+
+  Stmt steps(std::vector<Stmt> body, const std::string &comment) {
+    return Stmt::segmentSteps(t_, t0_, 0, std::move(body), comment); // extent set in build
+  }
+
+  std::string checkTraces() const;
+  std::set<int> moved(const Stmt &nest) const;
+  void deferTraces(const Stmt &nest, std::vector<Stmt> &kept);
+  void hoist(const Stmt &original, const std::vector<Stmt> &kept, std::vector<Stmt> &passB);
+  bool readsOnlyOwnElement(const std::vector<Stmt> &deferred, std::string &why) const;
+  void offsetPerStep(std::vector<Stmt> &body, bool segments) const;
+  Stmt copyOutputs(bool segments);
+
   Program &p_;
-  const std::set<int> &traces_;
-  const std::set<int> &written_;
-  int t_;
-  std::vector<std::pair<int, int64_t>> trajectories_; // (buffer, elements per step)
+  const WholeTrialOptions &o_;
+  std::vector<Stmt> step_;
+  std::set<int> written_, traces_, tangents_, tainted_, taintedLets_, rows_;
+  int t0_ = -1, t_ = -1;
+  std::vector<std::pair<int, int64_t>> perStep_; // (buffer, elements per step)
+  std::vector<Stmt> passA_, hoisted_, deferred_; // see the class comment
 };
 
-// ---- the entry points -------------------------------------------------------
+/// Splits `nest`: the deferred traces' updates (with the row buffers they
+/// need, given a step dimension) go to deferred_ with the time loop inside,
+/// the rest into `kept`; what the updates read is captured into `kept`.
+std::set<int> TrialBuilder::moved(const Stmt &nest) const {
+  std::vector<Stmt> one{nest};
+  std::set<int> moved = traces_, stored = storedIn(one);
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (int b : loadedIn(prune(one, [&](const Stmt &s) { return moved.count(s.buffer) > 0; })))
+      if (stored.count(b) && !moved.count(b) && p_.buffers[b].kind == BufferKind::Temp)
+        grew = moved.insert(b).second || grew;
+  }
+  return moved;
+}
 
-const Function &functionNamed(const Program &p, const std::string &name) {
-  for (const Function &f : p.functions)
-    if (f.name == name)
-      return f;
-  throw std::logic_error("no function " + name);
+void TrialBuilder::deferTraces(const Stmt &nest, std::vector<Stmt> &kept) {
+  std::vector<Stmt> one{nest};
+  std::set<int> moved = this->moved(nest);
+  std::vector<Stmt> deferred = prune(one, [&](const Stmt &s) { return moved.count(s.buffer) > 0; });
+  // The kept part: everything else, and the moved temporaries it reads too.
+  std::set<int> keptMoved;
+  auto keep = [&](const Stmt &s) { return !moved.count(s.buffer) || keptMoved.count(s.buffer) > 0; };
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (int b : loadedIn(prune(one, keep)))
+      if (moved.count(b) && !traces_.count(b))
+        grew = keptMoved.insert(b).second || grew;
+  }
+  for (const Stmt &s : prune(one, keep))
+    kept.push_back(s);
+  for (Stmt &s : kept)
+    s.comment += s.comment.empty() ? "traces deferred" : ", traces deferred";
+  std::vector<Stmt> capture;
+  captureInto(deferred, capture);
+  kept.insert(kept.begin(), capture.begin(), capture.end());
+  std::set<int> rows;
+  for (int b : moved)
+    if (!traces_.count(b))
+      rows.insert(b);
+  rows_.insert(rows.begin(), rows.end());
+  timeIndexed(deferred, rows, "steps.");
+  for (Stmt &d : deferred) {
+    loadsFirst(d.body);
+    wrapInnermost(d.body, [&](std::vector<Stmt> b) { return steps(std::move(b), "the segment's steps"); });
+    d.comment += d.comment.empty() ? "deferred" : ", deferred";
+    deferred_.push_back(std::move(d));
+  }
+}
+
+/// Moves the hoistable reductions of the kept nests into hoisted_ (their
+/// operands captured in pass A, their results per step in U buffers that
+/// pass B adds to the reduction's target after the nest).
+void TrialBuilder::hoist(const Stmt &original, const std::vector<Stmt> &kept, std::vector<Stmt> &passB) {
+  std::set<int> computedHere = storedIn({original});
+  for (const Stmt &s : kept) {
+    bool any = false;
+    visitStmts({s}, [&](const Stmt &x) { any = any || hoistable(x); });
+    std::vector<Stmt> h = prune({s}, [&](const Stmt &x) { return hoistable(x); });
+    bool ownValues = false; // operands computed in the nest itself cannot be captured before it
+    for (int b : loadedIn(h))
+      ownValues = ownValues || computedHere.count(b);
+    if (!o_.hoistConstantTangents || s.kind != Stmt::For || !any || ownValues) {
+      passB.push_back(s);
+      continue;
+    }
+    for (const Stmt &rest : prune({s}, [&](const Stmt &x) { return !hoistable(x); }))
+      passB.push_back(rest);
+    captureInto(h, passA_);
+    std::map<int, int> results = timeIndexed(h, storedIn(h), "per-step.");
+    for (auto [target, u] : results) {
+      int64_t n = p_.buffers[target].size;
+      int k = p_.addVar("k");
+      Index at = Index::var(t_, n).plus(Index::var(k));
+      hoisted_.push_back(steps({Stmt::loop(k, n, {Stmt::store(u, at, Expr::constant(0))})}, "zero @" + p_.buffers[u].name));
+      passB.push_back(Stmt::loop(k, n, {Stmt::reduce(target, Index::var(k), Expr::load(u, at))},
+                                 "@" + p_.buffers[target].name + " += its products hoisted out of the steps"));
+    }
+    for (Stmt &n : h) {
+      wrapInnermost(n.body, [&](std::vector<Stmt> b) { return steps(std::move(b), "the segment's steps"); });
+      n.comment = original.comment + (original.comment.empty() ? "" : ", ") +
+                  "hoisted: trial-constant tangents times primal values";
+      hoisted_.push_back(std::move(n));
+    }
+  }
+}
+
+/// A deferred trace read at another element than the one stored (a
+/// transpose) or in another nest would be read at the wrong time.
+bool TrialBuilder::readsOnlyOwnElement(const std::vector<Stmt> &deferred, std::string &why) const {
+  std::map<int, std::vector<Index>> stores;
+  visitStmts(deferred, [&](const Stmt &s) {
+    if (s.kind == Stmt::Store && traces_.count(s.buffer))
+      stores[s.buffer].push_back(s.index);
+  });
+  bool ok = true;
+  visitStmts(deferred, [&](const Stmt &s) {
+    if (!s.value)
+      return;
+    visitExpr(s.value, [&](const Expr &e) {
+      if (e.kind != Expr::Load || !traces_.count(e.buffer) || !ok)
+        return;
+      bool own = false;
+      for (const Index &ix : stores[e.buffer])
+        own = own || sameIndex(ix, e.index);
+      if (!own) {
+        why = "@" + p_.buffers[e.buffer].name +
+              (stores[e.buffer].empty() ? " is read by a nest that does not update it"
+                                        : " is read at another element than it is written");
+        ok = false;
+      }
+    });
+  });
+  return ok;
+}
+
+/// Input and noise accesses read the entries of step t0 + t (t alone
+/// without segments).
+void TrialBuilder::offsetPerStep(std::vector<Stmt> &body, bool segments) const {
+  rewriteAll(body, [&](const Expr &e) -> ExprPtr {
+    if (e.kind != Expr::Load)
+      return nullptr;
+    BufferKind k = p_.buffers[e.buffer].kind;
+    if (k != BufferKind::Input && k != BufferKind::Noise)
+      return nullptr;
+    int64_t len = k == BufferKind::Input ? o_.inputLength : o_.noiseLength;
+    Index ix = e.index.plus(Index::var(t_, len));
+    return Expr::load(e.buffer, segments ? ix.plus(Index::var(t0_, len)) : ix);
+  });
 }
 
 int stateBuffer(Program &p, const std::string &name, int64_t offset, int64_t size) {
@@ -301,40 +545,24 @@ int stateBuffer(Program &p, const std::string &name, int64_t offset, int64_t siz
   return p.addBuffer({name, BufferKind::State, offset, size});
 }
 
-/// Input and noise accesses of the step read the entries of step t0 + t.
-void offsetPerStep(Program &p, std::vector<Stmt> &body, const WholeTrialOptions &o, int t0, int t) {
-  rewriteAll(body, [&](const Expr &e) -> ExprPtr {
-    if (e.kind != Expr::Load)
-      return nullptr;
-    BufferKind k = p.buffers[e.buffer].kind;
-    if (k != BufferKind::Input && k != BufferKind::Noise)
-      return nullptr;
-    int64_t len = k == BufferKind::Input ? o.inputLength : o.noiseLength;
-    Index ix = e.index.plus(Index::var(t, len));
-    if (t0 >= 0)
-      ix = ix.plus(Index::var(t0, len));
-    return Expr::load(e.buffer, ix);
-  });
-}
-
 /// After each step: the outputs' values into the caller's outputs[t0 + t].
-Stmt copyOutputs(Program &p, const WholeTrialOptions &o, int t0, int t) {
+Stmt TrialBuilder::copyOutputs(bool segments) {
   int64_t length = 0;
-  for (auto [offset, n] : o.outputs)
+  for (auto [offset, n] : o_.outputs)
     length += n;
   int out = -1;
-  for (size_t b = 0; b < p.buffers.size(); ++b)
-    if (p.buffers[b].kind == BufferKind::Output)
+  for (size_t b = 0; b < p_.buffers.size(); ++b)
+    if (p_.buffers[b].kind == BufferKind::Output)
       out = static_cast<int>(b);
   if (out < 0)
-    out = p.addBuffer({"outputs", BufferKind::Output, 0, length});
+    out = p_.addBuffer({"outputs", BufferKind::Output, 0, length});
   std::vector<Stmt> copies;
   int64_t at = 0;
-  for (auto [offset, n] : o.outputs) {
-    int src = stateBuffer(p, "output", offset, n), k = p.addVar("k");
-    Index dst = Index::var(t, length).plus(Index::var(k)).plus(Index::constant(at));
-    if (t0 >= 0)
-      dst = dst.plus(Index::var(t0, length));
+  for (auto [offset, n] : o_.outputs) {
+    int src = stateBuffer(p_, "output", offset, n), k = p_.addVar("k");
+    Index dst = Index::var(t_, length).plus(Index::var(k)).plus(Index::constant(at));
+    if (segments)
+      dst = dst.plus(Index::var(t0_, length));
     copies.push_back(Stmt::loop(k, n, {Stmt::store(out, dst, Expr::load(src, Index::var(k)))},
                                 "outputs of step t0 + t"));
     at += n;
@@ -342,96 +570,146 @@ Stmt copyOutputs(Program &p, const WholeTrialOptions &o, int t0, int t) {
   return Stmt::ifPresent(out, std::move(copies), {});
 }
 
-/// One whole-trial function around `stepName`'s body; returns its schedule line.
-std::string buildRunTrial(Program &p, const WholeTrialOptions &o, const std::string &stepName,
-                          const std::string &name) {
-  const Function &begin = functionNamed(p, "plasticc_begin_trial");
-  const Function &end = functionNamed(p, "plasticc_end_trial");
-  std::vector<Stmt> stepBody = functionNamed(p, stepName).body;
-  Function f{name, begin.body, true};
+/// Sets the segment length of every SegmentSteps in `body`.
+void setSegmentLength(std::vector<Stmt> &body, int64_t S) {
+  for (Stmt &s : body) {
+    if (s.kind == Stmt::SegmentSteps && s.segment >= 0)
+      s.extent = S;
+    setSegmentLength(s.body, S);
+    setSegmentLength(s.orElse, S);
+  }
+}
 
-  // The deferred traces this step writes (run_trial_primal: values only).
-  std::set<int> traces, written = storedIn(stepBody);
-  for (size_t b = 0; b < p.buffers.size(); ++b)
-    if (p.buffers[b].kind == BufferKind::State && written.count(static_cast<int>(b)) &&
-        std::count(o.deferrable.begin(), o.deferrable.end(), p.buffers[b].offset))
-      traces.insert(static_cast<int>(b));
-
-  int t0 = p.addVar("t0"), t = p.addVar("t");
-  std::string why;
-  std::vector<Stmt> steps, after;
-  Deferral deferral(p, traces, written, t);
-  for (const Stmt &s : stepBody) {
+/// Whether the deferred traces' nests can be split (see deferTraces); if
+/// not, why, and nothing is deferred.
+std::string TrialBuilder::checkTraces() const {
+  for (const Stmt &s : step_) {
     std::set<int> here = storedIn({s}), reads = loadedIn({s});
-    bool updates = false, reads_ = false;
-    for (int b : traces) {
+    bool updates = false, readsTrace = false;
+    for (int b : traces_) {
       updates = updates || here.count(b);
-      reads_ = reads_ || reads.count(b);
+      readsTrace = readsTrace || reads.count(b);
     }
-    if (!updates) {
-      if (reads_ && why.empty())
-        why = "the step reads a deferred trace outside its update";
-      steps.push_back(s);
+    if (!updates && readsTrace)
+      return "the step reads a deferred trace outside its update";
+    if (!updates)
+      continue;
+    if (s.kind != Stmt::For)
+      return "a deferred trace is updated outside a loop nest";
+    std::vector<Stmt> deferred = prune({s}, [&](const Stmt &x) { return moved(s).count(x.buffer) > 0; });
+    bool reduces = false;
+    visitStmts(deferred, [&](const Stmt &x) { reduces = reduces || x.kind == Stmt::Reduce; });
+    if (reduces)
+      return "a deferred trace's update needs a reduction of its own nest";
+    std::string why;
+    if (!readsOnlyOwnElement(deferred, why))
+      return why;
+  }
+  return "";
+}
+
+Function TrialBuilder::build(const std::string &name, std::string &line) {
+  std::string why = traces_.empty() ? o_.notDeferred : checkTraces();
+  if (!why.empty())
+    traces_.clear();
+  std::vector<Stmt> passB;
+  for (const Stmt &s : step_) {
+    std::vector<Stmt> kept{s};
+    bool updates = false;
+    for (int b : storedIn({s}))
+      updates = updates || traces_.count(b);
+    if (updates) {
+      kept.clear();
+      deferTraces(s, kept);
+    }
+    hoist(s, kept, passB);
+    // Pass A: the primal of s (what later captures for hoisted nests read);
+    // the step's own lets are kept whole (nests after s may use them).
+    if (s.kind == Stmt::Let) {
+      if (!taintedLets_.count(s.id))
+        passA_.push_back(s);
       continue;
     }
-    SplitNest split;
-    if (s.kind != Stmt::For) {
-      if (why.empty())
-        why = "a deferred trace is updated outside a loop nest";
-      continue;
-    }
-    if (!deferral.split(s, split, why))
-      continue;
-    steps.insert(steps.end(), split.capture.begin(), split.capture.end());
-    for (Stmt &kept : split.kept)
-      kept.comment += kept.comment.empty() ? "traces deferred" : ", traces deferred";
-    steps.insert(steps.end(), split.kept.begin(), split.kept.end());
-    after.insert(after.end(), split.deferred.begin(), split.deferred.end());
+    std::vector<Stmt> primal = prune({s}, [&](const Stmt &x) {
+      return !tainted_.count(x.buffer) && !traces_.count(x.buffer) && !rows_.count(x.buffer);
+    });
+    passA_.insert(passA_.end(), primal.begin(), primal.end());
   }
-  bool deferred = !traces.empty() && why.empty();
-  if (!deferred) { // a plain time loop around the step
-    steps = stepBody;
-    offsetPerStep(p, steps, o, -1, t);
-    if (!o.outputs.empty())
-      steps.push_back(copyOutputs(p, o, -1, t));
-    f.body.push_back(Stmt::segmentSteps(t, -1, 0, std::move(steps), "the trial's steps"));
-    f.body.insert(f.body.end(), end.body.begin(), end.body.end());
-    p.functions.push_back(std::move(f));
-    if (traces.empty())
-      return "@" + name + ": step by step (" + o.notDeferred + ")";
-    return "@" + name + ": step by step (" + why + ")";
+  Function f{name, functionNamed(p_, "plasticc_begin_trial").body, true};
+  const std::vector<Stmt> &end = functionNamed(p_, "plasticc_end_trial").body;
+  if (traces_.empty() && hoisted_.empty()) { // a plain time loop around the step
+    std::vector<Stmt> body = step_;
+    offsetPerStep(body, false);
+    if (!o_.outputs.empty())
+      body.push_back(copyOutputs(false));
+    f.body.push_back(Stmt::segmentSteps(t_, -1, 0, std::move(body), "the trial's steps"));
+    f.body.insert(f.body.end(), end.begin(), end.end());
+    line = "@" + name + ": step by step (" + why + ")";
+    return f;
   }
-  int64_t perStep = deferral.trajectoryPerStep() * o.elemBytes;
-  int64_t S = o.segmentSteps > 0 ? o.segmentSteps
-                                 : std::clamp<int64_t>(kTrajectoryBudget / std::max<int64_t>(perStep, 1),
-                                                       1, kMaxSegmentSteps);
-  deferral.sizeTrajectories(S);
-  offsetPerStep(p, steps, o, t0, t);
-  if (!o.outputs.empty())
-    steps.push_back(copyOutputs(p, o, t0, t));
-  std::vector<Stmt> segment{Stmt::segmentSteps(t, t0, S, std::move(steps), "the segment's steps")};
-  // The deferred nests: the segment's time loop inside each one's outer loop.
-  for (Stmt &nest : after) {
-    std::vector<Stmt> body = std::move(nest.body);
-    nest.body = {Stmt::segmentSteps(t, t0, S, std::move(body), "the segment's steps")};
-    nest.comment += nest.comment.empty() ? "deferred" : ", deferred";
-    segment.push_back(std::move(nest));
+  int64_t bytes = 0;
+  for (auto [b, n] : perStep_)
+    bytes += n * o_.elemBytes;
+  int64_t S = o_.segmentSteps > 0
+                  ? o_.segmentSteps
+                  : std::clamp<int64_t>(kSegmentBudget / std::max<int64_t>(bytes, 1), kMinSegmentSteps,
+                                        kMaxSegmentSteps);
+  for (auto [b, n] : perStep_)
+    p_.buffers[b].size = n * S;
+  std::vector<Stmt> segment;
+  if (!hoisted_.empty()) {
+    // Pass A advances the primal states; pass B starts again from where
+    // the segment started (saved here) and advances them with tangents.
+    std::vector<Stmt> save, restore;
+    for (int b : storedIn(passA_))
+      if (p_.buffers[b].kind == BufferKind::State) {
+        int64_t n = p_.buffers[b].size;
+        int copy = p_.addBuffer({"start." + p_.buffers[b].name, BufferKind::Temp, 0, n});
+        int k = p_.addVar("k");
+        save.push_back(Stmt::loop(k, n, {Stmt::store(copy, Index::var(k), Expr::load(b, Index::var(k)))},
+                                  "@" + p_.buffers[b].name + " at the segment's start"));
+        restore.push_back(Stmt::loop(k, n, {Stmt::store(b, Index::var(k), Expr::load(copy, Index::var(k)))},
+                                     "back to the segment's start"));
+      }
+    passA_ = liveOnly(passA_);
+    offsetPerStep(passA_, true);
+    segment = save;
+    segment.push_back(steps(std::move(passA_), "pass A: the segment's primal steps"));
+    segment.insert(segment.end(), hoisted_.begin(), hoisted_.end());
+    segment.insert(segment.end(), restore.begin(), restore.end());
   }
-  f.body.push_back(Stmt::segments(t0, S, std::move(segment), "segments of " + std::to_string(S) + " steps"));
-  f.body.insert(f.body.end(), end.body.begin(), end.body.end());
-  p.functions.push_back(std::move(f));
+  offsetPerStep(passB, true);
+  if (!o_.outputs.empty())
+    passB.push_back(copyOutputs(true));
+  segment.push_back(steps(std::move(passB), hoisted_.empty() ? "the segment's steps"
+                                                             : "pass B: the segment's steps with tangents"));
+  segment.insert(segment.end(), deferred_.begin(), deferred_.end());
+  f.body.push_back(Stmt::segments(t0_, S, std::move(segment), "segments of " + std::to_string(S) + " steps"));
+  setSegmentLength(f.body, S);
+  f.body.insert(f.body.end(), end.begin(), end.end());
   std::string names;
-  for (int b : traces)
-    names += (names.empty() ? "" : ", ") + p.buffers[b].name;
-  return "@" + name + ": whole trial, traces " + names + " deferred, segments of " + std::to_string(S) +
-         " steps (trajectory " + std::to_string((perStep * S + 1023) / 1024) + " KiB)";
+  for (int b : traces_)
+    names += (names.empty() ? "" : ", ") + p_.buffers[b].name;
+  line = "@" + name + ": whole trial in segments of " + std::to_string(S) + " steps (" +
+         std::to_string((bytes * S + 1023) / 1024) + " KiB per segment); " +
+         (names.empty() ? "no trace deferred (" + why + ")" : "traces " + names + " deferred") +
+         (hoisted_.empty() ? "" : "; products of constant tangents hoisted out of the steps");
+  return f;
 }
 
 } // namespace
 
 std::vector<std::string> addWholeTrial(Program &program, const WholeTrialOptions &options) {
-  return {buildRunTrial(program, options, "plasticc_step", "plasticc_run_trial"),
-          buildRunTrial(program, options, "plasticc_step_primal", "plasticc_run_trial_primal")};
+  std::vector<std::string> lines;
+  for (auto [step, name] : {std::pair<const char *, const char *>{"plasticc_step", "plasticc_run_trial"},
+                            {"plasticc_step_primal", "plasticc_run_trial_primal"}}) {
+    TrialBuilder builder(program, options, functionNamed(program, step).body);
+    std::string line;
+    Function f = builder.build(name, line);
+    program.functions.push_back(std::move(f));
+    lines.push_back(line);
+  }
+  return lines;
 }
 
 } // namespace plasticc::loops

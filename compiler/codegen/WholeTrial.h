@@ -38,18 +38,28 @@ struct WholeTrialOptions {
   /// Byte offsets (value and tangent blocks) of the traces the schedule may
   /// defer; empty: the step-by-step schedule (a plain time loop).
   std::vector<int64_t> deferrable;
+  /// Byte offsets of every tangent block (what carries tangents in the step).
+  std::vector<int64_t> tangentOffsets;
+  /// Hoist the products of trial-constant tangents and primal values (dW
+  /// r_t) out of the steps: pass A runs the segment's primal first.
+  bool hoistConstantTangents = true;
   /// Why `deferrable` is empty, for --emit=loops ("--schedule=step", ...).
   std::string notDeferred = "no trace to defer";
-  /// Steps per segment; 0: as many as keep the trajectory within
-  /// kTrajectoryBudget bytes (at most kMaxSegmentSteps).
+  /// Steps per segment; 0: as many as keep a segment's buffers within
+  /// kSegmentBudget bytes, between kMinSegmentSteps and kMaxSegmentSteps.
   int64_t segmentSteps = 0;
   int64_t elemBytes = 8;
 };
 
-/// Trajectory bytes per segment the automatic segment length aims at: about
-/// half of a core's L2 on current x86 parts, so that a tile of the traces
-/// (8 rows with their tangent lanes) fits beside it.
-constexpr int64_t kTrajectoryBudget = 512 * 1024;
+/// Bytes per segment (trajectory, per-step products, row buffers) the
+/// automatic segment length aims at, and its bounds. Measured on the
+/// reference model (BENCHMARKS.md "Whole-trial schedule"): at N = 256 and
+/// 512, d = 3, segments of 8 steps ran a meta-gradient fastest (0.58x and
+/// 0.62x the hand-written kernel; 2 steps: 0.84x and 0.77x), so shorter
+/// segments than 8 do not amortise the traces' traffic; at small N the
+/// budget gives longer ones.
+constexpr int64_t kSegmentBudget = 2 * 1024 * 1024;
+constexpr int64_t kMinSegmentSteps = 8;
 constexpr int64_t kMaxSegmentSteps = 64;
 
 /// Appends plasticc_run_trial and plasticc_run_trial_primal to `program`

@@ -4,6 +4,8 @@
 // --benchmark_filter, --benchmark_out=FILE --benchmark_out_format=json).
 // Own flags, removed before Google Benchmark sees the rest:
 //   --quick            tiny sizes and budgets (checks the pipeline, seconds)
+//   --steps=T          steps per trial (default 50)
+//   --trials=K         trials per timed meta-gradient (default 10)
 //   --segment-steps=S  segments of S steps in the whole-trial schedule
 //                      (default: the compiler's choice)
 //   --dump=DIR         write one meta-gradient's data for torch_forward.py
@@ -50,6 +52,10 @@ int main(int argc, char **argv) {
       options.hugeSizes = {32};
       options.soloSizes = {32};
       options.budget = 0.05;
+    } else if ((v = flagValue(argv[k], "--steps"))) {
+      options.steps = std::atoi(v);
+    } else if ((v = flagValue(argv[k], "--trials"))) {
+      options.metaTrials = std::atoi(v);
     } else if ((v = flagValue(argv[k], "--segment-steps"))) {
       options.segmentSteps = std::atoll(v);
     } else if ((v = flagValue(argv[k], "--dump"))) {

@@ -13,7 +13,7 @@ std::vector<double> benchTheta(int d1) {
   std::vector<double> theta(d1 * d1);
   for (int a = 0; a < d1; ++a)
     for (int b = 0; b < d1; ++b)
-      theta[a * d1 + b] = ((a + b) % 2 ? -0.05 : 0.05) / (1 + a + b);
+      theta[a * d1 + b] = ((a + b) % 2 ? -0.005 : 0.005) / (1 + a + b);
   return theta;
 }
 

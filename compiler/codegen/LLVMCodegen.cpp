@@ -271,10 +271,15 @@ private:
     steps_ = impl->getArg(params.size() + 1);
     int64_t elemBytes = p_.elem == ir::ElemType::F64 ? 8 : 4;
     int64_t stackBytes = 0;
+    // The whole-trial functions keep theirs on the heap: allocated once per
+    // trial, and SROA cannot split them (it split a reduction's target
+    // into pieces whose addresses LLVM then could not tell apart, and the
+    // reduction stayed scalar, at d = 2).
+    bool heapOnly = wholeTrial(f.name);
     for (int t : temps) {
       const Buffer &buf = p_.buffers[t];
       int64_t bytes = (std::max<int64_t>(1, buf.size) * elemBytes + 63) / 64 * 64;
-      if (stackBytes + bytes <= kMaxStackTempBytes) {
+      if (!heapOnly && stackBytes + bytes <= kMaxStackTempBytes) {
         stackBytes += bytes;
         auto *a = b_.CreateAlloca(elem_, i64c(std::max<int64_t>(1, buf.size)), buf.name);
         a->setAlignment(llvm::Align(64));

@@ -54,6 +54,8 @@ void addWholeTrial(const ir::Module &module, const ModelDescriptor &d, const Nat
     if (s.tangent >= 0)
       w.tangentOffsets.push_back(s.tangent);
   w.hoistConstantTangents = options.wholeTrial && schedule.legal;
+  if (options.wholeTrialMinBytes >= 0)
+    w.minCachedBytes = options.wholeTrialMinBytes;
   if (options.wholeTrial && schedule.legal)
     for (const transforms::DeferrableTrace &t : schedule.deferrable)
       if (t.trace->type.rank > 0) { // scalars gain nothing from it

@@ -34,9 +34,12 @@ struct NativeOptions {
   /// on the arithmetic of every entry point but plasticc_init; see
   /// docs/codegen.md, Numerics). False: every op rounds as in the interpreter.
   bool fpContract = true;
-  /// plasticc_run_trial defers the traces where the whole-trial schedule is
-  /// legal (transforms/TrialSchedule.h); false: a plain time loop (--schedule=step).
+  /// plasticc_run_trial uses the whole-trial schedule where it is legal
+  /// (transforms/TrialSchedule.h); false: a plain time loop (--schedule=step).
   bool wholeTrial = true;
+  /// ... and only if what it keeps in cache takes at least this many bytes
+  /// (WholeTrial.h kMinCachedBytes; 0 with --schedule=whole).
+  int64_t wholeTrialMinBytes = -1;
   /// Steps per segment of the whole-trial schedule; 0: chosen (WholeTrial.h).
   int64_t segmentSteps = 0;
 };

@@ -223,6 +223,7 @@ class TrialBuilder {
 public:
   TrialBuilder(Program &p, const WholeTrialOptions &o, std::vector<Stmt> step)
       : p_(p), o_(o), step_(std::move(step)) {
+    hoist_ = o.hoistConstantTangents;
     written_ = storedIn(step_);
     for (size_t b = 0; b < p.buffers.size(); ++b) {
       const Buffer &buf = p.buffers[b];
@@ -391,6 +392,23 @@ private:
   }
 
   std::string checkTraces() const;
+  /// Bytes of the deferred traces and of the constant tangents of the
+  /// hoistable products: what the schedule keeps in cache.
+  int64_t cachedBytes() const {
+    std::set<int> kept = traces_;
+    if (hoist_)
+      visitStmts(step_, [&](const Stmt &s) {
+        if (hoistable(s))
+          visitExpr(s.value, [&](const Expr &x) {
+            if (x.kind == Expr::Load && tangents_.count(x.buffer) && !changes(x.buffer))
+              kept.insert(x.buffer);
+          });
+      });
+    int64_t n = 0;
+    for (int b : kept)
+      n += p_.buffers[b].size * o_.elemBytes;
+    return n;
+  }
   std::set<int> moved(const Stmt &nest) const;
   void deferTraces(const Stmt &nest, std::vector<Stmt> &kept);
   void hoist(const Stmt &original, const std::vector<Stmt> &kept, std::vector<Stmt> &passB);
@@ -402,6 +420,7 @@ private:
   const WholeTrialOptions &o_;
   std::vector<Stmt> step_;
   std::set<int> written_, traces_, tangents_, tainted_, taintedLets_, rows_;
+  bool hoist_ = true; // o_.hoistConstantTangents, unless the schedule is not worth it
   int t0_ = -1, t_ = -1;
   std::vector<std::pair<int, int64_t>> perStep_; // (buffer, elements per step)
   std::vector<Stmt> passA_, hoisted_, deferred_; // see the class comment
@@ -468,7 +487,7 @@ void TrialBuilder::hoist(const Stmt &original, const std::vector<Stmt> &kept, st
     bool ownValues = false; // operands computed in the nest itself cannot be captured before it
     for (int b : loadedIn(h))
       ownValues = ownValues || computedHere.count(b);
-    if (!o_.hoistConstantTangents || s.kind != Stmt::For || !any || ownValues) {
+    if (!hoist_ || s.kind != Stmt::For || !any || ownValues) {
       passB.push_back(s);
       continue;
     }
@@ -612,6 +631,12 @@ Function TrialBuilder::build(const std::string &name, std::string &line) {
   std::string why = traces_.empty() ? o_.notDeferred : checkTraces();
   if (!why.empty())
     traces_.clear();
+  if (int64_t bytes = cachedBytes(); (!traces_.empty() || hoist_) && bytes < o_.minCachedBytes) {
+    why = "the traces and tangents it would keep in cache take " + std::to_string(bytes / 1024) +
+          " KiB, under " + std::to_string(o_.minCachedBytes / 1024) + " KiB: the cache holds them across steps";
+    traces_.clear();
+    hoist_ = false;
+  }
   std::vector<Stmt> passB;
   for (const Stmt &s : step_) {
     std::vector<Stmt> kept{s};

@@ -56,6 +56,8 @@ bool build(Compilation &c, bool optimize, codegen::NativeModule &out, int &code)
   opts.fp32 = f.fp32;
   opts.fpContract = !f.noFma;
   opts.wholeTrial = f.schedule != "step";
+  if (f.schedule == "whole")
+    opts.wholeTrialMinBytes = 0;
   opts.segmentSteps = f.segmentSteps;
   opts.optimize = optimize;
   std::string error;
@@ -205,9 +207,9 @@ void addNativeOptions(CLI::App &app, Options &options) {
   app.add_flag("--no-fma", f.noFma, "no fused multiply-add: every op rounds as in the interpreter");
   app.add_option("--schedule", f.schedule,
                  "how plasticc_run_trial schedules a trial: auto (the whole-trial schedule where it is "
-                 "legal: traces computed after each segment of steps) or step (a time loop around the "
-                 "step); --emit=loops says which was chosen and why")
-      ->check(CLI::IsMember({"auto", "step"}));
+                 "legal and what it keeps in cache takes 1 MiB or more), whole (wherever it is legal) "
+                 "or step (a time loop around the step); --emit=loops says which was chosen and why")
+      ->check(CLI::IsMember({"auto", "whole", "step"}));
   app.add_option("--segment-steps", f.segmentSteps,
                  "steps per segment of the whole-trial schedule (default: as many as keep a "
                  "segment's buffers within 2 MiB, from 8 to 64)")

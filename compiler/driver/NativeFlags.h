@@ -19,7 +19,7 @@ struct NativeFlags {
   bool fp32 = false;        ///< --fp32: single precision throughout
   bool timePasses = false;  ///< --time-passes: stage times on stderr
   bool noFma = false;       ///< --no-fma: no multiply-add contraction (codegen.md, Numerics)
-  std::string schedule = "auto"; ///< --schedule: auto (whole trial where legal) or step
+  std::string schedule = "auto"; ///< --schedule: auto, whole (wherever legal) or step
   int64_t segmentSteps = 0; ///< --segment-steps: steps per segment of the whole-trial schedule (0: chosen)
 };
 

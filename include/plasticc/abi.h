@@ -144,16 +144,17 @@ void plasticc_step_primal(void *state, const double *inputs, const double *noise
  *  NULL, writes dR/dmeta (num_meta doubles; zeros without tangents). */
 double plasticc_end_trial(void *state, double *dR_dmeta);
 /** A whole trial in one call: begin_trial, `steps` steps with tangents and
- *  end_trial, with the same results as those calls made one by one (bit for
- *  bit; docs/codegen.md "Whole-trial schedule"). inputs holds steps *
+ *  end_trial, with the results of those calls made one by one (to rounding:
+ *  the order of some sums differs; docs/codegen.md "Whole-trial
+ *  schedule"). inputs holds steps *
  *  input_length doubles (step t's at t * input_length), noise steps *
  *  noise_length; each may be NULL when its length is 0. outputs, when not
  *  NULL, receives after each step t every output quantity's values at
  *  outputs[t * output_length ...] (steps * output_length doubles). Returns
- *  R and writes dR/dmeta as end_trial does. Where the whole-trial schedule
- *  is legal, traces are computed after each segment of steps, so between
- *  steps the state's traces are not those of the step by step calls: only
- *  what it returns and the state after the call are. */
+ *  R and writes dR/dmeta as end_trial does. Its scratch (the trajectory of
+ *  a segment of steps: about 2 MiB for the reference model at N = 256, 4
+ *  MiB at N = 512; --emit=loops says how much) is on the heap beyond 256
+ *  KiB of stack, and does not grow with `steps`. */
 double plasticc_run_trial(void *state, const double *inputs, const double *noise, int64_t steps,
                           double *outputs, double *dR_dmeta);
 /** plasticc_run_trial with plasticc_step_primal's steps (tangents untouched

@@ -180,6 +180,7 @@ int count(const std::string &text, const std::string &what) {
 int expectWholeTrialEqualsSteps(const ir::Module &m, uint64_t seed) {
   codegen::NativeOptions opts;
   opts.segmentSteps = 3;
+  opts.wholeTrialMinBytes = 0; // the schedule wherever it is legal, whatever the size
   std::string error;
   auto jit = runtime::jitCompile(m, "", opts, error);
   EXPECT_TRUE(jit) << error;

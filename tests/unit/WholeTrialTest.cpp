@@ -121,6 +121,7 @@ std::unique_ptr<runtime::NativeModel> jit(const ir::Module &m, int64_t segmentSt
                                           std::vector<std::string> *schedule = nullptr) {
   codegen::NativeOptions opts;
   opts.segmentSteps = segmentSteps;
+  opts.wholeTrialMinBytes = 0; // the schedule wherever it is legal, whatever the size
   std::string error;
   auto model = runtime::jitCompile(m, "source of " + m.name, opts, error);
   EXPECT_TRUE(model) << error;

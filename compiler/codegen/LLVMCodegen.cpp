@@ -150,6 +150,15 @@ private:
 
   void collectBuffers(const std::vector<Stmt> &body, std::set<int> &out) {
     for (const Stmt &s : body) {
+      if (s.kind == Stmt::CallStep) // the callee's arguments (it has its own temporaries)
+        for (const loops::Function &callee : p_.functions)
+          if (callee.name == s.comment) {
+            std::set<int> theirs;
+            collectBuffers(callee.body, theirs);
+            for (int b : theirs)
+              if (p_.buffers[b].kind != BufferKind::Temp)
+                out.insert(b);
+          }
       if (s.buffer >= 0)
         out.insert(s.buffer);
       if (s.value)
@@ -195,8 +204,12 @@ private:
     llvm::Type *ret = f.returnsValue ? f64_ : llvm::Type::getVoidTy(ctx_);
     auto *impl = llvm::Function::Create(llvm::FunctionType::get(ret, types, false),
                                         llvm::GlobalValue::InternalLinkage, f.name + ".impl", *mod_);
-    impl->addFnAttr(llvm::Attribute::AlwaysInline);
+    // A step's body is also called from run_trial's time loop (CallStep):
+    // kept out of line there, and called once more by its wrapper.
+    bool called = f.name == "plasticc_step" || f.name == "plasticc_step_primal";
+    impl->addFnAttr(called ? llvm::Attribute::NoInline : llvm::Attribute::AlwaysInline);
     impl->addFnAttr(llvm::Attribute::NoUnwind);
+    impls_[f.name] = {impl, params};
     for (size_t k = 0; k < params.size(); ++k) {
       impl->addParamAttr(k, llvm::Attribute::NoAlias);
       impl->getArg(k)->setName(p_.buffers[params[k]].name);
@@ -271,11 +284,7 @@ private:
     steps_ = impl->getArg(params.size() + 1);
     int64_t elemBytes = p_.elem == ir::ElemType::F64 ? 8 : 4;
     int64_t stackBytes = 0;
-    // The whole-trial functions keep theirs on the heap: allocated once per
-    // trial, and SROA cannot split them (it split a reduction's target
-    // into pieces whose addresses LLVM then could not tell apart, and the
-    // reduction stayed scalar, at d = 2).
-    bool heapOnly = wholeTrial(f.name);
+    bool heapOnly = f.heapTemps;
     for (int t : temps) {
       const Buffer &buf = p_.buffers[t];
       int64_t bytes = (std::max<int64_t>(1, buf.size) * elemBytes + 63) / 64 * 64;
@@ -328,6 +337,21 @@ private:
     case Stmt::Segments:
       countedLoop(s, i64c(s.extent), steps_, true);
       return false;
+    case Stmt::CallStep: {
+      auto &[callee, params] = impls_.at(s.comment);
+      std::vector<llvm::Value *> args;
+      for (int b : params) {
+        BufferKind k = p_.buffers[b].kind;
+        llvm::Value *ptr = ptrs_.at(b);
+        if (k == BufferKind::Input || k == BufferKind::Noise) // step t's entries
+          ptr = b_.CreateGEP(f64_, ptr, b_.CreateMul(vars_.at(s.var), i64c(k == BufferKind::Input ? s.inputStride : s.noiseStride)));
+        args.push_back(ptr);
+      }
+      args.push_back(i64c(0)); // seed
+      args.push_back(i64c(0)); // steps
+      b_.CreateCall(callee, args);
+      return false;
+    }
     case Stmt::SegmentSteps: {
       llvm::Value *bound = steps_;
       if (s.segment >= 0) { // min(extent, steps - t0)
@@ -620,6 +644,8 @@ private:
   llvm::PointerType *ptr_;
   llvm::Function *fn_ = nullptr;
   llvm::Value *seed_ = nullptr;
+  /// Each entry point's implementation and its buffer parameters (CallStep).
+  std::map<std::string, std::pair<llvm::Function *, std::vector<int>>> impls_;
   llvm::Value *steps_ = nullptr; // run_trial's step count (0 in the other entry points)
   bool contract_;
   llvm::GlobalVariable *zero_ = nullptr;

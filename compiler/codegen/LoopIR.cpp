@@ -151,6 +151,16 @@ Stmt Stmt::segmentSteps(int var, int segmentVar, int64_t length, std::vector<Stm
   return s;
 }
 
+Stmt Stmt::callStep(std::string function, int stepVar, int64_t inputStride, int64_t noiseStride) {
+  Stmt s;
+  s.kind = CallStep;
+  s.comment = std::move(function);
+  s.var = stepVar;
+  s.inputStride = inputStride;
+  s.noiseStride = noiseStride;
+  return s;
+}
+
 int Program::addBuffer(Buffer b) {
   buffers.push_back(std::move(b));
   return static_cast<int>(buffers.size()) - 1;
@@ -302,6 +312,10 @@ private:
       break;
     case Stmt::Return:
       out_ << "return " << expr(s.value) << "\n";
+      break;
+    case Stmt::CallStep:
+      out_ << "call @" << s.comment << "(inputs + " << s.inputStride << "*" << p_.vars[s.var]
+           << ", noise + " << s.noiseStride << "*" << p_.vars[s.var] << ")\n";
       break;
     case Stmt::Segments:
     case Stmt::SegmentSteps:

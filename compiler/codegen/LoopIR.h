@@ -106,10 +106,14 @@ struct Stmt {
               // (the caller's step count) { body }: time segments
     SegmentSteps, // for var in 0..min(extent, steps - t0) { body }: the steps of
                   // the enclosing segment, whose start t0 is loop `segment`
+    CallStep,     // run_trial only: call the entry point named `comment` (a
+                  // step) on the inputs and noise of step `var` (strides
+                  // inputStride, noiseStride)
   };
   Kind kind;
   int var = -1;       // For, Segments, SegmentSteps: loop id
   int segment = -1;   // SegmentSteps: the enclosing Segments loop's id
+  int64_t inputStride = 0, noiseStride = 0; // CallStep
   int64_t extent = 0; // For
   int id = -1;        // Let
   int buffer = -1;    // Store, Reduce, If
@@ -125,6 +129,7 @@ struct Stmt {
   static Stmt ifPresent(int buffer, std::vector<Stmt> then, std::vector<Stmt> orElse);
   static Stmt ret(ExprPtr value);
   static Stmt segments(int var, int64_t length, std::vector<Stmt> body, std::string comment = {});
+  static Stmt callStep(std::string function, int stepVar, int64_t inputStride, int64_t noiseStride);
   static Stmt segmentSteps(int var, int segmentVar, int64_t length, std::vector<Stmt> body,
                            std::string comment = {});
 };
@@ -135,6 +140,7 @@ struct Function {
   std::vector<Stmt> body;
   bool returnsValue = false;
   bool zeroStateFirst = false; // init: the whole state is zeroed before body
+  bool heapTemps = false;      // temporaries on the heap, none on the stack (WholeTrial.cpp)
 };
 
 /// The whole model as loop nests (see file comment).

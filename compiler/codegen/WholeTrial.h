@@ -48,10 +48,11 @@ namespace plasticc::loops {
 constexpr int64_t kSegmentBudget = 2 * 1024 * 1024;
 constexpr int64_t kMinSegmentSteps = 8;
 constexpr int64_t kMaxSegmentSteps = 64;
-/// Measured on the reference model (BENCHMARKS.md): with 0.5 MiB of trace
-/// lanes (N = 64, d = 3; N = 128, d = 1) the schedule took 1.1x the time of
-/// the steps, with 1.2 MiB (N = 128, d = 2) 0.8x, with 2 MiB 0.7x.
-constexpr int64_t kMinCachedBytes = 1024 * 1024;
+/// Measured on the reference model (BENCHMARKS.md; traces with their lanes
+/// plus dW): with 1.1 MiB (N = 64, d = 3) the schedule took 1.1x the time of
+/// the steps, with 1.2 MiB (N = 128, d = 1) 1.25x, with 2.5 MiB (N = 128, d
+/// = 2) 0.9x, with 4.6 MiB (N = 128, d = 3) 0.85x.
+constexpr int64_t kMinCachedBytes = 2 * 1024 * 1024;
 
 /// What addWholeTrial needs from the layout and the schedule analysis.
 struct WholeTrialOptions {

@@ -207,7 +207,7 @@ void addNativeOptions(CLI::App &app, Options &options) {
   app.add_flag("--no-fma", f.noFma, "no fused multiply-add: every op rounds as in the interpreter");
   app.add_option("--schedule", f.schedule,
                  "how plasticc_run_trial schedules a trial: auto (the whole-trial schedule where it is "
-                 "legal and what it keeps in cache takes 1 MiB or more), whole (wherever it is legal) "
+                 "legal and what it keeps in cache takes 2 MiB or more), whole (wherever it is legal) "
                  "or step (a time loop around the step); --emit=loops says which was chosen and why")
       ->check(CLI::IsMember({"auto", "whole", "step"}));
   app.add_option("--segment-steps", f.segmentSteps,

@@ -54,6 +54,16 @@ Suite::Suite(SuiteOptions options) : opt_(std::move(options)) {
   fmaGflops_ = measureFmaGflops();
   double ghz = clockGHz_ > 0 ? clockGHz_ : cpu_.mhz / 1000;
   peakGflops_ = peak_.flopsPerCycle * ghz;
+  // A part with fewer FMA units than its family's documented figure (Intel
+  // server parts ship with one or two 512-bit FMA units; this machine's
+  // Ice Lake-SP measures one): the measured throughput is the peak.
+  if (fmaGflops_ > 0 && fmaGflops_ < 0.75 * peakGflops_ && ghz > 0) {
+    peak_.flopsPerCycle = std::round(fmaGflops_ / ghz / 8) * 8;
+    peak_.basis += "; measured independent FMAs reach only " + std::to_string(fmaGflops_).substr(0, 5) +
+                   " GFLOP/s, so this part has " + std::to_string(static_cast<int>(peak_.flopsPerCycle)) +
+                   " FLOP/cycle (fewer FMA units than the family's documented figure)";
+    peakGflops_ = peak_.flopsPerCycle * ghz;
+  }
   char dir[] = "/tmp/plasticc-bench-XXXXXX";
   if (!mkdtemp(dir))
     throw std::runtime_error("cannot create a scratch directory in /tmp");

@@ -73,10 +73,27 @@ def state_bytes_formula(n, d, inputs=2, outputs=1):
     return 8 * ((2 + 2 * p) * n * n + (4 + 2 * p + inputs + outputs) * n)
 
 
+def metagrad_table(w, rows, sizes, degrees):
+    """The meta-gradient table: the compiled steps, run_trial and the hand-written kernel."""
+    w("| N | d | compiled steps | run_trial | hand-written | steps / hand | run_trial / hand (IQR) "
+      "| rounds | dJ agreement steps, run_trial |")
+    w("|---|---|---|---|---|---|---|---|---|")
+    for n in sizes:
+        for d in degrees:
+            r = get(rows, "metagrad", N=n, d=d)
+            if r:
+                w(f"| {n} | {d} | {fmt_s(r['compiled_s'])} | {fmt_s(r['whole_s'])} | {fmt_s(r['hand_s'])} | "
+                  f"{r['ratio']:.2f} | **{r['whole_ratio']:.2f}** ({r['whole_ratio_q1']:.2f}–"
+                  f"{r['whole_ratio_q3']:.2f}) | {r['rounds']:.0f} | {r['dJ_rel_diff']:.1e}, "
+                  f"{r['dJ_whole_rel_diff']:.1e} |")
+    w("")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--results", required=True)
     ap.add_argument("--torch", help="JSON of bench/torch_forward.py")
+    ap.add_argument("--long", help="plasticc-bench JSON of the meta-gradient with long trials (--steps=1000)")
     ap.add_argument("--torch-status", default="", help="why there is no PyTorch run")
     ap.add_argument("--commit", default="unknown")
     ap.add_argument("--findings", default=os.path.join(os.path.dirname(__file__), "findings.md"))
@@ -207,18 +224,25 @@ def main():
           f"T = {any_mg['steps']:.0f} steps from a freshly drawn network (begin, T steps with "
           "tangents, reward event, per trial). Median over rounds.")
         w("")
-        w("| N | d | compiled | hand-written | compiled / hand | rounds | dJ agreement |")
-        w("|---|---|---|---|---|---|---|")
-        for n in sizes:
-            for d in degrees:
-                r = get(rows, "metagrad", N=n, d=d)
-                if r:
-                    w(f"| {n} | {d} | {fmt_s(r['compiled_s'])} | {fmt_s(r['hand_s'])} | {r['ratio']:.2f} | "
-                      f"{r['rounds']:.0f} | {r['dJ_rel_diff']:.1e} |")
+        metagrad_table(w, rows, sizes, degrees)
+        w("dJ agreement: max |dJ − dJ_hand| / max |dJ_hand| of the last round, for the compiled "
+          "steps and for run_trial (all compute the same numbers; "
+          "tests/unit/ReferenceVsCompiledTest.cpp checks 1e-12 step by step, "
+          "tests/unit/WholeTrialTest.cpp run_trial against the steps). *Steps*: the compiled "
+          "model's per-step entry points; *run_trial*: `plasticc_run_trial`, one call per trial, "
+          "with the schedule `plasticc --emit=loops` reports for that size (the whole-trial "
+          "schedule from 2 MiB of traces and tangents to keep in cache, else a time loop "
+          "calling the step; docs/codegen.md \"Whole-trial schedule\").")
         w("")
-        w("dJ agreement: max |dJ_compiled − dJ_hand| / max |dJ_hand| of the last round (both sides "
-          "compute the same numbers; tests/unit/ReferenceVsCompiledTest.cpp checks 1e-12 step by step).")
-        w("")
+        if a.long and os.path.exists(a.long):
+            _, long_rows = load(a.long)
+            r0 = next((r for k, r in long_rows.items() if k[0] == "metagrad"), None)
+            if r0:
+                w(f"Long trials: K = {r0['trials']:.0f}, T = {r0['steps']:.0f} (Miconi's DNMS "
+                  "trials are 1000 steps of 1 ms):")
+                w("")
+                metagrad_table(w, long_rows, sorted({dict(k[1]).get('N') for k in long_rows}),
+                               sorted({dict(k[1]).get('d') for k in long_rows}))
 
     # Memory.
     w("## Memory")

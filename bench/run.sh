@@ -22,6 +22,11 @@ echo "plasticc-bench: running the suite (results in $OUT/results.json)"
 # shellcheck disable=SC2086
 nice -n 10 "$BUILD/bin/plasticc-bench" --benchmark_out="$OUT/results.json" \
   --benchmark_out_format=json ${PLASTICC_BENCH_ARGS:-}
+echo "plasticc-bench: long trials (T = 1000, K = 2, d = 3; the whole-trial schedule)"
+# shellcheck disable=SC2086
+nice -n 10 "$BUILD/bin/plasticc-bench" --steps=1000 --trials=2 \
+  --benchmark_filter="${PLASTICC_BENCH_LONG_FILTER:-metagrad/N:(64|128|256|512)/d:3}" \
+  --benchmark_out="$OUT/results-long.json" --benchmark_out_format=json ${PLASTICC_BENCH_ARGS:-}
 
 TORCH_ARGS=()
 if dpkg -s python3-torch >/dev/null 2>&1 && python3 -c 'import torch' >/dev/null 2>&1; then
@@ -42,7 +47,8 @@ COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 if ! git -C "$ROOT" diff --quiet HEAD -- 2>/dev/null; then
   COMMIT="$COMMIT (with uncommitted changes)"
 fi
-python3 "$ROOT/bench/report.py" --results "$OUT/results.json" "${TORCH_ARGS[@]}" \
+python3 "$ROOT/bench/report.py" --results "$OUT/results.json" --long "$OUT/results-long.json" \
+  "${TORCH_ARGS[@]}" \
   --commit "$COMMIT" --out "$ROOT/BENCHMARKS.md"
 echo "plasticc-bench: the two estimators' variance and cost (N = 128, 64 networks)"
 { echo; nice -n 10 "$BUILD/bin/plasticc-bench-estimators" 128 64; } >> "$ROOT/BENCHMARKS.md"

@@ -66,6 +66,14 @@ TrialOutcome Network::runTrial(const double *inputs, const double *noise, int64_
                                const std::vector<Recording> &record, bool tangents) {
   const runtime::ModelInfo &info = model_->info();
   void *s = state_.data();
+  TrialOutcome out;
+  if (tangents)
+    out.dReward.resize(info.metaScalars);
+  if (record.empty()) { // one call: the compiled model's whole-trial schedule
+    out.reward = backend_->runTrial(s, inputs, noise, steps, nullptr,
+                                    tangents ? out.dReward.data() : nullptr, tangents);
+    return out;
+  }
   backend_->beginTrial(s);
   for (int64_t t = 0; t < steps; ++t) {
     const double *in = inputs + t * info.inputLength, *xi = noise + t * info.noiseLength;
@@ -78,9 +86,6 @@ TrialOutcome Network::runTrial(const double *inputs, const double *noise, int64_
       std::copy_n(value(*r.quantity), n, r.out + t * n);
     }
   }
-  TrialOutcome out;
-  if (tangents)
-    out.dReward.resize(info.metaScalars);
   out.reward = backend_->endTrial(s, tangents ? out.dReward.data() : nullptr);
   return out;
 }

@@ -59,8 +59,10 @@ public:
   /// throws std::invalid_argument for kinds that cannot be set.
   void set(const runtime::QuantityInfo &q, const double *values);
   /// One trial of `steps` steps; inputs and noise are steps x the model's
-  /// input and noise lengths, row-major. Needs no Python (the caller may
-  /// release the GIL).
+  /// input and noise lengths, row-major. Without recordings, one
+  /// Backend::runTrial call (plasticc_run_trial: the whole-trial schedule
+  /// where the model has it); with them, step by step. Needs no Python (the
+  /// caller may release the GIL).
   TrialOutcome runTrial(const double *inputs, const double *noise, int64_t steps,
                         const std::vector<Recording> &record, bool tangents);
 

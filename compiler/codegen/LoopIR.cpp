@@ -279,17 +279,22 @@ private:
       stmt(s, depth);
   }
 
+  /// The rest of a loop's header line (its comment) and its body.
+  void loopBody(const Stmt &s, int depth) {
+    if (!s.comment.empty())
+      out_ << "  # " << s.comment;
+    out_ << "\n";
+    block(s.body, depth + 1);
+    indent(depth);
+    out_ << "}\n";
+  }
+
   void stmt(const Stmt &s, int depth) {
     indent(depth);
     switch (s.kind) {
     case Stmt::For:
       out_ << "for " << p_.vars[s.var] << " in 0.." << s.extent << " {";
-      if (!s.comment.empty())
-        out_ << "  # " << s.comment;
-      out_ << "\n";
-      block(s.body, depth + 1);
-      indent(depth);
-      out_ << "}\n";
+      loopBody(s, depth);
       break;
     case Stmt::Let:
       out_ << "%" << s.id << " = " << expr(s.value) << "\n";
@@ -326,12 +331,7 @@ private:
       else
         out_ << "for " << p_.vars[s.var] << " in 0..min(" << s.extent << ", steps - "
              << p_.vars[s.segment] << ") {";
-      if (!s.comment.empty())
-        out_ << "  # " << s.comment;
-      out_ << "\n";
-      block(s.body, depth + 1);
-      indent(depth);
-      out_ << "}\n";
+      loopBody(s, depth);
       break;
     }
   }

@@ -33,11 +33,12 @@ namespace plasticc::testmodels {
 using namespace plasticc::ir;
 
 /// Runs the tangent pass; diagnostics are kept in `diagText`.
-inline bool differentiate(Module &m, std::string *diagText = nullptr) {
+inline bool differentiate(Module &m, std::string *diagText = nullptr,
+                          ir::Estimator estimator = ir::Estimator::Pathwise) {
   auto file = std::make_shared<SourceFile>("test.plast", "model test\n");
   std::ostringstream out;
   DiagnosticEngine diag(file, out);
-  bool ok = transforms::computeTangents(m, diag);
+  bool ok = transforms::computeTangents(m, diag, {}, estimator);
   if (diagText)
     *diagText = out.str();
   return ok;

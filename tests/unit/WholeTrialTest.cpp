@@ -10,10 +10,6 @@
 #include "TangentTestModels.h"
 
 #include "compiler/codegen/Pipeline.h"
-#include "compiler/frontend/Parser.h"
-#include "compiler/frontend/Sema.h"
-#include "compiler/lowering/LowerToDialect.h"
-#include "compiler/transforms/Tangent.h"
 #include "compiler/transforms/TrialSchedule.h"
 #include "runtime/Interpreter.h"
 #include "runtime/Objective.h"
@@ -29,20 +25,12 @@
 namespace plasticc {
 namespace {
 
+/// An example through the front end and the tangent pass, its dims capped
+/// at 16 (the schedule is forced below, whatever the size).
 std::unique_ptr<ir::Module> loadModel(const std::string &path, ir::Estimator estimator) {
-  std::string err;
-  auto file = SourceFile::read(path, err);
-  EXPECT_TRUE(file) << err;
-  if (!file)
-    return nullptr;
-  std::ostringstream diagText;
-  DiagnosticEngine diag(file, diagText);
-  auto ast = parseSource(*file, diag);
-  EXPECT_TRUE(ast && checkModule(*ast, diag)) << diagText.str();
-  if (diag.hasErrors())
-    return nullptr;
-  auto m = lowerToDialect(*ast);
-  EXPECT_TRUE(transforms::computeTangents(*m, diag, {}, estimator)) << diagText.str();
+  auto m = testmodels::compileModel(path, 16);
+  std::string diag;
+  EXPECT_TRUE(m && testmodels::differentiate(*m, &diag, estimator)) << diag;
   return m;
 }
 

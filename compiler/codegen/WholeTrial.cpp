@@ -464,9 +464,11 @@ void TrialBuilder::deferTraces(const Stmt &nest, std::vector<Stmt> &kept) {
   kept.insert(kept.begin(), capture.begin(), capture.end());
   std::set<int> rows;
   for (int b : moved)
-    if (!traces_.count(b))
+    if (!traces_.count(b)) {
       rows.insert(b);
-  rows_.insert(rows.begin(), rows.end());
+      if (!keptMoved.count(b)) // only the deferred nest needs it: pass A skips it
+        rows_.insert(b);
+    }
   timeIndexed(deferred, rows, "steps.");
   for (Stmt &d : deferred) {
     loadsFirst(d.body);

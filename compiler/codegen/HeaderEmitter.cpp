@@ -84,6 +84,7 @@ std::string emitHeader(const ModelDescriptor &d) {
   def("STATE_ALIGN", std::to_string(d.stateAlign));
   def("INPUT_LENGTH", std::to_string(d.inputLength));
   def("NOISE_LENGTH", std::to_string(d.noiseLength));
+  def("OUTPUT_LENGTH", std::to_string(d.outputLength));
   def("NUM_QUANTITIES", std::to_string(d.quantities.size()));
   def("ESTIMATOR", d.estimator == ir::Estimator::Score ? "PLASTICC_SCORE" : "PLASTICC_PATHWISE");
   def("SCORE_QUANTITY", std::to_string(d.scoreQuantity));

@@ -232,6 +232,8 @@ public:
       auto has = [&](const std::vector<int64_t> &v) { return std::count(v.begin(), v.end(), buf.offset) > 0; };
       if (written_.count(static_cast<int>(b)) && has(o.deferrable))
         traces_.insert(static_cast<int>(b));
+      if (has(o.deferrable))
+        deferrable_.insert(static_cast<int>(b));
       if (has(o.tangentOffsets))
         tangents_.insert(static_cast<int>(b));
     }
@@ -421,6 +423,10 @@ private:
   std::vector<Stmt> step_;
   std::string stepName_;
   std::set<int> written_, traces_, tangents_, tainted_, taintedLets_, rows_;
+  /// The traces the analysis found deferrable: read only by their own update,
+  /// so pass A (the primal for the hoisted products) never needs them, even
+  /// where they are not deferred.
+  std::set<int> deferrable_;
   bool hoist_ = true; // o_.hoistConstantTangents, unless the schedule is not worth it
   int t0_ = -1, t_ = -1;
   std::vector<std::pair<int, int64_t>> perStep_; // (buffer, elements per step)
@@ -626,6 +632,17 @@ std::string TrialBuilder::checkTraces() const {
     std::string why;
     if (!readsOnlyOwnElement(deferred, why))
       return why;
+    // A temporary the deferred part computes that the step reads after the
+    // nest (a state's new value copied back at the end of the step) would
+    // have to be computed in both and kept per step: not deferred.
+    std::set<int> after;
+    for (const Stmt &other : step_)
+      if (&other != &s)
+        for (int b : loadedIn({other}))
+          after.insert(b);
+    for (int b : moved(s))
+      if (!traces_.count(b) && after.count(b))
+        return "@" + p_.buffers[b].name + ", computed in a deferred trace's nest, is read after it";
   }
   return "";
 }
@@ -659,7 +676,7 @@ Function TrialBuilder::build(const std::string &name, std::string &line) {
       continue;
     }
     std::vector<Stmt> primal = prune({s}, [&](const Stmt &x) {
-      return !tainted_.count(x.buffer) && !traces_.count(x.buffer) && !rows_.count(x.buffer);
+      return !tainted_.count(x.buffer) && !deferrable_.count(x.buffer) && !rows_.count(x.buffer);
     });
     passA_.insert(passA_.end(), primal.begin(), primal.end());
   }

@@ -213,7 +213,7 @@ void addNativeOptions(CLI::App &app, Options &options) {
   app.add_option("--segment-steps", f.segmentSteps,
                  "steps per segment of the whole-trial schedule (default: as many as keep a "
                  "segment's buffers within 2 MiB, from 8 to 64)")
-      ->check(CLI::Range(int64_t(1), int64_t(1) << 20));
+      ->check(CLI::Range(int64_t(1), int64_t(256)));
   app.add_flag("--time-passes", f.timePasses, "print the time of each compilation stage on stderr");
 }
 

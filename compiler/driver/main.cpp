@@ -71,6 +71,11 @@ int main(int argc, char **argv) {
               << options.emit << "\n";
     return ExitUsage;
   }
+  if (app.count("--segment-steps") && options.native.schedule == "step") {
+    std::cerr << "plasticc: error: --segment-steps applies to the whole-trial schedule, not to "
+                 "--schedule=step\n";
+    return ExitUsage;
+  }
   if (options.simplify && (options.emit != "ir" || options.checkGrad.enabled)) {
     std::cerr << "plasticc: error: --simplify only applies with --emit=ir\n";
     return ExitUsage;

@@ -19,8 +19,8 @@
 //
 // It looks at the primal ops only (the tangent ops follow the primal's
 // structure), so it answers the same before and after the tangent pass.
-// `plasticc --emit=loops` prints the result; the whole-trial schedule itself
-// is not generated yet (every model runs step by step).
+// `plasticc --emit=loops` prints the result; compiler/codegen/WholeTrial.h
+// builds the schedule for plasticc_run_trial where it is legal.
 //
 //===----------------------------------------------------------------------===//
 #pragma once

@@ -151,10 +151,11 @@ double plasticc_end_trial(void *state, double *dR_dmeta);
  *  noise_length; each may be NULL when its length is 0. outputs, when not
  *  NULL, receives after each step t every output quantity's values at
  *  outputs[t * output_length ...] (steps * output_length doubles). Returns
- *  R and writes dR/dmeta as end_trial does. Its scratch (the trajectory of
- *  a segment of steps: about 2 MiB for the reference model at N = 256, 4
- *  MiB at N = 512; --emit=loops says how much) is on the heap beyond 256
- *  KiB of stack, and does not grow with `steps`. */
+ *  R and writes dR/dmeta as end_trial does. Under the whole-trial schedule
+ *  its scratch (the buffers of a segment of steps: about 2 MiB for the
+ *  reference model at N = 256, 4 MiB at N = 512; --emit=loops says how
+ *  much) is allocated on the heap for the call and does not grow with
+ *  `steps`; otherwise it calls the step. */
 double plasticc_run_trial(void *state, const double *inputs, const double *noise, int64_t steps,
                           double *outputs, double *dR_dmeta);
 /** plasticc_run_trial with plasticc_step_primal's steps (tangents untouched

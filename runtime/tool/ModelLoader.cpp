@@ -56,7 +56,7 @@ private:
   int64_t stateBytes_;
 };
 
-/// Forwards to a shared compiled model (stateless entry points).
+/// See sharedBackend.
 class SharedBackend final : public runtime::Backend {
 public:
   explicit SharedBackend(std::shared_ptr<runtime::Backend> b) : b_(std::move(b)) {}
@@ -69,6 +69,10 @@ public:
     b_->stepPrimal(s, in, xi);
   }
   double endTrial(void *s, double *dR) override { return b_->endTrial(s, dR); }
+  double runTrial(void *s, const double *in, const double *xi, int64_t steps, double *outputs,
+                  double *dR, bool tangents) override {
+    return b_->runTrial(s, in, xi, steps, outputs, dR, tangents); // the model's whole-trial code
+  }
 
 private:
   std::shared_ptr<runtime::Backend> b_;
@@ -80,7 +84,7 @@ public:
   CompiledModel(std::shared_ptr<runtime::NativeModel> m, std::string name)
       : model_(std::move(m)), name_(std::move(name)) {}
   std::unique_ptr<runtime::Backend> makeBackend() override {
-    return std::make_unique<SharedBackend>(model_);
+    return sharedBackend(model_);
   }
   std::string backendName() const override { return name_; }
   int64_t stateBytes() const override { return model_->info().stateBytes; }
@@ -185,6 +189,10 @@ std::unique_ptr<LoadedModel> loadSource(const std::shared_ptr<SourceFile> &file,
 }
 
 } // namespace
+
+std::unique_ptr<runtime::Backend> sharedBackend(std::shared_ptr<runtime::Backend> model) {
+  return std::make_unique<SharedBackend>(std::move(model));
+}
 
 std::unique_ptr<LoadedModel> loadModel(const std::string &path, const LoadOptions &options,
                                        std::string &err) {

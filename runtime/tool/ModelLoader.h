@@ -47,6 +47,11 @@ public:
   virtual std::string modelName() const = 0;
 };
 
+/// A Backend that forwards every entry point, runTrial included, to one
+/// shared compiled model (its entry points are stateless, so every worker
+/// gets one of these over the same model).
+std::unique_ptr<runtime::Backend> sharedBackend(std::shared_ptr<runtime::Backend> model);
+
 /// Loads `path`. On failure returns nullptr and `err` holds the reason
 /// (compile diagnostics included, rendered as file:line:col: error: ...).
 std::unique_ptr<LoadedModel> loadModel(const std::string &path, const LoadOptions &options,

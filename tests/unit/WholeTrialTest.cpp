@@ -7,6 +7,8 @@
 // event changed feed the next), with segments that do not divide the trial.
 //
 //===----------------------------------------------------------------------===//
+#include "MetaFakes.h"
+#include "MetaRig.h"
 #include "TangentTestModels.h"
 
 #include "compiler/codegen/Pipeline.h"
@@ -14,10 +16,13 @@
 #include "runtime/Interpreter.h"
 #include "runtime/Objective.h"
 #include "runtime/jit/JIT.h"
+#include "runtime/meta/Network.h"
+#include "runtime/tool/ModelLoader.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 #include <iostream>
 #include <random>
 #include <sstream>
@@ -195,6 +200,99 @@ TEST(WholeTrial, TraceReadByAnotherNestRunsStepByStep) {
       << lines;
   EXPECT_NE(lines.find("@plasticc_run_trial_primal: whole trial"), std::string::npos) << lines;
   compareTrials(*model, *model, true);
+}
+
+/// A state matrix written through a temporary copied back at the end of the
+/// step, read by the trace's update in the same nest: the deferred nest would
+/// compute the temporary, the copy back would read it unwritten. The trace
+/// is not deferred (the reason is printed) and run_trial equals the steps.
+TEST(WholeTrial, TemporaryReadAfterTheTraceNestIsNotDeferred) {
+  std::string path = std::string(PLASTICC_BINARY_DIR) + "/tests/whole-trial-copy-back.plast";
+  std::ofstream(path) << R"(model copyback
+dim N = 4
+meta th = 0.3
+meta k = 0.5
+input u[N]
+state S[N, N] = uniform(-0.5, 0.5)
+weight W[N, N] = 0 plastic
+trace e[N, N] = 0
+step {
+  S[i, j] = tanh(k * S[i, j] + u[i] * u[j])
+  e[i, j] = 0.9 * e[i, j] + th * S[i, j] * u[j]
+}
+reward R = sum(e)
+on reward {
+  W += 0.01 * R * e
+}
+)";
+  auto m = loadModel(path, ir::Estimator::Pathwise);
+  ASSERT_TRUE(m);
+  std::vector<std::string> schedule;
+  auto model = jit(*m, 3, &schedule);
+  ASSERT_TRUE(model);
+  std::string lines;
+  for (const std::string &s : schedule)
+    lines += s + "\n";
+  EXPECT_NE(lines.find("computed in a deferred trace's nest, is read after it"), std::string::npos) << lines;
+  compareTrials(*model, *model, true, 3, 7);
+}
+
+/// A backend that counts the whole trials it is asked for (and runs them
+/// step by step, the Backend default, on the quadratic fake).
+class CountingBackend final : public runtime::Backend {
+public:
+  explicit CountingBackend(std::atomic<int> &wholeTrials) : n_(wholeTrials) {}
+  const runtime::ModelInfo &info() const override { return b_.info(); }
+  void init(void *s, const double *meta, uint64_t seed) override { b_.init(s, meta, seed); }
+  void setTrialStart(void *s) override { b_.setTrialStart(s); }
+  void beginTrial(void *s) override { b_.beginTrial(s); }
+  void step(void *s, const double *in, const double *xi) override { b_.step(s, in, xi); }
+  void stepPrimal(void *s, const double *in, const double *xi) override { b_.stepPrimal(s, in, xi); }
+  double endTrial(void *s, double *dR) override { return b_.endTrial(s, dR); }
+  double runTrial(void *s, const double *in, const double *xi, int64_t steps, double *out, double *dR,
+                  bool tangents) override {
+    ++n_;
+    return Backend::runTrial(s, in, xi, steps, out, dR, tangents);
+  }
+
+private:
+  testing::QuadraticBackend b_;
+  std::atomic<int> &n_;
+};
+
+struct CountSteps : meta::StateObserver {
+  int steps = 0;
+  void trialStarted(int64_t, const char *) override {}
+  void stepped(int64_t, int64_t, int64_t, const char *) override { ++steps; }
+  void trialEnded(int64_t, const char *) override {}
+};
+
+/// plasticc-meta's runner makes one runTrial call per trial (the compiled
+/// model's whole-trial code), through the tool's shared backend as the
+/// tool builds it; step by step only for an observer or fixed weights.
+TEST(WholeTrial, PlasticcMetaRunsTrialsThroughRunTrial) {
+  std::atomic<int> whole{0};
+  auto counting = std::make_shared<CountingBackend>(whole);
+  testing::Rig rig(testing::loadShipped("cue_delay_response"), [&]() -> std::unique_ptr<runtime::Backend> {
+    return tool::sharedBackend(counting);
+  });
+  auto ws = rig.runner.workspace(0);
+  const double meta[2] = {0.3, -0.2};
+  meta::NetworkOptions opt;
+  opt.trials = 3;
+  meta::NetworkResult a = rig.runner.run(7, meta, opt, *ws);
+  EXPECT_EQ(whole.load(), 3);
+  CountSteps observer;
+  opt.observer = &observer;
+  meta::NetworkResult b = rig.runner.run(7, meta, opt, *ws);
+  EXPECT_EQ(whole.load(), 3);
+  EXPECT_GT(observer.steps, 0);
+  for (size_t k = 0; k < a.trials.size(); ++k) // the same trials either way
+    EXPECT_EQ(a.trials[k].modelReward, b.trials[k].modelReward) << k;
+  opt.observer = nullptr;
+  opt.plasticity = false;
+  rig.runner.run(7, meta, opt, *ws);
+  EXPECT_EQ(whole.load(), 3);
 }
 
 } // namespace

@@ -284,11 +284,10 @@ private:
     steps_ = impl->getArg(params.size() + 1);
     int64_t elemBytes = p_.elem == ir::ElemType::F64 ? 8 : 4;
     int64_t stackBytes = 0;
-    bool heapOnly = f.heapTemps;
     for (int t : temps) {
       const Buffer &buf = p_.buffers[t];
       int64_t bytes = (std::max<int64_t>(1, buf.size) * elemBytes + 63) / 64 * 64;
-      if (!heapOnly && stackBytes + bytes <= kMaxStackTempBytes) {
+      if (!f.heapTemps && stackBytes + bytes <= kMaxStackTempBytes) {
         stackBytes += bytes;
         auto *a = b_.CreateAlloca(elem_, i64c(std::max<int64_t>(1, buf.size)), buf.name);
         a->setAlignment(llvm::Align(64));

@@ -5,7 +5,6 @@
 #include "compiler/codegen/LowerToLoops.h"
 #include "compiler/codegen/WholeTrial.h"
 #include "compiler/transforms/TrialSchedule.h"
-#include "dialect/Layout.h"
 
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Module.h>
@@ -32,41 +31,42 @@ double lap(std::chrono::steady_clock::time_point &start) {
   start = now;
   return s;
 }
-} // namespace
 
-/// plasticc_run_trial and _primal, with the traces the analysis allows deferred.
-void addWholeTrial(const ir::Module &module, const ModelDescriptor &d, const NativeOptions &options,
-                   loops::Program &program) {
+/// What loops::addWholeTrial needs: the descriptor's lengths and offsets,
+/// and the traces the schedule analysis allows deferred.
+loops::WholeTrialOptions wholeTrialOptions(const ir::Module &module, const ModelDescriptor &d,
+                                           const NativeOptions &options) {
   loops::WholeTrialOptions w;
   w.inputLength = d.inputLength;
   w.noiseLength = d.noiseLength;
   w.elemBytes = options.fp32 ? 4 : 8;
   w.segmentSteps = options.segmentSteps;
-  for (const QuantityDescriptor &q : d.quantities)
+  for (const QuantityDescriptor &q : d.quantities) {
     if (q.kind == ir::QuantityKind::Output)
       w.outputs.push_back({q.offset, q.shape[0] * q.shape[1]});
+    if (q.tangentOffset >= 0)
+      w.tangentOffsets.push_back(q.tangentOffset);
+  }
   transforms::TrialSchedule schedule = transforms::analyzeTrialSchedule(module);
-  ir::Layout layout = ir::computeLayout(module, w.elemBytes);
   w.notDeferred = !options.wholeTrial ? "--schedule=step"
                   : !schedule.legal  ? "the whole-trial schedule is not legal"
                                      : "no trace vector or matrix to defer";
-  for (const ir::Slot &s : layout.slots)
-    if (s.tangent >= 0)
-      w.tangentOffsets.push_back(s.tangent);
   w.hoistConstantTangents = options.wholeTrial && schedule.legal;
   if (options.wholeTrialMinBytes >= 0)
     w.minCachedBytes = options.wholeTrialMinBytes;
   if (options.wholeTrial && schedule.legal)
     for (const transforms::DeferrableTrace &t : schedule.deferrable)
-      if (t.trace->type.rank > 0) { // scalars gain nothing from it
-        const ir::Slot &s = layout.of(t.trace);
-        w.deferrable.push_back(s.value);
-        if (s.tangent >= 0)
-          w.deferrable.push_back(s.tangent);
-      }
-  for (const std::string &line : loops::addWholeTrial(program, w))
-    program.schedule.push_back(line);
+      if (t.trace->type.rank > 0) // scalars gain nothing from it
+        for (const QuantityDescriptor &q : d.quantities)
+          if (q.name == t.trace->name) {
+            w.deferrable.push_back(q.offset);
+            if (q.tangentOffset >= 0)
+              w.deferrable.push_back(q.tangentOffset);
+          }
+  return w;
 }
+
+} // namespace
 
 bool buildNative(const ir::Module &module, const std::string &source, const NativeOptions &options,
                  NativeModule &out, std::string &error) {
@@ -81,7 +81,9 @@ bool buildNative(const ir::Module &module, const std::string &source, const Nati
   lower.elem = elem;
   lower.factorize = options.factorize;
   out.loops = loops::lowerToLoops(module, lower);
-  addWholeTrial(module, out.descriptor, options, out.loops);
+  for (const std::string &line :
+       loops::addWholeTrial(out.loops, wholeTrialOptions(module, out.descriptor, options)))
+    out.loops.schedule.push_back(line);
   out.times.push_back({"lower to loops", lap(clock)});
   out.context = std::make_unique<llvm::LLVMContext>();
   out.module = emitLLVM(out.loops, out.descriptor, *out.context, options.fpContract);

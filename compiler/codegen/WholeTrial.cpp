@@ -433,9 +433,8 @@ private:
   std::vector<Stmt> passA_, hoisted_, deferred_; // see the class comment
 };
 
-/// Splits `nest`: the deferred traces' updates (with the row buffers they
-/// need, given a step dimension) go to deferred_ with the time loop inside,
-/// the rest into `kept`; what the updates read is captured into `kept`.
+/// The buffers a trace nest's deferred part writes: the deferred traces and
+/// the temporaries of the nest their updates read (the row buffers).
 std::set<int> TrialBuilder::moved(const Stmt &nest) const {
   std::vector<Stmt> one{nest};
   std::set<int> moved = traces_, stored = storedIn(one);
@@ -448,6 +447,9 @@ std::set<int> TrialBuilder::moved(const Stmt &nest) const {
   return moved;
 }
 
+/// Splits `nest`: the deferred traces' updates (with the row buffers they
+/// need, given a step dimension) go to deferred_ with the time loop inside,
+/// the rest into `kept`; what the updates read is captured into `kept`.
 void TrialBuilder::deferTraces(const Stmt &nest, std::vector<Stmt> &kept) {
   std::vector<Stmt> one{nest};
   std::set<int> moved = this->moved(nest);
@@ -490,13 +492,11 @@ void TrialBuilder::deferTraces(const Stmt &nest, std::vector<Stmt> &kept) {
 void TrialBuilder::hoist(const Stmt &original, const std::vector<Stmt> &kept, std::vector<Stmt> &passB) {
   std::set<int> computedHere = storedIn({original});
   for (const Stmt &s : kept) {
-    bool any = false;
-    visitStmts({s}, [&](const Stmt &x) { any = any || hoistable(x); });
     std::vector<Stmt> h = prune({s}, [&](const Stmt &x) { return hoistable(x); });
     bool ownValues = false; // operands computed in the nest itself cannot be captured before it
     for (int b : loadedIn(h))
       ownValues = ownValues || computedHere.count(b);
-    if (!hoist_ || s.kind != Stmt::For || !any || ownValues) {
+    if (!hoist_ || s.kind != Stmt::For || h.empty() || ownValues) {
       passB.push_back(s);
       continue;
     }
@@ -624,7 +624,8 @@ std::string TrialBuilder::checkTraces() const {
       continue;
     if (s.kind != Stmt::For)
       return "a deferred trace is updated outside a loop nest";
-    std::vector<Stmt> deferred = prune({s}, [&](const Stmt &x) { return moved(s).count(x.buffer) > 0; });
+    std::set<int> movedHere = moved(s);
+    std::vector<Stmt> deferred = prune({s}, [&](const Stmt &x) { return movedHere.count(x.buffer) > 0; });
     bool reduces = false;
     visitStmts(deferred, [&](const Stmt &x) { reduces = reduces || x.kind == Stmt::Reduce; });
     if (reduces)
@@ -640,7 +641,7 @@ std::string TrialBuilder::checkTraces() const {
       if (&other != &s)
         for (int b : loadedIn({other}))
           after.insert(b);
-    for (int b : moved(s))
+    for (int b : movedHere)
       if (!traces_.count(b) && after.count(b))
         return "@" + p_.buffers[b].name + ", computed in a deferred trace's nest, is read after it";
   }

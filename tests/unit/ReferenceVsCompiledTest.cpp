@@ -34,15 +34,7 @@ namespace {
 
 constexpr int kTrials = 3, kSteps = 50;
 
-/// Normwise relative difference of `got` against `ref` (n elements).
-double relDiff(const double *ref, const double *got, size_t n) {
-  double scale = 0, diff = 0;
-  for (size_t k = 0; k < n; ++k) {
-    scale = std::max(scale, std::fabs(ref[k]));
-    diff = std::max(diff, std::fabs(ref[k] - got[k]));
-  }
-  return scale == 0 ? diff : diff / scale;
-}
+using testmodels::relDiff;
 
 /// rnn_poly at N = kN and D = d1, after the tangent pass, JIT-compiled.
 std::unique_ptr<runtime::NativeModel> compileRnnPoly(int kN, int d1) {

@@ -20,6 +20,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -233,6 +234,17 @@ inline std::unique_ptr<Module> kitchenSinkModel() {
   b.write(mq, b.binary(OpKind::Add, b.read(mq), dm, "M"));
   b.ret({R});
   return m;
+}
+
+/// Normwise relative difference of `got` against `ref` (n elements): max
+/// |ref - got| over max |ref| (the absolute difference where ref is 0).
+inline double relDiff(const double *ref, const double *got, size_t n) {
+  double scale = 0, diff = 0;
+  for (size_t k = 0; k < n; ++k) {
+    scale = std::max(scale, std::fabs(ref[k]));
+    diff = std::max(diff, std::fabs(ref[k] - got[k]));
+  }
+  return scale == 0 ? diff : diff / scale;
 }
 
 /// The .plast files of examples/, sorted.

@@ -39,15 +39,7 @@ std::unique_ptr<ir::Module> loadModel(const std::string &path, ir::Estimator est
   return m;
 }
 
-/// max |a - b| / max(max |a|, tiny) over the elements.
-double relDiff(const double *a, const double *b, int64_t n) {
-  double scale = 0, diff = 0;
-  for (int64_t k = 0; k < n; ++k) {
-    scale = std::max(scale, std::fabs(a[k]));
-    diff = std::max(diff, std::fabs(a[k] - b[k]));
-  }
-  return scale == 0 ? diff : diff / scale;
-}
+using testmodels::relDiff;
 
 /// The whole state, value and tangent blocks, as doubles.
 double stateDiff(const runtime::ModelInfo &info, const void *a, const void *b, std::string &where) {
@@ -56,7 +48,8 @@ double stateDiff(const runtime::ModelInfo &info, const void *a, const void *b, s
     if (offset < 0)
       return;
     double d = relDiff(reinterpret_cast<const double *>(static_cast<const char *>(a) + offset),
-                       reinterpret_cast<const double *>(static_cast<const char *>(b) + offset), n);
+                       reinterpret_cast<const double *>(static_cast<const char *>(b) + offset),
+                       static_cast<size_t>(n));
     if (std::isnan(d) || d > worst) {
       worst = std::isnan(d) ? INFINITY : d;
       where = name;
@@ -97,10 +90,10 @@ double compareTrials(runtime::Backend &ref, runtime::Backend &got, bool tangents
     double d = std::fabs(Ra - Rb) / std::max(1.0, std::fabs(Ra));
     EXPECT_LE(d, 1e-12) << "R of trial " << k << ": " << Ra << " vs " << Rb;
     worst = std::max(worst, d);
-    d = relDiff(dRa.data(), dRb.data(), P);
+    d = relDiff(dRa.data(), dRb.data(), static_cast<size_t>(P));
     EXPECT_LE(d, 1e-12) << "dR/dmeta of trial " << k;
     worst = std::max(worst, d);
-    d = relDiff(outA.data(), outB.data(), steps * O);
+    d = relDiff(outA.data(), outB.data(), static_cast<size_t>(steps * O));
     EXPECT_LE(d, 1e-12) << "outputs of trial " << k;
     worst = std::max(worst, d);
     d = stateDiff(info, a.data(), b.data(), where);
@@ -111,7 +104,7 @@ double compareTrials(runtime::Backend &ref, runtime::Backend &got, bool tangents
 }
 
 std::unique_ptr<runtime::NativeModel> jit(const ir::Module &m, int64_t segmentSteps,
-                                          std::vector<std::string> *schedule = nullptr) {
+                                          std::string *schedule = nullptr) {
   codegen::NativeOptions opts;
   opts.segmentSteps = segmentSteps;
   opts.wholeTrialMinBytes = 0; // the schedule wherever it is legal, whatever the size
@@ -122,7 +115,8 @@ std::unique_ptr<runtime::NativeModel> jit(const ir::Module &m, int64_t segmentSt
     codegen::NativeModule native;
     opts.optimize = false;
     EXPECT_TRUE(codegen::buildNative(m, "", opts, native, error)) << error;
-    *schedule = native.loops.schedule;
+    for (const std::string &line : native.loops.schedule) // one per line, as --emit=loops
+      *schedule += line + "\n";
   }
   return model;
 }
@@ -136,13 +130,10 @@ TEST(WholeTrial, EveryExampleEqualsItsSteps) {
     SCOPED_TRACE(path);
     auto m = loadModel(path, ir::Estimator::Pathwise);
     ASSERT_TRUE(m);
-    std::vector<std::string> schedule;
-    auto model = jit(*m, 5, &schedule);
+    std::string lines;
+    auto model = jit(*m, 5, &lines);
     ASSERT_TRUE(model);
     bool legal = transforms::analyzeTrialSchedule(*m).legal;
-    std::string lines;
-    for (const std::string &s : schedule)
-      lines += s + "\n";
     // Deferred only where the analysis allows it (and the lowering's nests do).
     bool whole = lines.find("@plasticc_run_trial: whole trial") != std::string::npos;
     EXPECT_TRUE(legal || !whole) << lines;
@@ -190,12 +181,9 @@ TEST(WholeTrial, SegmentLengthsAndShortTrials) {
 TEST(WholeTrial, TraceReadByAnotherNestRunsStepByStep) {
   auto m = loadModel(std::string(PLASTICC_SOURCE_DIR) + "/examples/rnn_stable.plast", ir::Estimator::Pathwise);
   ASSERT_TRUE(m);
-  std::vector<std::string> schedule;
-  auto model = jit(*m, 4, &schedule);
-  ASSERT_TRUE(model);
   std::string lines;
-  for (const std::string &s : schedule)
-    lines += s + "\n";
+  auto model = jit(*m, 4, &lines);
+  ASSERT_TRUE(model);
   EXPECT_NE(lines.find("no trace deferred (@e is read by a nest that does not update it)"), std::string::npos)
       << lines;
   EXPECT_NE(lines.find("@plasticc_run_trial_primal: whole trial"), std::string::npos) << lines;
@@ -227,12 +215,9 @@ on reward {
 )";
   auto m = loadModel(path, ir::Estimator::Pathwise);
   ASSERT_TRUE(m);
-  std::vector<std::string> schedule;
-  auto model = jit(*m, 3, &schedule);
-  ASSERT_TRUE(model);
   std::string lines;
-  for (const std::string &s : schedule)
-    lines += s + "\n";
+  auto model = jit(*m, 3, &lines);
+  ASSERT_TRUE(model);
   EXPECT_NE(lines.find("computed in a deferred trace's nest, is read after it"), std::string::npos) << lines;
   compareTrials(*model, *model, true, 3, 7);
 }
